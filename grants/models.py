@@ -1,0 +1,374 @@
+"""Funding programmes, awards (grants) and the payments that release them."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from partnerships import roles
+from partnerships.models import Organisation, Partnership, Project
+from workflow.rules import guard
+
+ZERO = Decimal("0.00")
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+def money(value) -> str:
+    return f"£{Decimal(value or 0):,.2f}"
+
+
+class FundingProgramme(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funded_programmes")
+    managed_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="managed_programmes",
+        help_text="The organisation whose programme managers assess and approve awards.",
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="programmes"
+    )
+    budget = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
+    currency = models.CharField(max_length=3, default="GBP")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    identifier_prefix = models.CharField(
+        max_length=40,
+        help_text="360Giving prefix for award identifiers, e.g. 360G-WMEX. Awards are numbered under it.",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
+            models.CheckConstraint(condition=Q(closes_on__gt=F("opens_on")), name="programme_closes_after_opening"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def committed_total(self) -> Decimal:
+        """Money promised: the awarded amount of every award approved and not declined or withdrawn."""
+        return self.awards.filter(state__in=Award.COMMITTED_STATES).aggregate(
+            total=Coalesce(Sum("amount_awarded"), ZERO)
+        )["total"]
+
+
+def _manages_award(award, user) -> bool:
+    return roles.of(user).manages_programme(award.programme)
+
+
+def _applies_or_manages_award(award, user) -> bool:
+    r = roles.of(user)
+    return r.manages_programme(award.programme) or r.is_partner_of(award.recipient_id)
+
+
+@guard("An award needs a requested amount above £0 and planned start and end dates before it can be submitted.")
+def _award_is_complete(award) -> bool:
+    return bool(award.amount_requested and award.amount_requested > 0 and award.planned_start and award.planned_end)
+
+
+@guard(
+    lambda award: "The award cannot close while payments are still due: "
+    + ", ".join(f"{money(p.amount)} due {p.due_on:%d %B %Y} ({p.get_state_display().lower()})" for p in award.unpaid_payments())
+    + ". Pay or cancel them first."
+)
+def _award_has_no_unpaid_payments(award) -> bool:
+    return not award.unpaid_payments()
+
+
+@guard("The award cannot close until its final progress update has been accepted.")
+def _award_final_update_accepted(award) -> bool:
+    updates = award.progress_updates.exclude(state="draft").order_by("-period_end", "-id")
+    latest = updates.first()
+    return latest is not None and latest.state == "accepted"
+
+
+@guard(
+    "The award cannot close until its evaluation is written and marked complete "
+    "(outcomes against targets, what worked, lessons for other schools)."
+)
+def _award_has_completed_evaluation(award) -> bool:
+    return award.evaluations.filter(completed_at__isnull=False).exists()
+
+
+class Award(FSMModelMixin, models.Model):
+    """A grant from a programme to a recipient organisation, for a project or a partnership."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        IN_ASSESSMENT = "in_assessment", "In assessment"
+        APPROVED = "approved", "Approved"
+        ACTIVE = "active", "Active (in delivery)"
+        SUSPENDED = "suspended", "Suspended"
+        IN_EVALUATION = "in_evaluation", "In evaluation"
+        CLOSED = "closed", "Closed"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    COMMITTED_STATES = (State.APPROVED, State.ACTIVE, State.SUSPENDED, State.IN_EVALUATION, State.CLOSED)
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        TERMLY = "termly", "Termly"
+        QUARTERLY = "quarterly", "Quarterly"
+        YEARLY = "yearly", "Yearly"
+        ONE_OFF = "one_off", "One-off"
+
+    identifier = models.CharField(
+        max_length=100, unique=True, help_text="Stable public identifier, 360Giving style: 360G-<prefix>-<ref>."
+    )
+    programme = models.ForeignKey(FundingProgramme, on_delete=models.PROTECT, related_name="awards")
+    recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards_received")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, default="GBP")
+    amount_requested = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
+    amount_awarded = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)])
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    reporting_frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
+    state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_requested__gte=0), name="award_requested_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_awarded__isnull=True) | Q(amount_awarded__gte=0), name="award_awarded_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gt=F("planned_start")),
+                name="award_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.identifier} {self.title}"
+
+    @property
+    def is_committed(self) -> bool:
+        return self.state in self.COMMITTED_STATES
+
+    def unpaid_payments(self) -> list:
+        return [p for p in self.payments.all() if p.state in (Payment.State.SCHEDULED, Payment.State.APPROVED)]
+
+    def scheduled_total(self, exclude_pk=None) -> Decimal:
+        """Money in payments that are not cancelled (scheduled, approved or paid)."""
+        qs = self.payments.exclude(state=Payment.State.CANCELLED)
+        if exclude_pk:
+            qs = qs.exclude(pk=exclude_pk)
+        return qs.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+    def paid_total(self) -> Decimal:
+        return self.payments.filter(state=Payment.State.PAID).aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]
+
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        conditions=[_award_is_complete],
+        permission=_applies_or_manages_award,
+        custom={"label": "Submit", "style": "primary"},
+    )
+    def submit(self, *, at):
+        self.submitted_at = at
+
+    @transition(
+        state,
+        source=State.SUBMITTED,
+        target=State.IN_ASSESSMENT,
+        permission=_manages_award,
+        custom={"label": "Start assessment", "style": "primary"},
+    )
+    def start_assessment(self):
+        pass
+
+    @transition(
+        state,
+        source=State.IN_ASSESSMENT,
+        target=State.APPROVED,
+        permission=_manages_award,
+        custom={"label": "Approve", "style": "primary"},
+    )
+    def approve(self, *, amount: Decimal, at):
+        self.amount_awarded = amount
+        self.decided_at = at
+
+    @transition(
+        state,
+        source=[State.SUBMITTED, State.IN_ASSESSMENT],
+        target=State.DECLINED,
+        permission=_manages_award,
+        custom={"label": "Decline", "note_required": True, "style": "warning"},
+    )
+    def decline(self, *, at):
+        self.decided_at = at
+
+    @transition(
+        state,
+        source=[State.DRAFT, State.SUBMITTED, State.IN_ASSESSMENT],
+        target=State.WITHDRAWN,
+        permission=_applies_or_manages_award,
+        custom={"label": "Withdraw", "note_required": True, "style": "warning"},
+    )
+    def withdraw(self):
+        pass
+
+    @transition(
+        state,
+        source=State.APPROVED,
+        target=State.ACTIVE,
+        permission=_manages_award,
+        custom={"label": "Start delivery", "style": "primary"},
+    )
+    def activate(self):
+        pass
+
+    @transition(
+        state,
+        source=State.ACTIVE,
+        target=State.SUSPENDED,
+        permission=_manages_award,
+        custom={"label": "Suspend", "note_required": True, "style": "warning"},
+    )
+    def suspend(self):
+        pass
+
+    @transition(
+        state,
+        source=State.SUSPENDED,
+        target=State.ACTIVE,
+        permission=_manages_award,
+        custom={"label": "Reinstate", "style": "primary"},
+    )
+    def reinstate(self):
+        pass
+
+    @transition(
+        state,
+        source=State.ACTIVE,
+        target=State.IN_EVALUATION,
+        permission=_manages_award,
+        custom={"label": "Begin evaluation", "style": "primary"},
+    )
+    def begin_evaluation(self):
+        pass
+
+    @transition(
+        state,
+        source=State.IN_EVALUATION,
+        target=State.CLOSED,
+        conditions=[_award_has_no_unpaid_payments, _award_final_update_accepted, _award_has_completed_evaluation],
+        permission=_manages_award,
+        custom={"label": "Close", "style": "primary"},
+    )
+    def close(self):
+        pass
+
+
+def _manages_payment(payment, user) -> bool:
+    return roles.of(user).manages_programme(payment.award.programme)
+
+
+@guard(
+    lambda p: f"This payment is held until the progress update for {p.gated_on_update.period_label} is accepted "
+    f"(it is {p.gated_on_update.get_state_display().lower()})."
+)
+def _payment_gate_open(payment) -> bool:
+    return payment.gated_on_update_id is None or payment.gated_on_update.state == "accepted"
+
+
+@guard(
+    lambda p: f"Payments can be released only while the award is approved, active or in evaluation; "
+    f"this award is {p.award.get_state_display().lower()}."
+)
+def _payment_award_is_live(payment) -> bool:
+    return payment.award.state in (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
+
+
+class Payment(FSMModelMixin, models.Model):
+    """A tranche of an award, optionally held until a progress update is accepted."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        APPROVED = "approved", "Approved for payment"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
+    due_on = models.DateField()
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    gated_on_update = models.ForeignKey(
+        "reporting.ProgressUpdate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="gated_payments",
+        help_text="Hold this payment until this progress update is accepted.",
+    )
+    state = FSMField(max_length=20, choices=State.choices, default=State.SCHEDULED, protected=True, db_index=True)
+    paid_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=60, blank=True, help_text="Remittance or finance system reference.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{money(self.amount)} due {self.due_on:%d/%m/%Y} on {self.award.identifier}"
+
+    @transition(
+        state,
+        source=State.SCHEDULED,
+        target=State.APPROVED,
+        conditions=[_payment_gate_open, _payment_award_is_live],
+        permission=_manages_payment,
+        custom={"label": "Approve for payment", "style": "primary"},
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        state,
+        source=State.APPROVED,
+        target=State.PAID,
+        conditions=[_payment_gate_open, _payment_award_is_live],
+        permission=_manages_payment,
+        custom={"label": "Release (mark paid)", "style": "primary"},
+    )
+    def release(self, *, paid_on, reference: str = ""):
+        self.paid_on = paid_on
+        if reference:
+            self.reference = reference
+
+    @transition(
+        state,
+        source=[State.SCHEDULED, State.APPROVED],
+        target=State.CANCELLED,
+        permission=_manages_payment,
+        custom={"label": "Cancel", "note_required": True, "style": "warning"},
+    )
+    def cancel(self):
+        pass

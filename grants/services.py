@@ -1,0 +1,236 @@
+"""Every write a person can cause on programmes, awards and payments.
+
+Each service locks what it reads before it decides (the programme for budget checks, the
+award for payment totals), so two managers acting at once cannot both spend the same pound.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from partnerships import roles
+from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.services import apply_transition, lock, log_money_change, transition_refusal
+
+from .models import Award, FundingProgramme, Payment, money
+
+LIVE_FOR_PAYMENTS = (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
+
+
+def _require_programme_manager(programme, actor, what: str):
+    if not roles.of(actor).manages_programme(programme):
+        raise PermissionRefused(f"Only the programme managers of {programme} can {what}.")
+
+
+# Programmes ----------------------------------------------------------------------------------
+
+
+def programme_set_budget(*, programme: FundingProgramme, budget: Decimal, actor, note: str = "") -> FundingProgramme:
+    with transaction.atomic():
+        programme = lock(FundingProgramme, programme.pk)
+        _require_programme_manager(programme, actor, "change its budget")
+        committed = programme.committed_total()
+        if budget < committed:
+            raise TransitionRefused(
+                f"The budget cannot go below the {money(committed)} already committed to approved awards."
+            )
+        old = programme.budget
+        programme.budget = budget
+        programme.save(update_fields=["budget"])
+        log_money_change(programme, field="budget", old=old, new=budget, actor=actor, note=note)
+        return programme
+
+
+# Awards --------------------------------------------------------------------------------------
+
+
+def award_create(*, actor, programme: FundingProgramme, recipient, title: str, amount_requested: Decimal,
+                 identifier: str = "", **fields) -> Award:
+    r = roles.of(actor)
+    if not (r.manages_programme(programme) or r.is_partner_of(recipient.pk)):
+        raise PermissionRefused("You can apply only on behalf of your own organisation.")
+    with transaction.atomic():
+        programme = lock(FundingProgramme, programme.pk)
+        award = Award(
+            programme=programme,
+            recipient=recipient,
+            title=title,
+            amount_requested=amount_requested,
+            identifier=identifier or _next_award_identifier(programme),
+            created_by=actor,
+            **fields,
+        )
+        award.full_clean()
+        award.save()
+        log_money_change(award, field="amount_requested", old=None, new=amount_requested, actor=actor)
+        return award
+
+
+def _next_award_identifier(programme: FundingProgramme) -> str:
+    prefix = programme.identifier_prefix
+    n = Award.objects.filter(programme=programme).count() + 1
+    while Award.objects.filter(identifier=f"{prefix}-{n:05d}").exists():
+        n += 1
+    return f"{prefix}-{n:05d}"
+
+
+def award_transition(*, award: Award, name: str, actor, note: str = "", **params) -> Award:
+    """Take step `name` on an award. Approval goes through award_approve for its budget check."""
+    if name == "approve":
+        return award_approve(award=award, actor=actor, note=note, **params)
+    now = timezone.now()
+    extra = {"at": now} if name in ("submit", "decline") else {}
+    with transaction.atomic():
+        locked = lock(Award, award.pk)
+        return apply_transition(locked, name, actor=actor, note=note, **extra)
+
+
+def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None = None) -> Award:
+    """Approve an award, never taking its programme past its budget, however many managers approve at once."""
+    with transaction.atomic():
+        programme = lock(FundingProgramme, award.programme_id)
+        award = lock(Award, award.pk)
+        amount = award.amount_requested if amount is None else Decimal(amount)
+        if amount <= 0:
+            raise TransitionRefused("The amount awarded must be more than £0.")
+        if amount > award.amount_requested:
+            raise TransitionRefused(
+                f"The amount awarded ({money(amount)}) cannot be more than the {money(award.amount_requested)} requested."
+            )
+        refusal = transition_refusal(award, "approve", actor, note)
+        if refusal is not None:
+            raise refusal
+        committed = programme.committed_total()
+        remaining = programme.budget - committed
+        if amount > remaining:
+            raise TransitionRefused(
+                f"Approving {money(amount)} would take {programme} past its budget of {money(programme.budget)}: "
+                f"{money(committed)} is already committed, leaving {money(remaining)}."
+            )
+        old = award.amount_awarded
+        apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=timezone.now())
+        log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
+        return award
+
+
+def award_change_amount(*, award: Award, amount: Decimal, actor, note: str) -> Award:
+    """Vary the amount awarded after approval (a variation), within budget and above what is scheduled."""
+    if not note.strip():
+        raise TransitionRefused("Please say why the amount awarded is changing; the reason is kept in the history.")
+    with transaction.atomic():
+        programme = lock(FundingProgramme, award.programme_id)
+        award = lock(Award, award.pk)
+        _require_programme_manager(programme, actor, "vary an award")
+        if not award.is_committed or award.state == Award.State.CLOSED:
+            raise TransitionRefused("Only an approved, active or suspended award that is not closed can be varied.")
+        amount = Decimal(amount)
+        scheduled = award.scheduled_total()
+        if amount < scheduled:
+            raise TransitionRefused(
+                f"The award cannot drop to {money(amount)}: {money(scheduled)} is already in its payment schedule."
+            )
+        committed_elsewhere = programme.committed_total() - (award.amount_awarded or 0)
+        if committed_elsewhere + amount > programme.budget:
+            raise TransitionRefused(
+                f"{money(amount)} would take {programme} past its budget of {money(programme.budget)}: "
+                f"{money(committed_elsewhere)} is committed to other awards."
+            )
+        old = award.amount_awarded
+        award.amount_awarded = amount
+        award.save(update_fields=["amount_awarded", "updated_at"])
+        log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
+        return award
+
+
+# Payments ------------------------------------------------------------------------------------
+
+
+def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
+    if award.state not in LIVE_FOR_PAYMENTS:
+        raise TransitionRefused(
+            f"Payments can be scheduled only on approved, active or in-evaluation awards; "
+            f"this one is {award.get_state_display().lower()}."
+        )
+    if amount <= 0:
+        raise TransitionRefused("A payment must be more than £0.")
+    scheduled = award.scheduled_total(exclude_pk=exclude_pk)
+    if scheduled + amount > (award.amount_awarded or 0):
+        raise TransitionRefused(
+            f"This payment of {money(amount)} would take the payments on {award.identifier} to "
+            f"{money(scheduled + amount)}, more than the {money(award.amount_awarded)} awarded "
+            f"({money((award.amount_awarded or 0) - scheduled)} left to schedule)."
+        )
+
+
+def _check_gate(award: Award, update):
+    if update is not None and update.award_id != award.pk:
+        raise TransitionRefused("A payment can be held only on a progress update for the same award.")
+
+
+def payment_schedule(*, award: Award, due_on: date, amount: Decimal, actor, gated_on_update=None,
+                     reference: str = "") -> Payment:
+    with transaction.atomic():
+        award = lock(Award, award.pk)
+        _require_programme_manager(award.programme, actor, "schedule payments")
+        amount = Decimal(amount)
+        _check_schedule_fits(award, amount)
+        _check_gate(award, gated_on_update)
+        payment = Payment(award=award, due_on=due_on, amount=amount, gated_on_update=gated_on_update,
+                          reference=reference)
+        payment.full_clean()
+        payment.save()
+        log_money_change(payment, field="amount", old=None, new=amount, actor=actor, note="Payment scheduled")
+        return payment
+
+
+def payment_edit(*, payment: Payment, actor, amount: Decimal | None = None, due_on: date | None = None,
+                 gated_on_update=..., note: str = "") -> Payment:
+    """Change a scheduled payment's amount, due date or gate. Approved and paid payments are fixed."""
+    with transaction.atomic():
+        award = lock(Award, payment.award_id)
+        payment = lock(Payment, payment.pk)
+        _require_programme_manager(award.programme, actor, "change payments")
+        if payment.state != Payment.State.SCHEDULED:
+            raise TransitionRefused(
+                f"This payment is {payment.get_state_display().lower()}; only scheduled payments can be changed."
+            )
+        old_amount = payment.amount
+        if amount is not None:
+            amount = Decimal(amount)
+            _check_schedule_fits(award, amount, exclude_pk=payment.pk)
+            payment.amount = amount
+        if due_on is not None:
+            payment.due_on = due_on
+        if gated_on_update is not ...:
+            _check_gate(award, gated_on_update)
+            payment.gated_on_update = gated_on_update
+        payment.full_clean()
+        payment.save()
+        log_money_change(payment, field="amount", old=old_amount, new=payment.amount, actor=actor, note=note)
+        return payment
+
+
+def payment_transition(*, payment: Payment, name: str, actor, note: str = "", **params) -> Payment:
+    with transaction.atomic():
+        lock(Award, payment.award_id)
+        locked = lock(Payment, payment.pk)
+        if name == "release":
+            params.setdefault("paid_on", timezone.localdate())
+        return apply_transition(locked, name, actor=actor, note=note, **params)
+
+
+def payment_approve(*, payment, actor, note=""):
+    return payment_transition(payment=payment, name="approve", actor=actor, note=note)
+
+
+def payment_release(*, payment, actor, note="", paid_on: date | None = None, reference: str = ""):
+    params = {"reference": reference}
+    if paid_on:
+        params["paid_on"] = paid_on
+    return payment_transition(payment=payment, name="release", actor=actor, note=note, **params)
+
+
+def payment_cancel(*, payment, actor, note):
+    return payment_transition(payment=payment, name="cancel", actor=actor, note=note)

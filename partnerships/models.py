@@ -1,0 +1,419 @@
+"""Geography, organisations, people's roles, partnerships and collaboration projects."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from workflow.rules import guard
+
+from . import roles
+
+
+class Region(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    code = models.CharField("ONS code", max_length=9, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SubRegion(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="sub_regions")
+    name = models.CharField(max_length=100, unique=True)
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    gss_code = models.CharField("ONS (GSS) code", max_length=9, unique=True)
+    dfe_code = models.CharField("DfE LA number", max_length=3, unique=True, null=True, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+    sub_region = models.ForeignKey(
+        SubRegion, null=True, blank=True, on_delete=models.PROTECT, related_name="local_authorities"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "School"
+        MAT = "mat", "Multi-academy trust"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        COMBINED_AUTHORITY = "combined_authority", "Combined authority"
+        COLLEGE = "college", "College"
+        CHARITY = "charity", "Charity"
+        EMPLOYER = "employer", "Employer"
+        FUNDER = "funder", "Funder"
+        GOVERNMENT = "government", "Government body"
+        UNIVERSITY = "university", "University"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    identifier = models.CharField(
+        "org-id",
+        max_length=80,
+        unique=True,
+        help_text="Organisation identifier in org-id form: GB-CHC-… (charity), GB-COH-… (company), "
+        "GB-EDU-… (school URN), GB-LAE-… (local authority).",
+    )
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
+    )
+    trust = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="schools",
+        limit_choices_to={"kind": "mat"},
+        help_text="The multi-academy trust this school belongs to.",
+    )
+    pupil_count = models.PositiveIntegerField(null=True, blank=True)
+    website = models.URLField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(identifier__regex=r"^[A-Z]{2}-[A-Z]{2,5}-.+$"), name="organisation_identifier_org_id"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    SIZE_BANDS = [
+        ("starter", "Starter trust", 6, 1500),
+        ("established", "Established trust", 15, 5000),
+        ("national", "National trust", 30, None),
+    ]
+
+    @staticmethod
+    def size_band_for(school_count: int, pupil_count: int | None) -> str:
+        """The national MAT size band (seed 001): starter up to 5-6 schools / ~1,500 pupils,
+        established 5-15 schools, national 15-30, system leader 30+."""
+        if school_count <= 6 and (pupil_count or 0) <= 1500:
+            return "Starter trust"
+        if school_count <= 15:
+            return "Established trust"
+        if school_count <= 30:
+            return "National trust"
+        return "System leader trust"
+
+    @property
+    def size_band(self) -> str:
+        if self.kind != self.Kind.MAT:
+            return ""
+        schools = list(self.schools.all())
+        pupils = sum(s.pupil_count or 0 for s in schools) or self.pupil_count
+        return self.size_band_for(len(schools), pupils)
+
+
+class OrganisationMembership(models.Model):
+    """A person's role in an organisation; what they may see and do follows from it."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Programme manager"
+        FUNDER = "funder", "Funder"
+        PARTNER = "partner", "Partner"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partnerships")
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="led_partnerships",
+        help_text="The organisation whose programme managers run this partnership.",
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    aims = models.TextField(blank=True)
+    organisations = models.ManyToManyField(Organisation, through="PartnershipMember", related_name="partnerships")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("starts_on")), name="partnership_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnershipMember(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        MEMBER = "member", "Member"
+        FUNDER = "funder", "Funder"
+        ADVISER = "adviser", "Adviser"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnership_roles")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "organisation"], name="unique_partnership_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()}) in {self.partnership}"
+
+
+def _manages_project(project, user) -> bool:
+    return roles.of(user).manages_partnership(project.partnership)
+
+
+def _leads_or_manages_project(project, user) -> bool:
+    r = roles.of(user)
+    return r.manages_partnership(project.partnership) or r.is_partner_of(project.lead_organisation_id)
+
+
+@guard("The project needs a summary, a theme and planned start and end dates before it can be proposed.")
+def _project_is_complete(project) -> bool:
+    return bool(project.summary.strip() and project.theme and project.planned_start and project.planned_end)
+
+
+@guard(
+    "The project cannot be completed until its evaluation is written and marked complete "
+    "(outcomes against targets, what worked, lessons for other schools)."
+)
+def _project_has_completed_evaluation(project) -> bool:
+    return project.evaluations.filter(completed_at__isnull=False).exists()
+
+
+class Project(FSMModelMixin, models.Model):
+    """A collaboration project inside a partnership, from proposal to evaluation."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed"
+        UNDER_REVIEW = "under_review", "Under review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        IN_DELIVERY = "in_delivery", "In delivery"
+        ON_HOLD = "on_hold", "On hold"
+        IN_EVALUATION = "in_evaluation", "In evaluation"
+        COMPLETED = "completed", "Completed"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Theme(models.TextChoices):
+        SCHOOL_TO_SCHOOL = "school_to_school", "School-to-school support"
+        PEER_REVIEW = "peer_review", "Peer review"
+        WELLBEING = "wellbeing", "Wellbeing"
+        RECRUITMENT = "recruitment", "Teacher recruitment and retention"
+        POST16 = "post16", "Post-16 transitions"
+        CURRICULUM = "curriculum", "Curriculum"
+        LEADERSHIP = "leadership", "Leadership development"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="projects")
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=200)
+    lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_projects")
+    theme = models.CharField(max_length=30, choices=Theme.choices, blank=True)
+    summary = models.TextField(blank=True)
+    settings_reached = models.PositiveIntegerField(default=0, help_text="Schools and other settings reached.")
+    children_reached = models.PositiveIntegerField(default=0)
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gt=F("planned_start")),
+                name="project_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.PROPOSED,
+        conditions=[_project_is_complete],
+        permission=_leads_or_manages_project,
+        custom={"label": "Propose", "style": "primary"},
+    )
+    def propose(self):
+        pass
+
+    @transition(
+        state,
+        source=State.PROPOSED,
+        target=State.UNDER_REVIEW,
+        permission=_manages_project,
+        custom={"label": "Start review", "style": "primary"},
+    )
+    def start_review(self):
+        pass
+
+    @transition(
+        state,
+        source=[State.PROPOSED, State.UNDER_REVIEW],
+        target=State.CHANGES_REQUESTED,
+        permission=_manages_project,
+        custom={"label": "Request changes", "note_required": True},
+    )
+    def request_changes(self):
+        pass
+
+    @transition(
+        state,
+        source=State.CHANGES_REQUESTED,
+        target=State.PROPOSED,
+        conditions=[_project_is_complete],
+        permission=_leads_or_manages_project,
+        custom={"label": "Resubmit", "style": "primary"},
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        state,
+        source=State.UNDER_REVIEW,
+        target=State.APPROVED,
+        permission=_manages_project,
+        custom={"label": "Approve", "style": "primary"},
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        state,
+        source=[State.PROPOSED, State.UNDER_REVIEW],
+        target=State.REJECTED,
+        permission=_manages_project,
+        custom={"label": "Reject", "note_required": True, "style": "warning"},
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        state,
+        source=[State.DRAFT, State.PROPOSED, State.UNDER_REVIEW, State.CHANGES_REQUESTED, State.APPROVED],
+        target=State.WITHDRAWN,
+        permission=_leads_or_manages_project,
+        custom={"label": "Withdraw", "note_required": True, "style": "warning"},
+    )
+    def withdraw(self):
+        pass
+
+    @transition(
+        state,
+        source=State.APPROVED,
+        target=State.IN_DELIVERY,
+        permission=_manages_project,
+        custom={"label": "Start delivery", "style": "primary"},
+    )
+    def start_delivery(self):
+        pass
+
+    @transition(
+        state,
+        source=State.IN_DELIVERY,
+        target=State.ON_HOLD,
+        permission=_manages_project,
+        custom={"label": "Put on hold", "note_required": True, "style": "warning"},
+    )
+    def put_on_hold(self):
+        pass
+
+    @transition(
+        state,
+        source=State.ON_HOLD,
+        target=State.IN_DELIVERY,
+        permission=_manages_project,
+        custom={"label": "Resume delivery", "style": "primary"},
+    )
+    def resume(self):
+        pass
+
+    @transition(
+        state,
+        source=State.IN_DELIVERY,
+        target=State.IN_EVALUATION,
+        permission=_manages_project,
+        custom={"label": "Begin evaluation", "style": "primary"},
+    )
+    def begin_evaluation(self):
+        pass
+
+    @transition(
+        state,
+        source=State.IN_EVALUATION,
+        target=State.COMPLETED,
+        conditions=[_project_has_completed_evaluation],
+        permission=_manages_project,
+        custom={"label": "Complete", "style": "primary"},
+    )
+    def complete(self):
+        pass
+
+
+class ProjectPartner(models.Model):
+    """An organisation taking part in a project; every school a giver and receiver of support."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_roles")
+    gives_support = models.BooleanField(default=False)
+    receives_support = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation"], name="unique_project_partner"),
+            models.CheckConstraint(
+                condition=Q(gives_support=True) | Q(receives_support=True), name="project_partner_gives_or_receives"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.project.reference}"

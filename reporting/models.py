@@ -1,0 +1,235 @@
+"""Outcome indicators, partners' progress updates and evaluations."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from grants.models import MONEY, Award
+from partnerships import roles
+from partnerships.models import Project
+from workflow.rules import guard
+
+
+def _one_of_project_or_award(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=(Q(project__isnull=False, award__isnull=True) | Q(project__isnull=True, award__isnull=False)),
+        name=f"{prefix}_for_project_or_award",
+    )
+
+
+class Indicator(models.Model):
+    """An outcome measure on a project or an award: children reached, teachers retained, attendance…"""
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", "Higher is better"
+        DECREASE = "decrease", "Lower is better"
+
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
+    award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=40, help_text="children, settings, teachers, %, points…")
+    baseline = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    target = models.DecimalField(max_digits=14, decimal_places=2)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    cumulative = models.BooleanField(
+        default=True, help_text="Results add up over periods (children reached); otherwise the latest counts (attendance %)."
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [_one_of_project_or_award("indicator")]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+
+def _owner_organisation_id(update) -> int:
+    return update.award.recipient_id if update.award_id else update.project.lead_organisation_id
+
+
+def _writes_update(update, user) -> bool:
+    return roles.of(user).is_partner_of(_owner_organisation_id(update))
+
+
+def _reviews_update(update, user) -> bool:
+    r = roles.of(user)
+    if update.award_id:
+        return r.manages_programme(update.award.programme)
+    return r.manages_partnership(update.project.partnership)
+
+
+@guard("The update needs a summary of progress before it can be submitted.")
+def _update_has_narrative(update) -> bool:
+    return bool(update.progress.strip())
+
+
+class ProgressUpdate(FSMModelMixin, models.Model):
+    """What a partner reports for a period: narrative, indicator results, spend and reach."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        RESUBMITTED = "resubmitted", "Resubmitted"
+        ACCEPTED = "accepted", "Accepted"
+
+    award = models.ForeignKey(
+        Award, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField(null=True, blank=True)
+    is_final = models.BooleanField(default=False, help_text="The last update of the award or project.")
+    progress = models.TextField("progress made", blank=True)
+    challenges = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    spend_to_date = models.DecimalField(**MONEY, default=Decimal("0.00"))
+    settings_reached = models.PositiveIntegerField(default=0)
+    children_reached = models.PositiveIntegerField(default=0)
+    state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            _one_of_project_or_award("update"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="update_period_ends_after_start"),
+            models.CheckConstraint(condition=Q(spend_to_date__gte=0), name="update_spend_not_negative"),
+        ]
+
+    def __str__(self):
+        subject = self.award.identifier if self.award_id else self.project.reference
+        return f"Update for {subject}, {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+
+    @property
+    def organisation_id(self) -> int:
+        return _owner_organisation_id(self)
+
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        conditions=[_update_has_narrative],
+        permission=_writes_update,
+        custom={"label": "Submit", "style": "primary"},
+    )
+    def submit(self, *, at):
+        self.submitted_at = at
+
+    @transition(
+        state,
+        source=[State.SUBMITTED, State.RESUBMITTED],
+        target=State.ACCEPTED,
+        permission=_reviews_update,
+        custom={"label": "Accept", "style": "primary"},
+    )
+    def accept(self, *, by, at):
+        self.reviewed_by = by
+        self.reviewed_at = at
+
+    @transition(
+        state,
+        source=[State.SUBMITTED, State.RESUBMITTED],
+        target=State.CHANGES_REQUESTED,
+        permission=_reviews_update,
+        custom={"label": "Request changes", "note_required": True},
+    )
+    def request_changes(self, *, by, at, note: str):
+        self.reviewed_by = by
+        self.reviewed_at = at
+        self.review_note = note
+
+    @transition(
+        state,
+        source=State.CHANGES_REQUESTED,
+        target=State.RESUBMITTED,
+        conditions=[_update_has_narrative],
+        permission=_writes_update,
+        custom={"label": "Resubmit", "style": "primary"},
+    )
+    def resubmit(self, *, at):
+        self.submitted_at = at
+
+    @transition(
+        state,
+        source=State.ACCEPTED,
+        target=State.CHANGES_REQUESTED,
+        permission=_reviews_update,
+        custom={"label": "Reopen", "note_required": True, "style": "warning"},
+    )
+    def reopen(self, *, by, at, note: str):
+        self.reviewed_by = by
+        self.reviewed_at = at
+        self.review_note = note
+
+
+class IndicatorResult(models.Model):
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="results")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
+    value = models.DecimalField(max_digits=14, decimal_places=2)
+    note = models.TextField(blank=True, help_text="Qualitative notes, kept apart from the figure.")
+
+    class Meta:
+        ordering = ["indicator__name"]
+        constraints = [models.UniqueConstraint(fields=["update", "indicator"], name="unique_result_per_update")]
+
+    def __str__(self):
+        return f"{self.indicator}: {self.value}"
+
+
+class Evaluation(models.Model):
+    """Written when work enters evaluation; completing the work requires a completed one."""
+
+    class Rating(models.TextChoices):
+        EXCEEDED = "exceeded", "Exceeded its aims"
+        MET = "met", "Met its aims"
+        PARTLY = "partly", "Partly met its aims"
+        NOT_MET = "not_met", "Did not meet its aims"
+
+    class Stage(models.TextChoices):
+        DECLUTTER = "declutter", "De-clutter"
+        REPAIR = "repair", "Repair"
+        IMPROVE = "improve", "Improve"
+        SUSTAIN = "sustain", "Sustain"
+
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations")
+    award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evaluator_name = models.CharField(max_length=200, blank=True, help_text="An outside evaluator, if any.")
+    outcomes = models.TextField("outcomes against targets", blank=True)
+    what_worked = models.TextField(blank=True)
+    what_did_not_work = models.TextField(blank=True)
+    lessons = models.TextField("lessons for other schools", blank=True)
+    rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
+    stage_reached = models.CharField(
+        "stage of improvement reached", max_length=20, choices=Stage.choices, blank=True
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [_one_of_project_or_award("evaluation")]
+
+    def __str__(self):
+        subject = self.award.identifier if self.award_id else self.project.reference
+        return f"Evaluation of {subject}"

@@ -1,0 +1,14 @@
+class TransitionRefused(Exception):
+    """A state change that is not allowed now; the message says why, for a programme manager."""
+
+    status_code = 409
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PermissionRefused(TransitionRefused):
+    """The person may not take this action at all."""
+
+    status_code = 403

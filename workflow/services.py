@@ -1,0 +1,137 @@
+"""One code path for every state change: check who and what, move, save, log — in one transaction."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from .errors import PermissionRefused, TransitionRefused
+from .models import MoneyChange, TransitionLog
+from .rules import refusal_message
+
+
+@dataclass(frozen=True)
+class TransitionInfo:
+    name: str
+    label: str
+    target: str
+    note_required: bool
+    style: str  # "primary", "secondary" or "warning": how a page draws the button
+
+
+def _meta(obj, name: str):
+    method = getattr(obj, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise TransitionRefused(f"“{name}” is not a step that {obj._meta.verbose_name} can take.")
+    return meta
+
+
+def state_label(obj, state: str) -> str:
+    field = obj._meta.get_field("state")
+    return dict(field.choices).get(state, state)
+
+
+def transition_info(obj, name: str) -> TransitionInfo:
+    meta = _meta(obj, name)
+    transition = next(iter(meta.transitions.values()))
+    custom = transition.custom
+    return TransitionInfo(
+        name=name,
+        label=custom.get("label", name.replace("_", " ").capitalize()),
+        target=transition.target,
+        note_required=custom.get("note_required", False),
+        style=custom.get("style", "secondary"),
+    )
+
+
+def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefused | None:
+    """Why `user` may not take transition `name` on `obj` now, or None if they may."""
+    meta = _meta(obj, name)
+    info = transition_info(obj, name)
+    current = obj.state
+    transition = meta.get_transition(current)
+    noun = obj._meta.verbose_name
+    if transition is None:
+        return TransitionRefused(
+            f"This {noun} is {state_label(obj, current).lower()}, so it cannot be moved with “{info.label}”."
+        )
+    if not transition.has_perm(obj, user):
+        return PermissionRefused(f"You do not have permission to “{info.label}” this {noun}.")
+    for condition in transition.conditions:
+        if not condition(obj):
+            return TransitionRefused(refusal_message(condition, obj))
+    if info.note_required and not note.strip():
+        return TransitionRefused(f"Please give a reason: “{info.label}” needs a note that the other side will read.")
+    return None
+
+
+def available_transitions(obj, user) -> list[TransitionInfo]:
+    """The steps `user` may take on `obj` now (permission and state; conditions are explained on refusal)."""
+    field = obj._meta.get_field("state")
+    result = []
+    for transition in field.get_all_transitions(obj.__class__):
+        if transition.source not in (obj.state, "*") or not transition.has_perm(obj, user):
+            continue
+        info = transition_info(obj, transition.name)
+        if info not in result:
+            result.append(info)
+    return result
+
+
+def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> TransitionLog:
+    return TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(obj.__class__),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        transition=name,
+        source=source,
+        target=obj.state,
+        actor=actor,
+        note=note,
+    )
+
+
+def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor, note: str = ""):
+    if old == new:
+        return None
+    return MoneyChange.objects.create(
+        content_type=ContentType.objects.get_for_model(obj.__class__),
+        object_id=obj.pk,
+        object_repr=str(obj)[:300],
+        field=field,
+        old_amount=old,
+        new_amount=new,
+        actor=actor,
+        note=note,
+    )
+
+
+def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+    """Move an already locked `obj` through `name`, save it and log it. Call inside atomic()."""
+    refusal = transition_refusal(obj, name, actor, note)
+    if refusal is not None:
+        raise refusal
+    source = obj.state
+    getattr(obj, name)(**kwargs)
+    obj.save()
+    log_transition(obj, name=name, source=source, actor=actor, note=note)
+    return obj
+
+
+def lock(model: type[models.Model], pk) -> models.Model:
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+    """Lock the row, then apply the transition, in one transaction. Returns the fresh object."""
+    with transaction.atomic():
+        locked = lock(obj.__class__, obj.pk)
+        return apply_transition(locked, name, actor=actor, note=note, **kwargs)
+
+
+def history(obj):
+    return TransitionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
+    ).select_related("actor")
