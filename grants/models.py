@@ -75,9 +75,14 @@ def _award_is_complete(award) -> bool:
 
 
 @guard(
-    lambda award: "The award cannot close while payments are still due: "
-    + ", ".join(f"{money(p.amount)} due {p.due_on:%d %B %Y} ({p.get_state_display().lower()})" for p in award.unpaid_payments())
-    + ". Pay or cancel them first."
+    lambda award: (
+        "The award cannot close while payments are still due: "
+        + ", ".join(
+            f"{money(p.amount)} due {p.due_on:%d %B %Y} ({p.get_state_display().lower()})"
+            for p in award.unpaid_payments()
+        )
+        + ". Pay or cancel them first."
+    )
 )
 def _award_has_no_unpaid_payments(award) -> bool:
     return not award.unpaid_payments()
@@ -128,9 +133,7 @@ class Award(FSMModelMixin, models.Model):
     programme = models.ForeignKey(FundingProgramme, on_delete=models.PROTECT, related_name="awards")
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards_received")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
-    partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="awards"
-    )
+    partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     currency = models.CharField(max_length=3, default="GBP")
@@ -156,7 +159,9 @@ class Award(FSMModelMixin, models.Model):
                 condition=Q(amount_awarded__isnull=True) | Q(amount_awarded__gte=0), name="award_awarded_not_negative"
             ),
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gt=F("planned_start")),
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gt=F("planned_start")),
                 name="award_ends_after_start",
             ),
         ]
@@ -290,16 +295,20 @@ def _manages_payment(payment, user) -> bool:
 
 
 @guard(
-    lambda p: f"This payment is held until the progress update for {p.gated_on_update.period_label} is accepted "
-    f"(it is {p.gated_on_update.get_state_display().lower()})."
+    lambda p: (
+        f"This payment is held until the progress update for {p.gated_on_update.period_label} is accepted "
+        f"(it is {p.gated_on_update.get_state_display().lower()})."
+    )
 )
 def _payment_gate_open(payment) -> bool:
     return payment.gated_on_update_id is None or payment.gated_on_update.state == "accepted"
 
 
 @guard(
-    lambda p: f"Payments can be released only while the award is approved, active or in evaluation; "
-    f"this award is {p.award.get_state_display().lower()}."
+    lambda p: (
+        f"Payments can be released only while the award is approved, active or in evaluation; "
+        f"this award is {p.award.get_state_display().lower()}."
+    )
 )
 def _payment_award_is_live(payment) -> bool:
     return payment.award.state in (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)

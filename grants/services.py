@@ -46,8 +46,16 @@ def programme_set_budget(*, programme: FundingProgramme, budget: Decimal, actor,
 # Awards --------------------------------------------------------------------------------------
 
 
-def award_create(*, actor, programme: FundingProgramme, recipient, title: str, amount_requested: Decimal,
-                 identifier: str = "", **fields) -> Award:
+def award_create(
+    *,
+    actor,
+    programme: FundingProgramme,
+    recipient,
+    title: str,
+    amount_requested: Decimal,
+    identifier: str = "",
+    **fields,
+) -> Award:
     r = roles.of(actor)
     if not (r.manages_programme(programme) or r.is_partner_of(recipient.pk)):
         raise PermissionRefused("You can apply only on behalf of your own organisation.")
@@ -62,7 +70,7 @@ def award_create(*, actor, programme: FundingProgramme, recipient, title: str, a
             created_by=actor,
             **fields,
         )
-        award.full_clean()
+        award.full_clean(exclude=["state"])
         award.save()
         log_money_change(award, field="amount_requested", old=None, new=amount_requested, actor=actor)
         return award
@@ -97,7 +105,8 @@ def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None
             raise TransitionRefused("The amount awarded must be more than £0.")
         if amount > award.amount_requested:
             raise TransitionRefused(
-                f"The amount awarded ({money(amount)}) cannot be more than the {money(award.amount_requested)} requested."
+                f"The amount awarded ({money(amount)}) cannot be more than "
+                f"the {money(award.amount_requested)} requested."
             )
         refusal = transition_refusal(award, "approve", actor, note)
         if refusal is not None:
@@ -169,24 +178,33 @@ def _check_gate(award: Award, update):
         raise TransitionRefused("A payment can be held only on a progress update for the same award.")
 
 
-def payment_schedule(*, award: Award, due_on: date, amount: Decimal, actor, gated_on_update=None,
-                     reference: str = "") -> Payment:
+def payment_schedule(
+    *, award: Award, due_on: date, amount: Decimal, actor, gated_on_update=None, reference: str = ""
+) -> Payment:
     with transaction.atomic():
         award = lock(Award, award.pk)
         _require_programme_manager(award.programme, actor, "schedule payments")
         amount = Decimal(amount)
         _check_schedule_fits(award, amount)
         _check_gate(award, gated_on_update)
-        payment = Payment(award=award, due_on=due_on, amount=amount, gated_on_update=gated_on_update,
-                          reference=reference)
-        payment.full_clean()
+        payment = Payment(
+            award=award, due_on=due_on, amount=amount, gated_on_update=gated_on_update, reference=reference
+        )
+        payment.full_clean(exclude=["state"])
         payment.save()
         log_money_change(payment, field="amount", old=None, new=amount, actor=actor, note="Payment scheduled")
         return payment
 
 
-def payment_edit(*, payment: Payment, actor, amount: Decimal | None = None, due_on: date | None = None,
-                 gated_on_update=..., note: str = "") -> Payment:
+def payment_edit(
+    *,
+    payment: Payment,
+    actor,
+    amount: Decimal | None = None,
+    due_on: date | None = None,
+    gated_on_update=...,
+    note: str = "",
+) -> Payment:
     """Change a scheduled payment's amount, due date or gate. Approved and paid payments are fixed."""
     with transaction.atomic():
         award = lock(Award, payment.award_id)
@@ -206,7 +224,7 @@ def payment_edit(*, payment: Payment, actor, amount: Decimal | None = None, due_
         if gated_on_update is not ...:
             _check_gate(award, gated_on_update)
             payment.gated_on_update = gated_on_update
-        payment.full_clean()
+        payment.full_clean(exclude=["state"])
         payment.save()
         log_money_change(payment, field="amount", old=old_amount, new=payment.amount, actor=actor, note=note)
         return payment

@@ -266,7 +266,9 @@ class Project(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(planned_end__isnull=True) | Q(planned_start__isnull=True) | Q(planned_end__gt=F("planned_start")),
+                condition=Q(planned_end__isnull=True)
+                | Q(planned_start__isnull=True)
+                | Q(planned_end__gt=F("planned_start")),
                 name="project_ends_after_start",
             ),
         ]

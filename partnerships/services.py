@@ -17,7 +17,7 @@ def project_create(*, actor, partnership, title, lead_organisation, reference: s
             reference=reference or _next_project_reference(partnership),
             **fields,
         )
-        project.full_clean()
+        project.full_clean(exclude=["state"])
         project.save()
         return project
 

@@ -35,7 +35,8 @@ class Indicator(models.Model):
     target = models.DecimalField(max_digits=14, decimal_places=2)
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
     cumulative = models.BooleanField(
-        default=True, help_text="Results add up over periods (children reached); otherwise the latest counts (attendance %)."
+        default=True,
+        help_text="Results add up over periods (children reached); otherwise the latest counts (attendance %).",
     )
 
     class Meta:
@@ -76,9 +77,7 @@ class ProgressUpdate(FSMModelMixin, models.Model):
         RESUBMITTED = "resubmitted", "Resubmitted"
         ACCEPTED = "accepted", "Accepted"
 
-    award = models.ForeignKey(
-        Award, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
-    )
+    award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates")
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
     )
@@ -107,7 +106,9 @@ class ProgressUpdate(FSMModelMixin, models.Model):
         ordering = ["-period_end", "-id"]
         constraints = [
             _one_of_project_or_award("update"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="update_period_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="update_period_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(spend_to_date__gte=0), name="update_spend_not_negative"),
         ]
 
@@ -219,9 +220,7 @@ class Evaluation(models.Model):
     what_did_not_work = models.TextField(blank=True)
     lessons = models.TextField("lessons for other schools", blank=True)
     rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
-    stage_reached = models.CharField(
-        "stage of improvement reached", max_length=20, choices=Stage.choices, blank=True
-    )
+    stage_reached = models.CharField("stage of improvement reached", max_length=20, choices=Stage.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

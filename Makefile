@@ -1,0 +1,53 @@
+# Exchange: `make run` sets everything up and serves the demo; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run setup system migrate demo test test-postgres bench lint clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed system
+
+# WeasyPrint needs Pango from the operating system; say clearly what is missing.
+system: $(VENV)/.installed
+	@$(PY) -c "import weasyprint" 2>/dev/null || { \
+	  echo "PDF reports need Pango and HarfBuzz from the system. On Debian/Ubuntu run:"; \
+	  echo "  sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"; \
+	  exit 1; }
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Exchange is starting at http://$(HOST):$(PORT)/ (sign in with a demo login above)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (row locks, real concurrency); CI runs it after `make test`.
+test-postgres: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} EXCHANGE_REQUIRE_POSTGRES=1 \
+	  $(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

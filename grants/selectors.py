@@ -1,0 +1,66 @@
+"""Reads of programmes, awards and payments, scoped to what a person may see."""
+
+from django.db.models import Q, QuerySet
+
+from partnerships import roles
+from partnerships.selectors import NOTHING, _p, scoped
+
+from .models import Award, FundingProgramme, Payment
+
+
+def programme_scope(user, prefix: str = "") -> Q | None:
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    q = NOTHING
+    if r.manager_orgs:
+        q |= _p(prefix, managed_by_id__in=r.manager_orgs)
+    if r.funder_orgs:
+        q |= _p(prefix, funder_id__in=r.funder_orgs)
+    if r.partner_orgs:
+        # Partners see the programmes they hold awards from (to apply and report), not the others.
+        q |= _p(prefix, pk__in=Award.objects.filter(recipient_id__in=r.partner_orgs).values("programme_id"))
+    return q
+
+
+def award_scope(user, prefix: str = "") -> Q | None:
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    q = NOTHING
+    if r.manager_orgs:
+        q |= _p(prefix, programme__managed_by_id__in=r.manager_orgs)
+    if r.funder_orgs:
+        # A funder sees the awards its programmes fund, once they are more than a draft.
+        q |= _p(prefix, programme__funder_id__in=r.funder_orgs) & ~_p(prefix, state=Award.State.DRAFT)
+    if r.partner_orgs:
+        q |= _p(prefix, recipient_id__in=r.partner_orgs)
+    return q
+
+
+def programme_list(*, user) -> QuerySet:
+    return scoped(FundingProgramme.objects.select_related("funder", "managed_by", "partnership"), programme_scope(user))
+
+
+def award_list(*, user) -> QuerySet:
+    return scoped(
+        Award.objects.select_related(
+            "programme__funder",
+            "programme__managed_by",
+            "recipient__local_authority__sub_region",
+            "project",
+            "partnership",
+        ),
+        award_scope(user),
+    )
+
+
+def award_get(*, user, pk) -> Award:
+    return award_list(user=user).get(pk=pk)
+
+
+def payment_list(*, user) -> QuerySet:
+    return scoped(
+        Payment.objects.select_related("award__programme", "award__recipient", "gated_on_update"),
+        award_scope(user, "award__"),
+    )

@@ -1,0 +1,116 @@
+from django.contrib import admin
+
+from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+
+from . import selectors, services
+from .models import (
+    LocalAuthority,
+    Organisation,
+    OrganisationMembership,
+    Partnership,
+    PartnershipMember,
+    Project,
+    ProjectPartner,
+    Region,
+    SubRegion,
+)
+
+
+class ReferenceDataAdmin(RoleScopedAdmin):
+    manager_can_add = False
+
+    def has_change_permission(self, request, obj=None):
+        return self._roles(request).is_admin
+
+
+@admin.register(Region)
+class RegionAdmin(ReferenceDataAdmin):
+    list_display = ("name", "code")
+
+
+@admin.register(SubRegion)
+class SubRegionAdmin(ReferenceDataAdmin):
+    list_display = ("number", "name", "region")
+    list_filter = ("region",)
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(ReferenceDataAdmin):
+    list_display = ("name", "gss_code", "dfe_code", "sub_region", "region")
+    list_filter = ("region", "sub_region")
+    search_fields = ("name", "gss_code", "dfe_code")
+    list_select_related = ("sub_region", "region")
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RoleScopedAdmin):
+    list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count")
+    list_filter = ("kind", "local_authority__sub_region", "local_authority")
+    search_fields = ("name", "identifier")
+    list_select_related = ("local_authority", "trust")
+    autocomplete_fields = ("trust", "local_authority")
+    inlines = [MembershipInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if self._roles(request).is_admin else []
+
+
+@admin.register(OrganisationMembership)
+class OrganisationMembershipAdmin(RoleScopedAdmin):
+    list_display = ("user", "organisation", "role", "job_title")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "organisation__name")
+    autocomplete_fields = ("user", "organisation")
+    list_select_related = ("user", "organisation")
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and self._roles(request).is_admin
+
+
+class PartnershipMemberInline(admin.TabularInline):
+    model = PartnershipMember
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(RoleScopedAdmin):
+    scope = selectors.partnership_list
+    list_display = ("name", "region", "lead_organisation", "starts_on", "ends_on")
+    list_filter = ("region",)
+    search_fields = ("name", "aims")
+    list_select_related = ("region", "lead_organisation")
+    autocomplete_fields = ("lead_organisation",)
+    inlines = [PartnershipMemberInline]
+
+
+class ProjectPartnerInline(admin.TabularInline):
+    model = ProjectPartner
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Project)
+class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
+    scope = selectors.project_list
+    list_display = ("reference", "title", "partnership", "lead_organisation", "theme", "state", "children_reached")
+    list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region")
+    search_fields = ("reference", "title", "summary", "lead_organisation__name")
+    list_select_related = ("partnership", "lead_organisation")
+    autocomplete_fields = ("lead_organisation", "partnership")
+    readonly_fields = ("state", "proposed_by", "created_at", "updated_at")
+    inlines = [ProjectPartnerInline, TransitionLogInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.proposed_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def run_transition(self, obj, name, actor, note):
+        return services.project_transition(project=obj, name=name, actor=actor, note=note)

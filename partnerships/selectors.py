@@ -1,0 +1,80 @@
+"""Reads of partnerships and projects, already scoped to what a person may see.
+
+Each `*_scope(user, prefix)` returns a Q that other layers reuse with a lookup prefix
+(`award_scope(user, "award__")`), so one rule decides visibility for pages, API and reports.
+"""
+
+from django.db.models import Q, QuerySet
+
+from . import roles
+from .models import LocalAuthority, Organisation, Partnership, Project, ProjectPartner
+
+NOTHING = Q(pk__in=[])
+
+
+def _p(prefix: str, **lookups) -> Q:
+    return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+
+def partnership_scope(user, prefix: str = "") -> Q | None:
+    """None means everything (an administrator)."""
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    if not r.all_orgs:
+        return NOTHING
+    member_of = Partnership.objects.filter(
+        Q(lead_organisation_id__in=r.manager_orgs)
+        | Q(members__organisation_id__in=r.all_orgs)
+        | Q(programmes__funder_id__in=r.funder_orgs)
+    ).values("pk")
+    return Q(**{f"{prefix or 'pk__'}in": member_of})
+
+
+def project_scope(user, prefix: str = "") -> Q | None:
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    q = NOTHING
+    if r.manager_orgs:
+        q |= _p(prefix, partnership__lead_organisation_id__in=r.manager_orgs)
+    if r.partner_orgs:
+        partnering = ProjectPartner.objects.filter(organisation_id__in=r.partner_orgs).values("project_id")
+        q |= _p(prefix, lead_organisation_id__in=r.partner_orgs)
+        # Partners of a project see it once it is proposed; a draft belongs to its lead alone.
+        q |= _p(prefix, pk__in=partnering) & ~_p(prefix, state=Project.State.DRAFT)
+    if r.funder_orgs:
+        funded = Project.objects.filter(awards__programme__funder_id__in=r.funder_orgs).values("pk")
+        q |= _p(prefix, pk__in=funded) & ~_p(prefix, state=Project.State.DRAFT)
+    return q
+
+
+def scoped(qs: QuerySet, scope: Q | None) -> QuerySet:
+    return qs if scope is None else qs.filter(scope)
+
+
+def organisation_list(*, user, search: str = "") -> QuerySet:
+    """The organisation directory: names and identifiers are public information to signed-in users."""
+    qs = Organisation.objects.select_related("local_authority__sub_region", "trust")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(identifier__icontains=search))
+    return qs if roles.of(user) is not roles.ANONYMOUS else qs.none()
+
+
+def partnership_list(*, user) -> QuerySet:
+    return scoped(Partnership.objects.select_related("region", "lead_organisation"), partnership_scope(user))
+
+
+def project_list(*, user) -> QuerySet:
+    return scoped(
+        Project.objects.select_related("partnership", "lead_organisation__local_authority__sub_region"),
+        project_scope(user),
+    )
+
+
+def project_get(*, user, pk) -> Project:
+    return project_list(user=user).get(pk=pk)
+
+
+def local_authority_list() -> QuerySet:
+    return LocalAuthority.objects.select_related("sub_region", "region")

@@ -1,0 +1,68 @@
+from django.contrib import admin, messages
+
+from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+from workflow.errors import TransitionRefused
+
+from . import selectors, services
+from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(RoleScopedAdmin):
+    scope = selectors.indicator_list
+    list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "project", "award")
+    list_filter = ("direction", "cumulative", "unit")
+    search_fields = ("name", "project__reference", "award__identifier")
+    list_select_related = ("project", "award")
+    autocomplete_fields = ("project", "award")
+
+
+class IndicatorResultInline(admin.TabularInline):
+    model = IndicatorResult
+    extra = 0
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
+    scope = selectors.update_list
+    list_display = ("__str__", "state", "due_on", "submitted_at", "author", "reviewed_by")
+    list_filter = ("state", "is_final", "award__programme")
+    search_fields = ("award__identifier", "project__reference", "progress", "challenges")
+    list_select_related = ("award", "project", "author", "reviewed_by")
+    autocomplete_fields = ("award", "project")
+    readonly_fields = ("state", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_note")
+    inlines = [IndicatorResultInline, TransitionLogInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def run_transition(self, obj, name, actor, note):
+        return services.update_transition(update=obj, name=name, actor=actor, note=note)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(RoleScopedAdmin):
+    scope = selectors.evaluation_list
+    list_display = ("__str__", "rating", "stage_reached", "completed_at", "author")
+    list_filter = ("rating", "stage_reached")
+    search_fields = ("lessons", "what_worked", "project__reference", "award__identifier")
+    autocomplete_fields = ("project", "award")
+    readonly_fields = ("completed_at", "author")
+    actions = ["mark_complete"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark selected evaluations complete")
+    def mark_complete(self, request, queryset):
+        for evaluation in queryset:
+            try:
+                services.evaluation_complete(evaluation=evaluation, actor=request.user)
+            except TransitionRefused as refusal:
+                messages.error(request, f"{evaluation}: {refusal.reason}")
+            else:
+                messages.success(request, f"{evaluation} marked complete.")

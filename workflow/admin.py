@@ -1,0 +1,159 @@
+"""Admin pieces shared by every workflow model: transition buttons that go through the services,
+the refusal reason as a message, and the history inline."""
+
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from partnerships import roles
+
+from .errors import TransitionRefused
+from .models import MoneyChange, TransitionLog
+from .services import available_transitions, transition_info
+
+
+class ReadOnlyInline(GenericTabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransitionLogInline(ReadOnlyInline):
+    model = TransitionLog
+    fields = readonly_fields = ("at", "transition", "source", "target", "actor", "note")
+    verbose_name_plural = "History (state changes)"
+
+
+class MoneyChangeInline(ReadOnlyInline):
+    model = MoneyChange
+    fields = readonly_fields = ("at", "field", "old_amount", "new_amount", "actor", "note")
+    verbose_name_plural = "Money changes"
+
+
+class RoleScopedAdmin(admin.ModelAdmin):
+    """Programme managers use the admin without Django model permissions: what they may see
+    comes from the same selectors as the pages and API; administrators see everything."""
+
+    scope = None  # callable(user) -> queryset, from the app's selectors
+    manager_can_add = True
+
+    def _roles(self, request):
+        return roles.of(request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and self._roles(request).is_manager
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        r = self._roles(request)
+        return self.has_module_permission(request) and (r.is_admin or self.manager_can_add)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.scope is None or self._roles(request).is_admin:
+            return qs
+        return qs.filter(pk__in=self.scope(user=request.user).values("pk"))
+
+
+class TransitionAdminMixin:
+    """Adds the steps the user may take as buttons on the change page; each runs
+    `run_transition(obj, name, actor, note)`, the same service the pages and API call."""
+
+    change_form_template = "admin/workflow/change_form.html"
+
+    def run_transition(self, obj, name, actor, note):
+        raise NotImplementedError
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="{}_{}_transition".format(*info),
+            )
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["available_transitions"] = available_transitions(obj, request.user)
+            opts = self.model._meta
+            extra_context["transition_url_name"] = f"admin:{opts.app_label}_{opts.model_name}_transition"
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, name):
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        change_url = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk]
+        )
+        try:
+            info = transition_info(obj, name)
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.reason)
+            return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            note = request.POST.get("note", "")
+            try:
+                self.run_transition(obj, name, request.user, note)
+            except TransitionRefused as refusal:
+                messages.error(request, f"“{info.label}” was refused: {refusal.reason}")
+                if info.note_required and not note.strip():
+                    return self._confirm(request, obj, info, change_url, error=refusal.reason)
+            else:
+                messages.success(request, f"{info.label}: done. {obj._meta.verbose_name.capitalize()} is now updated.")
+            return HttpResponseRedirect(change_url)
+        return self._confirm(request, obj, info, change_url)
+
+    def _confirm(self, request, obj, info, change_url, error=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "object": obj,
+            "info": info,
+            "change_url": change_url,
+            "error": error,
+            "title": f"{info.label}: {obj}",
+        }
+        return TemplateResponse(request, "admin/workflow/confirm_transition.html", context)
+
+
+@admin.register(TransitionLog)
+class TransitionLogAdmin(admin.ModelAdmin):
+    list_display = ("at", "object_repr", "transition", "source", "target", "actor", "note")
+    list_filter = ("content_type", "transition", "target")
+    search_fields = ("object_repr", "note", "actor__username")
+    date_hierarchy = "at"
+    list_select_related = ("actor", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MoneyChange)
+class MoneyChangeAdmin(TransitionLogAdmin):
+    list_display = ("at", "object_repr", "field", "old_amount", "new_amount", "actor", "note")
+    list_filter = ("content_type", "field")
