@@ -11,7 +11,7 @@ from .models import Award, FundingProgramme, Payment, money
 
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(RoleScopedAdmin):
-    scope = selectors.programme_list
+    scope = staticmethod(selectors.programme_list)
     list_display = ("name", "funder", "managed_by", "budget_display", "committed_display", "opens_on", "closes_on")
     list_filter = ("funder", "managed_by")
     search_fields = ("name", "identifier_prefix")
@@ -50,7 +50,7 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(Award)
 class AwardAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.award_list
+    scope = staticmethod(selectors.award_list)
     list_display = ("identifier", "title", "programme", "recipient", "amount_requested", "amount_awarded", "state")
     list_filter = ("state", "programme", "recipient__local_authority__sub_region", "reporting_frequency")
     search_fields = ("identifier", "title", "recipient__name", "recipient__identifier")
@@ -95,7 +95,7 @@ class PaymentForm(forms.ModelForm):
 
 @admin.register(Payment)
 class PaymentAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.payment_list
+    scope = staticmethod(selectors.payment_list)
     form = PaymentForm
     list_display = ("award", "due_on", "amount", "state", "gated_on_update", "paid_on")
     list_filter = ("state", "award__programme", "due_on")

@@ -81,7 +81,7 @@ class PartnershipMemberInline(admin.TabularInline):
 
 @admin.register(Partnership)
 class PartnershipAdmin(RoleScopedAdmin):
-    scope = selectors.partnership_list
+    scope = staticmethod(selectors.partnership_list)
     list_display = ("name", "region", "lead_organisation", "starts_on", "ends_on")
     list_filter = ("region",)
     search_fields = ("name", "aims")
@@ -98,7 +98,7 @@ class ProjectPartnerInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.project_list
+    scope = staticmethod(selectors.project_list)
     list_display = ("reference", "title", "partnership", "lead_organisation", "theme", "state", "children_reached")
     list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region")
     search_fields = ("reference", "title", "summary", "lead_organisation__name")

@@ -19,6 +19,9 @@ class ReadOnlyInline(GenericTabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent object's admin has already decided who may see it
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -64,6 +67,11 @@ class RoleScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_inline_instances(self, request, obj=None):
+        # History has nothing to show on an add page.
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if self.scope is None or self._roles(request).is_admin:
@@ -101,9 +109,7 @@ class TransitionAdminMixin:
 
     def transition_view(self, request, object_id, name):
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        change_url = reverse(
-            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk]
-        )
+        change_url = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
         try:
             info = transition_info(obj, name)
         except TransitionRefused as refusal:
