@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+from workflow.audit import record_permission_change
 
 from . import selectors, services
 from .models import (
@@ -60,6 +61,26 @@ class OrganisationAdmin(RoleScopedAdmin):
     def get_inlines(self, request, obj):
         return self.inlines if self._roles(request).is_admin else []
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrganisationMembership:
+            return super().save_formset(request, form, formset, change)
+        changed = [f.instance for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
+        removed = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        for membership in removed:
+            _audit_membership(request, membership, "removed")
+        super().save_formset(request, form, formset, change)
+        for membership in changed:
+            _audit_membership(request, membership, "granted")
+
+
+def _audit_membership(request, membership, verb: str):
+    record_permission_change(
+        actor=request.user,
+        subject_user=membership.user,
+        detail=f"{membership.get_role_display()} role in {membership.organisation} {verb}",
+        request=request,
+    )
+
 
 @admin.register(OrganisationMembership)
 class OrganisationMembershipAdmin(RoleScopedAdmin):
@@ -71,6 +92,22 @@ class OrganisationMembershipAdmin(RoleScopedAdmin):
 
     def has_module_permission(self, request):
         return request.user.is_staff and self._roles(request).is_admin
+
+    def has_delete_permission(self, request, obj=None):
+        return self._roles(request).is_admin
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _audit_membership(request, obj, "changed" if change else "granted")
+
+    def delete_model(self, request, obj):
+        _audit_membership(request, obj, "removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            _audit_membership(request, membership, "removed")
+        super().delete_queryset(request, queryset)
 
 
 class PartnershipMemberInline(admin.TabularInline):
@@ -114,3 +151,6 @@ class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
     def run_transition(self, obj, name, actor, note):
         return services.project_transition(project=obj, name=name, actor=actor, note=note)
+
+
+from . import user_admin  # noqa: E402,F401 - replaces the stock user admin with the audited one
