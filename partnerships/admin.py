@@ -1,6 +1,8 @@
+from functools import partial
+
 from django.contrib import admin
 
-from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.audit import record_permission_change
 
 from . import selectors, services
@@ -135,9 +137,10 @@ class ProjectPartnerInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = staticmethod(selectors.project_list)
+    scope = staticmethod(partial(selectors.project_list, include_archived=True))
+    actions = ["archive_selected"]
     list_display = ("reference", "title", "partnership", "lead_organisation", "theme", "state", "children_reached")
-    list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region")
+    list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region", "archived_at")
     search_fields = ("reference", "title", "summary", "lead_organisation__name")
     list_select_related = ("partnership", "lead_organisation")
     autocomplete_fields = ("lead_organisation", "partnership")
@@ -151,6 +154,10 @@ class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
     def run_transition(self, obj, name, actor, note):
         return services.project_transition(project=obj, name=name, actor=actor, note=note)
+
+    @admin.action(description="Archive selected (finished work only; kept with its history)")
+    def archive_selected(self, request, queryset):
+        archive_each(self, request, queryset, lambda obj: services.project_archive(project=obj, actor=request.user))
 
 
 from . import user_admin  # noqa: E402,F401 - replaces the stock user admin with the audited one

@@ -79,6 +79,16 @@ class RoleScopedAdmin(admin.ModelAdmin):
         return qs.filter(pk__in=self.scope(user=request.user).values("pk"))
 
 
+def archive_each(model_admin, request, queryset, run):
+    for obj in queryset:
+        try:
+            run(obj)
+        except TransitionRefused as refusal:
+            model_admin.message_user(request, f"{obj}: {refusal.reason}", messages.ERROR)
+        else:
+            model_admin.message_user(request, f"{obj} archived.", messages.SUCCESS)
+
+
 class TransitionAdminMixin:
     """Adds the steps the user may take as buttons on the change page; each runs
     `run_transition(obj, name, actor, note)`, the same service the pages and API call."""
