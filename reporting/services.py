@@ -24,8 +24,6 @@ def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "
                     "You wrote this update, so another programme manager must review it (separation of duties)."
                 )
             params = {"by": actor, "at": now}
-            if name != "accept":
-                params["note"] = note
         else:
             params = {"at": now}
         return apply_transition(locked, name, actor=actor, note=note, **params)

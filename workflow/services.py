@@ -1,5 +1,6 @@
 """One code path for every state change: check who and what, move, save, log — in one transaction."""
 
+import inspect
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -114,7 +115,10 @@ def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     if refusal is not None:
         raise refusal
     source = obj.state
-    getattr(obj, name)(**kwargs)
+    method = getattr(obj, name)
+    if "note" in inspect.signature(method).parameters:
+        kwargs["note"] = note  # transitions that keep the note on the object (a review note)
+    method(**kwargs)
     obj.save()
     log_transition(obj, name=name, source=source, actor=actor, note=note)
     return obj
