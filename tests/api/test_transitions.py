@@ -156,9 +156,10 @@ def test_update_submit_and_review_with_separation_of_duties(api, world, sides):
 
 def test_available_transitions_follow_role_and_state(api, world, sides):
     award = sides[0].award
-    names = lambda user: [
-        t["name"] for t in api(user).get(f"/api/v1/awards/{award.pk}/").json()["available_transitions"]
-    ]  # noqa: E731
+
+    def names(user):
+        return [t["name"] for t in api(user).get(f"/api/v1/awards/{award.pk}/").json()["available_transitions"]]
+
     assert sorted(names(world.manager)) == ["decline", "start_assessment", "withdraw"]
     assert names(world.partner) == ["withdraw"]
     assert names(world.funder) == []
