@@ -130,6 +130,7 @@ class TokenView(APIView):
     """POST username and password for your API token; DELETE (with the token) revokes it."""
 
     throttle_classes = [AuthRateThrottle]
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
 
     def get_permissions(self):
         if self.request.method == "POST":
