@@ -179,6 +179,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "workflow.apis.exception_handler",
+    # Read on every request (workflow.apis), so tests and deployments can change them.
+    "DEFAULT_THROTTLE_RATES": {
+        "api_auth": os.environ.get("API_AUTH_RATE", "20/minute"),
+        "api_write": os.environ.get("API_WRITE_RATE", "600/minute"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -189,6 +195,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStateEnum": "partnerships.models.Project.State",
+        "AwardStateEnum": "grants.models.Award.State",
+        "PaymentStateEnum": "grants.models.Payment.State",
+        "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
+    },
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
