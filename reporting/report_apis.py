@@ -5,6 +5,8 @@ report renders in the background (ask again); 404 for anything the caller may no
 """
 
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +18,14 @@ from .report_views import REFRESH_SECONDS, pdf_response
 class ReportDownloadApi(APIView):
     kind = ""
 
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The impact report."),
+            202: OpenApiResponse(OpenApiTypes.OBJECT, description="Being prepared: ask again after Retry-After."),
+            404: OpenApiResponse(description="No report you can see has this id."),
+        },
+        tags=["reports"],
+    )
     def get(self, request, pk: int):
         try:
             report = reports.report_for(kind=self.kind, user=request.user, pk=pk)
@@ -30,18 +40,22 @@ class ReportDownloadApi(APIView):
         )
 
 
+@extend_schema_view(get=extend_schema(operation_id="report_award_download"))
 class AwardReportApi(ReportDownloadApi):
     kind = "award"
 
 
+@extend_schema_view(get=extend_schema(operation_id="report_project_download"))
 class ProjectReportApi(ReportDownloadApi):
     kind = "project"
 
 
+@extend_schema_view(get=extend_schema(operation_id="report_partnership_download"))
 class PartnershipReportApi(ReportDownloadApi):
     kind = "partnership"
 
 
+@extend_schema_view(get=extend_schema(operation_id="report_portfolio_download"))
 class PortfolioReportApi(ReportDownloadApi):
     kind = "portfolio"
 

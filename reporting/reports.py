@@ -324,8 +324,9 @@ def _gather(user, awards: list[Award], projects) -> dict:
         "projects": project_items,
         "totals": totals,
         "indicator_totals": _indicator_totals(items),
-        "reach": _reach(items, partners),
-        "by_partnership": _by_partnership(award_items),
+        "reach": (reach := _reach(items, partners)),
+        "reach_by_sub_region": _sub_region_totals(reach),
+        "by_partnership": _by_partnership(items),
     }
 
 
@@ -537,20 +538,41 @@ def _reach(items: list[dict], partners: dict) -> list[dict]:
     return ordered
 
 
-def _by_partnership(award_items: list[dict]) -> list[dict]:
+def _sub_region_totals(rows: list[dict]) -> list[dict]:
     groups = {}
-    for item in award_items:
+    for row in rows:
         g = groups.setdefault(
-            item["partnership"],
-            {"name": item["partnership"], "awards": [], "awarded": ZERO, "paid": ZERO, "spend": ZERO, "children": 0},
+            row["sub_region"],
+            {"sub_region": row["sub_region"], "rows": [], "organisations": 0, "awards": 0, "awarded": ZERO},
         )
+        g["rows"].append(row)
+        for key in ("organisations", "awards", "awarded"):
+            g[key] += row[key]
+        g["settings"] = g.get("settings", 0) + row["settings"]
+        g["children"] = g.get("children", 0) + row["children"]
+    return list(groups.values())
+
+
+def _by_partnership(items: list[dict]) -> list[dict]:
+    """Awards grouped by the partnership they serve; a project's reach counts in its partnership's total."""
+    groups = {}
+
+    def group(name):
+        empty = {"name": name, "awards": [], "awarded": ZERO, "paid": ZERO, "spend": ZERO, "children": 0}
+        return groups.setdefault(name, empty)
+
+    for item in items:
+        g = group(item["partnership"])
+        if item["counts_reach"]:
+            g["children"] += item["children"]
+        if item["kind"] != "award":
+            continue
         g["awards"].append(item)
         if item["committed"]:
             g["awarded"] += item["awarded"] or ZERO
         g["paid"] += item["paid"]
         g["spend"] += item["spend"]
-        g["children"] += item["children"] if item["counts_reach"] else 0
-    return sorted(groups.values(), key=lambda g: (g["name"] == NOT_RECORDED, g["name"]))
+    return sorted((g for g in groups.values() if g["awards"]), key=lambda g: (g["name"] == NOT_RECORDED, g["name"]))
 
 
 # Fingerprint, render, store --------------------------------------------------------------------------

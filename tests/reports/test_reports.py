@@ -108,6 +108,7 @@ def test_project_report_counts_the_project_and_its_award_once(world):
     reach = {row["local_authority"]: row for row in report.data["reach"]}
     assert reach["Sandwell"]["organisations"] == 1
     assert reach["Birmingham"]["children"] == 260
+    assert [g["sub_region"] for g in report.data["reach_by_sub_region"]] == ["Birmingham", "Black Country"]
 
 
 def test_partnership_report_adds_up_every_award_to_the_penny(world):
@@ -149,6 +150,7 @@ def test_portfolio_report_has_a_table_per_partnership(world):
     groups = {g["name"]: g for g in report.data["by_partnership"]}
     assert set(groups) == {world.partnership.name, second_partnership.name}
     assert groups[second_partnership.name]["awarded"] == Decimal("30000.00")
+    assert groups[second_partnership.name]["children"] == 260
     assert in_wm.identifier in text and in_bc.identifier in text and foreign.identifier not in text
     assert "Partnership total" in text
     assert "£70,000.00" in text and "£44,691.34" in text  # awarded and paid across the portfolio
@@ -249,3 +251,14 @@ def test_uk_formats(when):
     assert gbp(None) == "—"
     assert figure(Decimal("1240.00")) == "1,240"
     assert figure(Decimal("-0.20")) == "-0.2"
+
+
+def test_portfolio_counts_a_funded_projects_reach_once_in_its_partnership(world):
+    project = f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, children_reached=900)
+    force_state(project, "in_delivery")
+    award = build_award(world, project=project)  # its own latest update says 260 children
+    report = reports.portfolio_report(user=world.funder, pk=world.funder_org.pk)
+    (group,) = report.data["by_partnership"]
+    assert group["children"] == 900 == report.data["totals"]["children"]
+    assert [a["label"] for a in group["awards"]] == [award.identifier]
+    assert "in project" in pdf_text(reports.pdf_bytes(report))
