@@ -1,12 +1,14 @@
 from django import forms
 from django.contrib import admin
 
+from partnerships.importing import ExchangeAdminMixin
 from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
 from workflow.services import log_money_change
 
 from . import selectors, services
 from .models import Award, FundingProgramme, Payment, money
+from .resources import AwardResource, PaymentResource
 
 
 @admin.register(FundingProgramme)
@@ -49,7 +51,8 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(TransitionAdminMixin, RoleScopedAdmin):
+class AwardAdmin(ExchangeAdminMixin, TransitionAdminMixin, RoleScopedAdmin):
+    resource_classes = [AwardResource]
     scope = selectors.award_list
     list_display = ("identifier", "title", "programme", "recipient", "amount_requested", "amount_awarded", "state")
     list_filter = ("state", "programme", "recipient__local_authority__sub_region", "reporting_frequency")
@@ -94,7 +97,8 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TransitionAdminMixin, RoleScopedAdmin):
+class PaymentAdmin(ExchangeAdminMixin, TransitionAdminMixin, RoleScopedAdmin):
+    resource_classes = [PaymentResource]
     scope = selectors.payment_list
     form = PaymentForm
     list_display = ("award", "due_on", "amount", "state", "gated_on_update", "paid_on")

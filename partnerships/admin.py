@@ -3,6 +3,7 @@ from django.contrib import admin
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 
 from . import selectors, services
+from .importing import ExchangeAdminMixin
 from .models import (
     LocalAuthority,
     Organisation,
@@ -14,6 +15,7 @@ from .models import (
     Region,
     SubRegion,
 )
+from .resources import OrganisationResource, PartnershipResource, ProjectResource
 
 
 class ReferenceDataAdmin(RoleScopedAdmin):
@@ -49,7 +51,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RoleScopedAdmin):
+class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count")
     list_filter = ("kind", "local_authority__sub_region", "local_authority")
     search_fields = ("name", "identifier")
@@ -80,7 +83,8 @@ class PartnershipMemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(RoleScopedAdmin):
+class PartnershipAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [PartnershipResource]
     scope = selectors.partnership_list
     list_display = ("name", "region", "lead_organisation", "starts_on", "ends_on")
     list_filter = ("region",)
@@ -97,7 +101,8 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
+class ProjectAdmin(ExchangeAdminMixin, TransitionAdminMixin, RoleScopedAdmin):
+    resource_classes = [ProjectResource]
     scope = selectors.project_list
     list_display = ("reference", "title", "partnership", "lead_organisation", "theme", "state", "children_reached")
     list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region")

@@ -135,3 +135,23 @@ def history(obj):
     return TransitionLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
     ).select_related("actor")
+
+
+def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
+    """`log_money_change` for many objects in one insert (imports): `changes` holds
+    (obj, field, old, new) tuples; unchanged amounts are not logged."""
+    rows = [
+        MoneyChange(
+            content_type=ContentType.objects.get_for_model(obj.__class__),
+            object_id=obj.pk,
+            object_repr=str(obj)[:300],
+            field=field,
+            old_amount=old,
+            new_amount=new,
+            actor=actor,
+            note=note,
+        )
+        for obj, field, old, new in changes
+        if old != new
+    ]
+    return MoneyChange.objects.bulk_create(rows, batch_size=2000)
