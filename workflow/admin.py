@@ -101,7 +101,9 @@ class TransitionAdminMixin:
 
     def transition_view(self, request, object_id, name):
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        change_url = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
+        change_url = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk]
+        )
         try:
             info = transition_info(obj, name)
         except TransitionRefused as refusal:
