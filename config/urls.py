@@ -1,12 +1,8 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import path
 from django.views.generic import TemplateView
 
-
-def health(request):
-    return JsonResponse({"status": "ok"})
-
+from .health import health
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),

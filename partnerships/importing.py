@@ -708,6 +708,7 @@ def _admin_mixins():
         programme managers; the resource acts as the signed-in person (scope, money log)."""
 
         skip_admin_log = True  # the money log and the records' own fields say who imported what
+        show_change_form_export = False  # a workflow's change page keeps its own template (transition buttons)
 
         def has_import_permission(self, request):
             return request.user.is_active and request.user.is_staff and roles.of(request.user).is_manager

@@ -25,7 +25,7 @@ def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "
                 )
             params = {"by": actor, "at": now}
             if name != "accept":
-                params["note"] = note
+                params["review_note"] = note
         else:
             params = {"at": now}
         return apply_transition(locked, name, actor=actor, note=note, **params)
