@@ -69,7 +69,7 @@ GEO_CODE_TYPES = {
 def published_awards(*, user=None):
     """Committed awards (approved or beyond); scoped to what `user` may see when given."""
     qs = (
-        selectors.award_list(user=user)
+        selectors.award_list(user=user, include_archived=True)
         if user is not None
         else Award.objects.select_related("programme__funder", "recipient__local_authority", "project", "partnership")
     )

@@ -90,7 +90,7 @@ class AwardResource(ExchangeResource):
         import_id_fields = ()
 
     def scoped_export(self, *, user):
-        return selectors.award_list(user=user)
+        return selectors.award_list(user=user, include_archived=True)
 
     def scope_lookups(self):
         if not self.roles.is_admin:
@@ -132,6 +132,7 @@ class PaymentResource(ExchangeResource):
 
     kind = "payments"
     export_related = ("award",)
+    export_ordering = ("award__identifier", "due_on", "pk")
     key_attribute = "award"
     required_columns = ("Due on", "Amount")
     money_fields = ("amount",)

@@ -279,12 +279,15 @@ class ExchangeResource(resources.ModelResource):
         """Set `widget.allowed` on lookups the person may use only in part (their programmes…)."""
 
     export_related: tuple[str, ...] = ()
+    export_ordering: tuple[str, ...] = ()  # by the stable key, so two exports of the same data are the same file
 
     def export_queryset(self, *, user):
         """What an export holds: everything the person may see (everything, with no person: a command)."""
         if user is None:
-            return self._meta.model.objects.select_related(*self.export_related)
-        return self.scoped_export(user=user)
+            qs = self._meta.model.objects.select_related(*self.export_related)
+        else:
+            qs = self.scoped_export(user=user)
+        return qs.order_by(*(self.export_ordering or (self.key_attribute, "pk")))
 
     def scoped_export(self, *, user):
         raise NotImplementedError

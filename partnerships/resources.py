@@ -260,7 +260,7 @@ class ProjectResource(ExchangeResource):
         import_id_fields = ()
 
     def scoped_export(self, *, user):
-        return selectors.project_list(user=user)
+        return selectors.project_list(user=user, include_archived=True)
 
     def scope_lookups(self):
         if not self.roles.is_admin:

@@ -1,8 +1,9 @@
 """Import and export of indicator results: the figures of progress updates.
 
 A row names its update by the award identifier (or project reference) and the period's end date,
-and its indicator by name on the same award or project. Results are added to updates that exist;
-the figures of an update that has been submitted or accepted do not change through an import.
+and its indicator by name on the same award or project. Results are added to updates that exist and
+that the importer may see (a programme manager sees an update once it is submitted); the figures of an
+accepted update do not change through an import (reopen the update first).
 """
 
 from django.db.models import Q
@@ -22,7 +23,7 @@ from partnerships.importing import (
 from . import selectors
 from .models import Indicator, IndicatorResult, ProgressUpdate
 
-EDITABLE = (ProgressUpdate.State.DRAFT, ProgressUpdate.State.CHANGES_REQUESTED)
+FINAL = ProgressUpdate.State.ACCEPTED
 
 
 def subject_of_row(row) -> str:
@@ -83,6 +84,12 @@ class IndicatorWidget(UpdateWidget):
 class IndicatorResultResource(ExchangeResource):
     kind = "indicator results"
     export_related = ("update__award", "update__project", "indicator")
+    export_ordering = (
+        "update__award__identifier",
+        "update__project__reference",
+        "update__period_end",
+        "indicator__name",
+    )
     key_attribute = "update"
     required_columns = ("Indicator", "Value")
 
@@ -145,10 +152,10 @@ class IndicatorResultResource(ExchangeResource):
 
     def check(self, instance, new, before):
         update = instance.update
-        if update.state not in EDITABLE:
+        if update.state == FINAL:
             return {
-                "value": f"the update for {update.period_label} is {update.get_state_display().lower()}; "
-                "its figures can change only while it is a draft or has changes requested"
+                "value": f"the update for {update.period_label} is accepted; its figures can change only "
+                "after it is reopened"
             }
         return {}
 
