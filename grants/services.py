@@ -252,3 +252,115 @@ def payment_release(*, payment, actor, note="", paid_on: date | None = None, ref
 
 def payment_cancel(*, payment, actor, note):
     return payment_transition(payment=payment, name="cancel", actor=actor, note=note)
+
+
+# Programme and award details (the web forms) --------------------------------------------------
+
+PROGRAMME_FIELDS = ("name", "partnership", "opens_on", "closes_on", "description", "identifier_prefix", "currency")
+AWARD_FIELDS = (
+    "title",
+    "description",
+    "amount_requested",
+    "planned_start",
+    "planned_end",
+    "reporting_frequency",
+    "project",
+    "partnership",
+)
+AWARD_MANAGER_EDITABLE = (Award.State.DRAFT, Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)
+
+
+def _set_fields(obj, fields: dict, allowed: tuple):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def programme_create(*, actor, funder, managed_by, budget: Decimal, **fields) -> FundingProgramme:
+    r = roles.of(actor)
+    if not (r.is_admin or managed_by.pk in r.manager_orgs):
+        raise PermissionRefused("You can set up programmes only for an organisation whose programmes you manage.")
+    with transaction.atomic():
+        programme = FundingProgramme(funder=funder, managed_by=managed_by, budget=Decimal(budget))
+        _set_fields(programme, fields, PROGRAMME_FIELDS)
+        programme.full_clean()
+        programme.save()
+        log_money_change(
+            programme, field="budget", old=None, new=programme.budget, actor=actor, note="Programme set up"
+        )
+        return programme
+
+
+def programme_update(*, programme: FundingProgramme, actor, budget: Decimal | None = None, note: str = "", **fields):
+    """Change a programme's details; a new budget goes through programme_set_budget (never below commitments)."""
+    with transaction.atomic():
+        programme = lock(FundingProgramme, programme.pk)
+        _require_programme_manager(programme, actor, "change its details")
+        if "identifier_prefix" in fields and fields["identifier_prefix"] != programme.identifier_prefix:
+            if programme.awards.exists():
+                raise TransitionRefused(
+                    "The identifier prefix cannot change once awards are numbered under it: "
+                    "their public identifiers must stay stable."
+                )
+        _set_fields(programme, fields, PROGRAMME_FIELDS)
+        programme.full_clean()
+        programme.save()
+        if budget is not None and Decimal(budget) != programme.budget:
+            programme = programme_set_budget(programme=programme, budget=Decimal(budget), actor=actor, note=note)
+        return programme
+
+
+def award_edit_refusal(award: Award, actor) -> TransitionRefused | None:
+    """Why `actor` may not change the application's details now, or None if they may."""
+    r = roles.of(actor)
+    state = award.get_state_display().lower()
+    if r.manages_programme(award.programme):
+        if award.state not in AWARD_MANAGER_EDITABLE:
+            return TransitionRefused(
+                f"This award is {state}; its application can no longer change (vary the amount awarded instead)."
+            )
+        return None
+    if r.is_partner_of(award.recipient_id):
+        if award.state != Award.State.DRAFT:
+            return TransitionRefused(f"This application is {state}; only drafts can be changed by the applicant.")
+        return None
+    return PermissionRefused("Only the applicant and the programme's managers can change an application.")
+
+
+def payment_edit_refusal(payment: Payment, actor) -> TransitionRefused | None:
+    if not roles.of(actor).manages_programme(payment.award.programme):
+        return PermissionRefused(f"Only the programme managers of {payment.award.programme} can change payments.")
+    if payment.state != Payment.State.SCHEDULED:
+        return TransitionRefused(
+            f"This payment is {payment.get_state_display().lower()}; only scheduled payments can be changed."
+        )
+    return None
+
+
+def award_update(*, award: Award, actor, **fields) -> Award:
+    """Change an application's details: the applicant while it is a draft, a manager until it is decided."""
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("programme").get(pk=award.pk)
+        refusal = award_edit_refusal(award, actor)
+        if refusal is not None:
+            raise refusal
+        old = award.amount_requested
+        _set_fields(award, fields, AWARD_FIELDS)
+        award.full_clean(exclude=["state"])
+        award.save()
+        log_money_change(award, field="amount_requested", old=old, new=award.amount_requested, actor=actor)
+        return award
+
+
+def payment_schedule_refusal(award: Award, actor) -> TransitionRefused | None:
+    """Why `actor` may not schedule payments on `award` now, or None if they may."""
+    if not roles.of(actor).manages_programme(award.programme):
+        return PermissionRefused(f"Only the programme managers of {award.programme} can schedule payments.")
+    if award.state not in LIVE_FOR_PAYMENTS:
+        return TransitionRefused(
+            f"Payments can be scheduled only on approved, active or in-evaluation awards; "
+            f"this one is {award.get_state_display().lower()}."
+        )
+    return None
