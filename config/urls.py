@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import JsonResponse
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import include, path
+
+from reporting.dashboard_views import home
 
 
 def health(request):
@@ -9,7 +10,11 @@ def health(request):
 
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("partnerships.urls")),
+    path("", include("grants.urls")),
+    path("", include("reporting.dashboard_urls")),
 ]
