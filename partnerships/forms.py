@@ -73,13 +73,23 @@ class ProjectForm(forms.Form):
 
 
 class ProjectPartnerForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, required=False, empty_label="No partner in this row")
+    """One partner row. The organisation choices are read once for the whole formset (`organisations`,
+    a dict of pk to Organisation), not once a row."""
+
+    organisation = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
     gives_support = forms.BooleanField(required=False, label="Gives support")
     receives_support = forms.BooleanField(required=False, label="Receives support")
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        self.organisations = organisations or {}
+        self.fields["organisation"].choices = [("", "No partner in this row")] + [
+            (pk, org.name) for pk, org in self.organisations.items()
+        ]
+
+    def clean_organisation(self):
+        pk = self.cleaned_data["organisation"]
+        return self.organisations.get(pk) if pk is not None else None
 
     def clean(self):
         data = super().clean()

@@ -201,7 +201,7 @@ def _project_form_page(request, form, formset, *, title, cancel_url, submit_labe
 def project_create(request):
     r = roles.of(request.user)
     require_role(request, r.is_manager or r.is_partner, "partners and programme managers can propose projects")
-    organisations = selectors.organisation_list(user=request.user)
+    organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
     form = ProjectForm(
         request.POST or None,
         partnerships=selectors.partnership_list(user=request.user),
@@ -234,7 +234,7 @@ def project_edit(request, pk):
     refusal = services.project_edit_refusal(project, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("partnerships:project_detail", args=[project.pk]))
-    organisations = selectors.organisation_list(user=request.user)
+    organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
     initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
     form = ProjectForm(request.POST or None, initial=initial, editing=True)
     current = [
