@@ -49,6 +49,10 @@ test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} EXCHANGE_REQUIRE_POSTGRES=1 \
 	  $(PY) -m pytest -q $(PYTEST_ARGS)
 
+# The browser suite alone (headless Debian chromium, Playwright); fails rather than skips without chromium.
+test-browser: setup
+	EXCHANGE_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser tests/browser $(PYTEST_ARGS)
+
 bench: setup
 	$(PY) -m bench
 

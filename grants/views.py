@@ -308,9 +308,8 @@ def payment_create(request, award_pk):
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:
-            messages.success(
-                request, f"A payment of £{payment.amount:,.2f} is scheduled for {payment.due_on:%-d %B %Y}."
-            )
+            when = f"{payment.due_on.day} {payment.due_on:%B %Y}"
+            messages.success(request, f"A payment of £{payment.amount:,.2f} is scheduled for {when}.")
             if "another" in request.POST:
                 return redirect("grants:payment_create", award_pk=award.pk)
             return redirect("grants:award_detail", pk=award.pk)
