@@ -9,7 +9,7 @@ from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
 
 @admin.register(Indicator)
 class IndicatorAdmin(RoleScopedAdmin):
-    scope = selectors.indicator_list
+    scope = staticmethod(selectors.indicator_list)
     list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "project", "award")
     list_filter = ("direction", "cumulative", "unit")
     search_fields = ("name", "project__reference", "award__identifier")
@@ -24,7 +24,7 @@ class IndicatorResultInline(admin.TabularInline):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.update_list
+    scope = staticmethod(selectors.update_list)
     list_display = ("__str__", "state", "due_on", "submitted_at", "author", "reviewed_by")
     list_filter = ("state", "is_final", "award__programme")
     search_fields = ("award__identifier", "project__reference", "progress", "challenges")
@@ -44,7 +44,7 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(RoleScopedAdmin):
-    scope = selectors.evaluation_list
+    scope = staticmethod(selectors.evaluation_list)
     list_display = ("__str__", "rating", "stage_reached", "completed_at", "author")
     list_filter = ("rating", "stage_reached")
     search_fields = ("lessons", "what_worked", "project__reference", "award__identifier")

@@ -20,8 +20,13 @@ class ReportNotFound(LookupError):
     """The subject does not exist or the reader may not see it (pages and API answer 404 alike)."""
 
 
+# Archived work is finished work: it keeps its place in the reports that account for the money.
+def _projects(user):
+    return project_list(user=user, include_archived=True)
+
+
 def _awards(user):
-    return award_list(user=user).select_related("project__partnership", "programme__partnership")
+    return award_list(user=user, include_archived=True).select_related("project__partnership", "programme__partnership")
 
 
 def _one(qs, **lookup):
@@ -33,7 +38,7 @@ def _one(qs, **lookup):
 
 def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
     award = _one(_awards(user), **({"pk": pk} if pk is not None else {"identifier": identifier}))
-    projects = project_list(user=user).filter(pk=award.project_id)
+    projects = _projects(user).filter(pk=award.project_id)
     data = gather(user, [award], projects)
     funder = award.programme.funder
     data.update(
@@ -47,13 +52,13 @@ def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
 
 
 def project_report(*, user, pk=None, reference: str | None = None) -> Report:
-    qs = project_list(user=user)
+    qs = _projects(user)
     if pk is None and reference is not None and not str(reference).isdigit():
         project = _one(qs, reference=reference)
     else:
         project = _one(qs, pk=pk if pk is not None else reference)
     awards = list(_awards(user).filter(project=project))
-    data = gather(user, awards, project_list(user=user).filter(pk=project.pk))
+    data = gather(user, awards, _projects(user).filter(pk=project.pk))
     data.update(
         kind="project",
         title=project.title,
@@ -69,7 +74,7 @@ def partnership_report(*, user, pk) -> Report:
     in_partnership = Q(partnership=partnership) | Q(project__partnership=partnership)
     in_partnership |= Q(partnership__isnull=True, project__isnull=True, programme__partnership=partnership)
     awards = list(_awards(user).filter(in_partnership))
-    projects = project_list(user=user).filter(Q(partnership=partnership) | Q(awards__in=[a.pk for a in awards]))
+    projects = _projects(user).filter(Q(partnership=partnership) | Q(awards__in=[a.pk for a in awards]))
     data = gather(user, awards, projects.distinct())
     data.update(
         kind="partnership",
@@ -104,7 +109,7 @@ def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
     if not (r.is_admin or funder.pk in r.funder_orgs):
         qs = qs.filter(programme__managed_by_id__in=r.manager_orgs)
     awards = list(qs)
-    projects = project_list(user=user).filter(pk__in=[a.project_id for a in awards if a.project_id])
+    projects = _projects(user).filter(pk__in=[a.project_id for a in awards if a.project_id])
     data = gather(user, awards, projects)
     data.update(
         kind="portfolio",
