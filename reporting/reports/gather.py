@@ -12,11 +12,23 @@ from grants.selectors import payment_list
 from partnerships.models import Project, ProjectPartner
 from workflow.services import state_label
 
-from ..models import IndicatorResult, ProgressUpdate
-from ..selectors import indicator_list, transition_list, update_list
+from ..models import Evaluation, IndicatorResult, ProgressUpdate
+from ..selectors import evaluation_list, indicator_list, transition_list, update_list
 
 ZERO = Decimal("0.00")
 NOT_RECORDED = "Not recorded"
+EVALUATION_FIELDS = (
+    "award_id",
+    "project_id",
+    "evaluator_name",
+    "outcomes",
+    "what_worked",
+    "what_did_not_work",
+    "lessons",
+    "rating",
+    "stage_reached",
+    "completed_at",
+)
 
 
 def _partnership_of(award) -> str:
@@ -118,11 +130,26 @@ def gather(user, awards: list[Award], projects) -> dict:
     ):
         partners[pp.project_id].append(pp.organisation)
 
+    evaluations = {}  # the latest completed evaluation of each award and project
+    for e in (
+        evaluation_list(user=user)
+        .filter(Q(award_id__in=award_ids) | Q(project_id__in=project_ids), completed_at__isnull=False)
+        .order_by("completed_at", "id")
+        .values(*EVALUATION_FIELDS)
+    ):
+        key = ("award", e["award_id"]) if e["award_id"] else ("project", e["project_id"])
+        evaluations[key] = {
+            **e,
+            "rating_label": Evaluation.Rating(e["rating"]).label if e["rating"] else "",
+            "stage_label": Evaluation.Stage(e["stage_reached"]).label if e["stage_reached"] else "",
+        }
+
     items = [_award_item(a, payments[a.pk], updates[("award", a.pk)], indicators[("award", a.pk)]) for a in awards]
     items += [_project_item(p, updates[("project", p.pk)], indicators[("project", p.pk)]) for p in projects]
     for item in items:
         item["steps"] = steps[(item["kind"], item["id"])]
         item["since"] = item["steps"][-1]["at"] if item["steps"] else None
+        item["evaluation"] = evaluations.get((item["kind"], item["id"]))
 
     _count_reach_once(items)
     award_items = [i for i in items if i["kind"] == "award"]
@@ -136,6 +163,7 @@ def gather(user, awards: list[Award], projects) -> dict:
         "settings": sum(i["settings"] for i in items if i["counts_reach"]),
         "children": sum(i["children"] for i in items if i["counts_reach"]),
         "accepted_updates": sum(len(i["updates"]) for i in items),
+        "evaluations": sum(1 for i in items if i["evaluation"]),
     }
     return {
         "items": items,
