@@ -10,7 +10,7 @@ from partnerships.models import Partnership, Project
 from partnerships.selectors import NOTHING, _p, partnership_scope, project_scope, scoped
 from workflow.models import MoneyChange, TransitionLog
 
-from .models import Evaluation, Indicator, ProgressUpdate
+from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
 
 
 def _award_or_project(user, prefix: str = "") -> Q | None:
@@ -61,6 +61,14 @@ def update_get(*, user, pk) -> ProgressUpdate:
     return update_list(user=user).get(pk=pk)
 
 
+def indicator_result_list(*, user) -> QuerySet:
+    """Indicator results on the updates the person may see."""
+    return scoped(
+        IndicatorResult.objects.select_related("update__award", "update__project", "indicator"),
+        update_scope(user, "update__"),
+    )
+
+
 def evaluation_list(*, user) -> QuerySet:
     return scoped(Evaluation.objects.select_related("project", "award", "author"), _award_or_project(user))
 
@@ -95,4 +103,12 @@ def money_change_list(*, user) -> QuerySet:
     return scoped(MoneyChange.objects.select_related("actor", "content_type"), _history_scope(user))
 
 
-__all__ = ["payment_list", "indicator_list", "update_list", "transition_list", "money_change_list", "evaluation_list"]
+__all__ = [
+    "payment_list",
+    "indicator_list",
+    "indicator_result_list",
+    "update_list",
+    "transition_list",
+    "money_change_list",
+    "evaluation_list",
+]
