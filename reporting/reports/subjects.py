@@ -102,6 +102,25 @@ def portfolio_funder(*, user, pk=None, identifier: str | None = None) -> Organis
     raise ReportNotFound("You cannot see this funder's portfolio.")
 
 
+def portfolio_funders(*, user):
+    """The funders whose portfolio `user` may read (see portfolio_funder)."""
+    r = roles.of(user)
+    qs = Organisation.objects.filter(funded_programmes__isnull=False)
+    if not r.is_admin:
+        qs = qs.filter(Q(pk__in=r.funder_orgs) | Q(funded_programmes__managed_by_id__in=r.manager_orgs))
+    return qs.distinct().order_by("name")
+
+
+def report_choices(*, user, limit: int = 200) -> dict:
+    """What the reports page offers `user`: every subject here is one they may download."""
+    return {
+        "portfolios": list(portfolio_funders(user=user)),
+        "partnerships": list(partnership_list(user=user).order_by("name")[:limit]),
+        "projects": list(_projects(user).order_by("reference")[:limit]),
+        "awards": list(_awards(user).order_by("identifier")[:limit]),
+    }
+
+
 def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
     funder = portfolio_funder(user=user, pk=pk, identifier=identifier)
     r = roles.of(user)
