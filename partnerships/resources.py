@@ -146,14 +146,12 @@ class OrganisationResource(ExchangeResource):
                             self._pending_trusts[lookup_key(key)] = identifier
         return existing
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute == "trust":
-            pending = self._pending_trusts.get(lookup_key(row.get(field.column_name)))
-            instance._pending_trust = pending
-            if pending:
-                instance.trust = None
-                return
-        super().import_field(field, instance, row, is_m2m, **kwargs)
+    def import_instance(self, instance, row, **kwargs):
+        pending = self._pending_trusts.get(lookup_key(row.get("Trust")))
+        instance._pending_trust = pending
+        if pending:  # the trust is new in this file: linked once it has an id (after_write)
+            row = {**row, "Trust": ""}
+        super().import_instance(instance, row, **kwargs)
 
     def check(self, instance, new, before):
         problems = {}

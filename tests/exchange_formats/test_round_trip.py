@@ -250,3 +250,28 @@ def test_indicator_results_import_but_accepted_figures_stay_fixed(records, tmp_p
         "Row 4, column “Period end”: no progress update you can reach for 360G-WM-00001 ends on 31/12/2026",
         "Row 5, column “Indicator”: unknown indicator “Teachers retained” on 360G-WM-00001",
     ]
+
+
+def test_the_money_log_written_by_the_database_matches_log_money_change(records):
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from workflow.services import log_money_change, log_money_set_in_bulk
+
+    awards = Award.objects.order_by("identifier")
+    log_money_set_in_bulk(
+        awards,
+        field="amount_requested",
+        object_repr=Concat("identifier", Value(" "), "title"),
+        actor=records.manager,
+        note="n",
+    )
+    for award in awards:
+        log_money_change(
+            award, field="amount_requested", old=None, new=award.amount_requested, actor=records.manager, note="n"
+        )
+    fields = ("content_type", "object_id", "object_repr", "field", "old_amount", "new_amount", "actor", "note")
+    rows = list(MoneyChange.objects.order_by("object_id", "id").values_list(*fields))
+    assert len(rows) == 4
+    assert rows[0] == rows[1] and rows[2] == rows[3]
+    assert all(change.at is not None for change in MoneyChange.objects.all())
