@@ -574,12 +574,14 @@ class ExchangeResource(resources.ModelResource):
                 setattr(instance, attribute, widget.clean(row[column_name], row=row))
             except ValueError as e:
                 errors[attribute] = ValidationError(str(e), code="invalid")
-        self.after_cells(instance, row)
+        for attribute, reason in self.after_cells(instance, row).items():
+            errors.setdefault(attribute, ValidationError(reason, code="invalid"))
         if errors:
             raise ValidationError(errors)
 
-    def after_cells(self, instance, row) -> None:
-        """A hook for cells that need more than one widget (a trust that is in the same file)."""
+    def after_cells(self, instance, row) -> dict[str, str]:
+        """Cells that are not a field of the record (a partnership's members): {attribute: reason}."""
+        return {}
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.readonly or not field.attribute or field.column_name not in row:
@@ -626,14 +628,15 @@ class ImportOutcome:
         return len({p.row for p in self.problems})
 
     def summary(self) -> str:
+        what = self.kind[:1].upper() + self.kind[1:]
         if not self.ok:
             return (
-                f"{self.kind.capitalize()}: nothing imported — {self.error_rows} of {self.rows} rows have problems "
+                f"{what}: nothing imported — {self.error_rows} of {self.rows} rows have problems "
                 f"({len(self.problems)} in all). Correct them and import the file again."
             )
         tail = "dry run: nothing was written" if self.dry_run else "saved"
         return (
-            f"{self.kind.capitalize()}: {self.rows} rows — {self.created} created, {self.updated} updated, "
+            f"{what}: {self.rows} rows — {self.created} created, {self.updated} updated, "
             f"{self.skipped} unchanged (skipped), 0 errors; {tail}."
         )
 

@@ -71,6 +71,9 @@ def records(world, birmingham, sandwell):
         planned_start=None,
         planned_end=None,
     )
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.central, role="lead")
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=trust, role="member")
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.funder_org, role="funder")
     world.partnership.aims = "Sharing what works for the benefit of children."
     world.partnership.save()
     return world
@@ -118,6 +121,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(record
         call_command("export_data", kind, "-o", str(tmp_path / f"again-{kind}.csv"))
         assert (tmp_path / f"again-{kind}.csv").read_text() == before[kind], kind
     assert Organisation.objects.get(identifier="GB-EDU-140001").trust.identifier == "GB-COH-09000009"
+    assert "GB-CHC-1159393 (lead); GB-COH-09000009 (member); GB-COH-99000001 (funder)" in before["partnerships"]
     # Money that came in by import is in the money log, under the importer's name.
     assert set(MoneyChange.objects.values_list("object_repr", "new_amount", "actor")) == {
         ("360G-WM-00001 Wellbeing leads", Decimal("15250.75"), admin.pk),
