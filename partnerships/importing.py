@@ -375,7 +375,8 @@ class ExchangeResource(resources.ModelResource):
             raise PermissionError(f"You do not have permission to import {self.kind}.")
         self.prepare_dataset(dataset)
         aliases = self.header_aliases()
-        dataset.headers = [aliases.get(lookup_key(h), cell_text(h)) for h in dataset.headers or []]
+        headers = [cell_text(h).lstrip("\ufeff") for h in dataset.headers or []]
+        dataset.headers = [aliases.get(lookup_key(h), h) for h in headers]
         missing = [c for c in (self.key_column, *self.required_columns) if c not in dataset.headers]
         if missing:
             raise ValueError(
@@ -723,7 +724,10 @@ def read_dataset(path: str | Path) -> tablib.Dataset:
     fmt = format_for(path)
     data = Path(path).read_bytes()
     if not fmt.is_binary():
-        data = data.decode("utf-8-sig")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # a CSV saved by Excel on Windows
+            data = data.decode("cp1252")
     return fmt.create_dataset(data)
 
 
