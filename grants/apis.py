@@ -12,8 +12,11 @@ from partnerships import selectors as partnership_selectors
 from partnerships.models import Organisation, Partnership, Project
 from workflow.apis import (
     ERROR_RESPONSES,
+    DateTimeRangeFilter,
     EditableMixin,
+    ExchangeFilterSet,
     ExchangeViewSet,
+    IdFilter,
     NoteSerializer,
     ScopedPrimaryKeyRelatedField,
     WorkflowSerializer,
@@ -38,7 +41,7 @@ def _total(queryset, group_by: str, field: str):
 class ProgrammeSerializer(serializers.ModelSerializer):
     funder_name = serializers.CharField(source="funder.name", read_only=True)
     managed_by_name = serializers.CharField(source="managed_by.name", read_only=True)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True, default=None)
     committed_total = money_field(read_only=True, help_text="Awarded on approved, active and closed awards.")
 
     class Meta:
@@ -103,7 +106,7 @@ class ProgrammeEditSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class ProgrammeFilter(filters.FilterSet):
+class ProgrammeFilter(ExchangeFilterSet):
     budget = filters.RangeFilter()
     opens_on = filters.DateFromToRangeFilter()
     closes_on = filters.DateFromToRangeFilter()
@@ -151,12 +154,14 @@ class AwardSerializer(WorkflowSerializer):
     funder_name = serializers.CharField(source="programme.funder.name", read_only=True)
     recipient_name = serializers.CharField(source="recipient.name", read_only=True)
     local_authority = serializers.IntegerField(source="recipient.local_authority_id", read_only=True, allow_null=True)
-    local_authority_name = serializers.CharField(source="recipient.local_authority.name", read_only=True, default=None)
-    sub_region_name = serializers.CharField(
-        source="recipient.local_authority.sub_region.name", read_only=True, default=None
+    local_authority_name = serializers.CharField(
+        source="recipient.local_authority.name", read_only=True, allow_null=True, default=None
     )
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
+    sub_region_name = serializers.CharField(
+        source="recipient.local_authority.sub_region.name", read_only=True, allow_null=True, default=None
+    )
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True, default=None)
     paid_total = money_field(read_only=True)
     scheduled_total = money_field(read_only=True, help_text="Payments not cancelled: scheduled, approved or paid.")
 
@@ -240,17 +245,17 @@ class AwardVarySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, help_text="Why the amount awarded changes (kept in the history).")
 
 
-class AwardFilter(filters.FilterSet):
+class AwardFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=Award.State.choices)
-    funder = filters.NumberFilter(field_name="programme__funder")
-    local_authority = filters.NumberFilter(field_name="recipient__local_authority")
-    sub_region = filters.NumberFilter(field_name="recipient__local_authority__sub_region")
+    funder = IdFilter(field_name="programme__funder")
+    local_authority = IdFilter(field_name="recipient__local_authority")
+    sub_region = IdFilter(field_name="recipient__local_authority__sub_region")
     amount_requested = filters.RangeFilter()
     amount_awarded = filters.RangeFilter()
     planned_start = filters.DateFromToRangeFilter()
     planned_end = filters.DateFromToRangeFilter()
-    submitted_at = filters.IsoDateTimeFromToRangeFilter()
-    decided_at = filters.IsoDateTimeFromToRangeFilter()
+    submitted_at = DateTimeRangeFilter()
+    decided_at = DateTimeRangeFilter()
 
     class Meta:
         model = Award
@@ -400,13 +405,13 @@ class PaymentReleaseSerializer(NoteSerializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
-class PaymentFilter(filters.FilterSet):
+class PaymentFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=Payment.State.choices)
-    programme = filters.NumberFilter(field_name="award__programme")
-    funder = filters.NumberFilter(field_name="award__programme__funder")
-    recipient = filters.NumberFilter(field_name="award__recipient")
-    local_authority = filters.NumberFilter(field_name="award__recipient__local_authority")
-    sub_region = filters.NumberFilter(field_name="award__recipient__local_authority__sub_region")
+    programme = IdFilter(field_name="award__programme")
+    funder = IdFilter(field_name="award__programme__funder")
+    recipient = IdFilter(field_name="award__recipient")
+    local_authority = IdFilter(field_name="award__recipient__local_authority")
+    sub_region = IdFilter(field_name="award__recipient__local_authority__sub_region")
     amount = filters.RangeFilter()
     due_on = filters.DateFromToRangeFilter()
     paid_on = filters.DateFromToRangeFilter()

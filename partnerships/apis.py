@@ -7,8 +7,11 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 
 from workflow.apis import (
+    DateTimeRangeFilter,
     EditableMixin,
+    ExchangeFilterSet,
     ExchangeViewSet,
+    IdFilter,
     ScopedPrimaryKeyRelatedField,
     WorkflowSerializer,
     add_transition_actions,
@@ -23,7 +26,7 @@ from .models import LocalAuthority, Organisation, Partnership, PartnershipMember
 
 class LocalAuthoritySerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
-    sub_region_name = serializers.CharField(source="sub_region.name", read_only=True, default=None)
+    sub_region_name = serializers.CharField(source="sub_region.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = LocalAuthority
@@ -31,12 +34,18 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class LocalAuthorityFilter(ExchangeFilterSet):
+    class Meta:
+        model = LocalAuthority
+        fields = ["region", "sub_region"]
+
+
 class LocalAuthorityViewSet(ExchangeViewSet):
     """Local authorities, with their ONS and DfE codes, for filtering by place."""
 
     serializer_class = LocalAuthoritySerializer
     queryset = LocalAuthority.objects.none()
-    filterset_fields = ["region", "sub_region"]
+    filterset_class = LocalAuthorityFilter
     search_fields = ["name", "gss_code", "dfe_code"]
     ordering_fields = ["name", "gss_code"]
     ordering = ["name"]
@@ -47,10 +56,17 @@ class LocalAuthorityViewSet(ExchangeViewSet):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    local_authority_name = serializers.CharField(source="local_authority.name", read_only=True, default=None)
-    sub_region = serializers.IntegerField(source="local_authority.sub_region_id", read_only=True, default=None)
-    sub_region_name = serializers.CharField(source="local_authority.sub_region.name", read_only=True, default=None)
-    trust_name = serializers.CharField(source="trust.name", read_only=True, default=None)
+    local_authority_name = serializers.CharField(
+        source="local_authority.name", read_only=True, allow_null=True, default=None
+    )
+    sub_region = serializers.IntegerField(
+        source="local_authority.sub_region_id", read_only=True, allow_null=True, default=None
+    )
+    sub_region_name = serializers.CharField(
+        source="local_authority.sub_region.name", read_only=True, allow_null=True, default=None
+    )
+    trust_name = serializers.CharField(source="trust.name", read_only=True, allow_null=True, default=None)
+    website = serializers.CharField(read_only=True, help_text="A URL, or empty when unknown.")
 
     class Meta:
         model = Organisation
@@ -73,9 +89,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganisationFilter(filters.FilterSet):
-    sub_region = filters.NumberFilter(field_name="local_authority__sub_region")
-    region = filters.NumberFilter(field_name="local_authority__region")
+class OrganisationFilter(ExchangeFilterSet):
+    sub_region = IdFilter(field_name="local_authority__sub_region")
+    region = IdFilter(field_name="local_authority__region")
 
     class Meta:
         model = Organisation
@@ -146,10 +162,10 @@ class PartnershipEditSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class PartnershipFilter(filters.FilterSet):
-    local_authority = filters.NumberFilter(field_name="members__organisation__local_authority", distinct=True)
-    sub_region = filters.NumberFilter(field_name="members__organisation__local_authority__sub_region", distinct=True)
-    member = filters.NumberFilter(field_name="members__organisation", distinct=True)
+class PartnershipFilter(ExchangeFilterSet):
+    local_authority = IdFilter(field_name="members__organisation__local_authority", distinct=True)
+    sub_region = IdFilter(field_name="members__organisation__local_authority__sub_region", distinct=True)
+    member = IdFilter(field_name="members__organisation", distinct=True)
     starts_on = filters.DateFromToRangeFilter()
     ends_on = filters.DateFromToRangeFilter()
 
@@ -205,10 +221,10 @@ class ProjectSerializer(WorkflowSerializer):
         source="lead_organisation.local_authority_id", read_only=True, allow_null=True
     )
     local_authority_name = serializers.CharField(
-        source="lead_organisation.local_authority.name", read_only=True, default=None
+        source="lead_organisation.local_authority.name", read_only=True, allow_null=True, default=None
     )
     sub_region_name = serializers.CharField(
-        source="lead_organisation.local_authority.sub_region.name", read_only=True, default=None
+        source="lead_organisation.local_authority.sub_region.name", read_only=True, allow_null=True, default=None
     )
     theme_label = serializers.CharField(source="get_theme_display", read_only=True)
     partners = ProjectPartnerSerializer(many=True, read_only=True)
@@ -258,14 +274,14 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
         fields = ["partnership", "lead_organisation", *services.PROJECT_EDITABLE]
 
 
-class ProjectFilter(filters.FilterSet):
+class ProjectFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=Project.State.choices)
-    local_authority = filters.NumberFilter(field_name="lead_organisation__local_authority")
-    sub_region = filters.NumberFilter(field_name="lead_organisation__local_authority__sub_region")
-    partner = filters.NumberFilter(field_name="partners__organisation", distinct=True)
+    local_authority = IdFilter(field_name="lead_organisation__local_authority")
+    sub_region = IdFilter(field_name="lead_organisation__local_authority__sub_region")
+    partner = IdFilter(field_name="partners__organisation", distinct=True)
     planned_start = filters.DateFromToRangeFilter()
     planned_end = filters.DateFromToRangeFilter()
-    created_at = filters.IsoDateTimeFromToRangeFilter()
+    created_at = DateTimeRangeFilter()
 
     class Meta:
         model = Project

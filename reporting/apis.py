@@ -6,7 +6,14 @@ from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from workflow.apis import ExchangeViewSet, WorkflowSerializer, add_transition_actions
+from workflow.apis import (
+    DateTimeRangeFilter,
+    ExchangeFilterSet,
+    ExchangeViewSet,
+    IdFilter,
+    WorkflowSerializer,
+    add_transition_actions,
+)
 from workflow.models import MoneyChange, TransitionLog
 
 from . import selectors, services
@@ -16,8 +23,8 @@ from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    award_identifier = serializers.CharField(source="award.identifier", read_only=True, default=None)
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
+    award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Indicator
@@ -37,9 +44,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IndicatorFilter(filters.FilterSet):
-    programme = filters.NumberFilter(field_name="award__programme")
-    partnership = filters.NumberFilter(method="filter_partnership")
+class IndicatorFilter(ExchangeFilterSet):
+    programme = IdFilter(field_name="award__programme")
+    partnership = IdFilter(method="filter_partnership")
     target = filters.RangeFilter()
 
     class Meta:
@@ -81,12 +88,12 @@ class IndicatorResultSerializer(serializers.ModelSerializer):
 
 
 class ProgressUpdateSerializer(WorkflowSerializer):
-    award_identifier = serializers.CharField(source="award.identifier", read_only=True, default=None)
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
+    award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
     organisation = serializers.IntegerField(source="organisation_id", read_only=True)
     period_label = serializers.CharField(read_only=True)
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True, default=None)
     results = IndicatorResultSerializer(many=True, read_only=True)
 
     class Meta:
@@ -124,17 +131,17 @@ class ProgressUpdateSerializer(WorkflowSerializer):
         read_only_fields = fields
 
 
-class ProgressUpdateFilter(filters.FilterSet):
+class ProgressUpdateFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices)
-    programme = filters.NumberFilter(field_name="award__programme")
-    partnership = filters.NumberFilter(method="filter_partnership")
-    organisation = filters.NumberFilter(method="filter_organisation")
-    local_authority = filters.NumberFilter(method="filter_local_authority")
-    sub_region = filters.NumberFilter(method="filter_sub_region")
+    programme = IdFilter(field_name="award__programme")
+    partnership = IdFilter(method="filter_partnership")
+    organisation = IdFilter(method="filter_organisation")
+    local_authority = IdFilter(method="filter_local_authority")
+    sub_region = IdFilter(method="filter_sub_region")
     period_start = filters.DateFromToRangeFilter()
     period_end = filters.DateFromToRangeFilter()
     due_on = filters.DateFromToRangeFilter()
-    submitted_at = filters.IsoDateTimeFromToRangeFilter()
+    submitted_at = DateTimeRangeFilter()
     spend_to_date = filters.RangeFilter()
 
     class Meta:
@@ -191,9 +198,9 @@ add_transition_actions(
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    award_identifier = serializers.CharField(source="award.identifier", read_only=True, default=None)
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Evaluation
@@ -218,7 +225,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationFilter(filters.FilterSet):
+class EvaluationFilter(ExchangeFilterSet):
     completed = filters.BooleanFilter(field_name="completed_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -245,7 +252,7 @@ class EvaluationViewSet(ExchangeViewSet):
 
 class TransitionLogSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="content_type.model", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = TransitionLog
@@ -253,10 +260,10 @@ class TransitionLogSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransitionLogFilter(filters.FilterSet):
+class TransitionLogFilter(ExchangeFilterSet):
     model = filters.CharFilter(field_name="content_type__model", help_text="award, project, payment, progressupdate…")
     actor = filters.CharFilter(field_name="actor__username")
-    at = filters.IsoDateTimeFromToRangeFilter()
+    at = DateTimeRangeFilter()
 
     class Meta:
         model = TransitionLog
@@ -279,7 +286,7 @@ class TransitionLogViewSet(ExchangeViewSet):
 
 class MoneyChangeSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="content_type.model", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = MoneyChange
