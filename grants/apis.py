@@ -126,7 +126,7 @@ class ProgrammeViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMode
     queryset = FundingProgramme.objects.none()
     filterset_class = ProgrammeFilter
     search_fields = ["name", "description", "funder__name", "identifier_prefix"]
-    ordering_fields = ["name", "budget", "opens_on", "closes_on"]
+    ordering_fields = ["id", "name", "budget", "opens_on", "closes_on"]
     ordering = ["name"]
 
     def may_write(self, r):
@@ -284,6 +284,7 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
     filterset_class = AwardFilter
     search_fields = ["identifier", "title", "description", "recipient__name"]
     ordering_fields = [
+        "id",
         "identifier",
         "title",
         "amount_requested",
@@ -432,7 +433,7 @@ class PaymentViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     queryset = Payment.objects.none()
     filterset_class = PaymentFilter
     search_fields = ["award__identifier", "award__title", "reference", "award__recipient__name"]
-    ordering_fields = ["due_on", "amount", "paid_on", "created_at", "state"]
+    ordering_fields = ["id", "due_on", "amount", "paid_on", "created_at", "state"]
     ordering = ["due_on", "id"]
 
     def may_write(self, r):

@@ -47,7 +47,7 @@ class LocalAuthorityViewSet(ExchangeViewSet):
     queryset = LocalAuthority.objects.none()
     filterset_class = LocalAuthorityFilter
     search_fields = ["name", "gss_code", "dfe_code"]
-    ordering_fields = ["name", "gss_code"]
+    ordering_fields = ["id", "name", "gss_code"]
     ordering = ["name"]
 
     def selected(self):
@@ -106,7 +106,7 @@ class OrganisationViewSet(ExchangeViewSet):
     queryset = Organisation.objects.none()
     filterset_class = OrganisationFilter
     search_fields = ["name", "identifier", "postcode"]
-    ordering_fields = ["name", "identifier", "pupil_count"]
+    ordering_fields = ["id", "name", "identifier", "pupil_count"]
     ordering = ["name"]
 
     def selected(self):
@@ -184,7 +184,7 @@ class PartnershipViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMo
     queryset = Partnership.objects.none()
     filterset_class = PartnershipFilter
     search_fields = ["name", "aims", "lead_organisation__name"]
-    ordering_fields = ["name", "starts_on", "ends_on"]
+    ordering_fields = ["id", "name", "starts_on", "ends_on"]
     ordering = ["name"]
 
     def may_write(self, r):
@@ -299,7 +299,7 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     queryset = Project.objects.none()
     filterset_class = ProjectFilter
     search_fields = ["reference", "title", "summary", "lead_organisation__name"]
-    ordering_fields = ["reference", "title", "planned_start", "planned_end", "created_at", "updated_at", "state"]
+    ordering_fields = ["id", "reference", "title", "planned_start", "planned_end", "created_at", "updated_at", "state"]
     ordering = ["-created_at", "-id"]
 
     def may_write(self, r):

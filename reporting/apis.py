@@ -175,7 +175,7 @@ class ProgressUpdateViewSet(ExchangeViewSet):
     queryset = ProgressUpdate.objects.none()
     filterset_class = ProgressUpdateFilter
     search_fields = ["progress", "challenges", "next_steps", "award__identifier", "project__reference"]
-    ordering_fields = ["period_start", "period_end", "due_on", "submitted_at", "spend_to_date", "state"]
+    ordering_fields = ["id", "period_start", "period_end", "due_on", "submitted_at", "spend_to_date", "state"]
     ordering = ["-period_end", "-id"]
 
     def selected(self):
@@ -240,7 +240,7 @@ class EvaluationViewSet(ExchangeViewSet):
     queryset = Evaluation.objects.none()
     filterset_class = EvaluationFilter
     search_fields = ["outcomes", "what_worked", "what_did_not_work", "lessons"]
-    ordering_fields = ["created_at", "completed_at"]
+    ordering_fields = ["id", "created_at", "completed_at"]
     ordering = ["-created_at", "-id"]
 
     def selected(self):

@@ -141,12 +141,6 @@ class ExchangeFilterSet(filters.FilterSet):
     }
 
 
-class SearchFilter(drf_filters.SearchFilter):
-    def get_search_terms(self, request):
-        # PostgreSQL refuses NUL characters in a query; they can mean nothing in a search.
-        return [term.replace("\x00", "") for term in super().get_search_terms(request) if term.replace("\x00", "")]
-
-
 # Throttles, pagination, permissions ----------------------------------------------------------
 
 
@@ -310,7 +304,7 @@ class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     pagination_class = Pagination
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, drf_filters.OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter, drf_filters.OrderingFilter]
     permission_classes = [RoleMayWrite]
     throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "patch", "head", "options"]
