@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnerships import roles
 from workflow.errors import PermissionRefused, TransitionRefused
-from workflow.services import apply_transition, lock, log_money_change, transition_refusal
+from workflow.services import apply_transition, archive, lock, log_money_change, transition_refusal
 
 from .models import Award, FundingProgramme, Payment, money
 
@@ -232,6 +232,12 @@ def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None
         apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=timezone.now())
         log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
         return award
+
+
+def award_archive(*, award: Award, actor, note: str = "") -> Award:
+    with transaction.atomic():
+        award = lock(Award, award.pk)
+        return archive(award, actor=actor, note=note, allowed=roles.of(actor).manages_programme(award.programme))
 
 
 def award_change_amount(*, award: Award, amount: Decimal, actor, note: str) -> Award:

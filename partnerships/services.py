@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from workflow.errors import PermissionRefused, TransitionRefused
-from workflow.services import apply_transition, lock
+from workflow.services import apply_transition, archive, lock
 
 from . import roles
 from .models import Partnership, PartnershipMember, Project
@@ -119,3 +119,10 @@ def project_approve(*, project, actor, note=""):
 
 def project_complete(*, project, actor, note=""):
     return project_transition(project=project, name="complete", actor=actor, note=note)
+
+
+def project_archive(*, project: Project, actor, note: str = "") -> Project:
+    with transaction.atomic():
+        project = lock(Project, project.pk)
+        allowed = roles.of(actor).manages_partnership(project.partnership)
+        return archive(project, actor=actor, note=note, allowed=allowed)

@@ -153,10 +153,10 @@ class ProgressUpdate(FSMModelMixin, models.Model):
         permission=_reviews_update,
         custom={"label": "Request changes", "note_required": True},
     )
-    def request_changes(self, *, by, at, note: str):
+    def request_changes(self, *, by, at, review_note: str):
         self.reviewed_by = by
         self.reviewed_at = at
-        self.review_note = note
+        self.review_note = review_note
 
     @transition(
         state,
@@ -176,10 +176,10 @@ class ProgressUpdate(FSMModelMixin, models.Model):
         permission=_reviews_update,
         custom={"label": "Reopen", "note_required": True, "style": "warning"},
     )
-    def reopen(self, *, by, at, note: str):
+    def reopen(self, *, by, at, review_note: str):
         self.reviewed_by = by
         self.reviewed_at = at
-        self.review_note = note
+        self.review_note = review_note
 
 
 class IndicatorResult(models.Model):

@@ -24,6 +24,8 @@ def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "
                     "You wrote this update, so another programme manager must review it (separation of duties)."
                 )
             params = {"by": actor, "at": now}
+            if name != "accept":
+                params["review_note"] = note
         else:
             params = {"at": now}
         return apply_transition(locked, name, actor=actor, note=note, **params)

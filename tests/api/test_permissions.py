@@ -20,9 +20,9 @@ ENDPOINTS = {
 }
 
 # What each role sees on its own side (the other side: nothing). Funders never see drafts or
-# updates that are not yet accepted; partners and managers see their own drafts.
+# updates that are not yet accepted; a draft update is the partner's own until it is submitted.
 OWN = {
-    "manager": {name for names in ENDPOINTS.values() for name in names},
+    "manager": {name for names in ENDPOINTS.values() for name in names} - {"update_draft"},
     "partner": {name for names in ENDPOINTS.values() for name in names},
     "funder": {"partnership", "programme", "project", "award", "payment", "update", "indicator"},
 }
