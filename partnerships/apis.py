@@ -226,6 +226,7 @@ class ProjectSerializer(WorkflowSerializer):
     sub_region_name = serializers.CharField(
         source="lead_organisation.local_authority.sub_region.name", read_only=True, allow_null=True, default=None
     )
+    theme = serializers.ChoiceField(choices=Project.Theme.choices, allow_blank=True, read_only=True)
     theme_label = serializers.CharField(source="get_theme_display", read_only=True)
     partners = ProjectPartnerSerializer(many=True, read_only=True)
 

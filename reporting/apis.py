@@ -201,6 +201,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
     award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
     project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
     author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
+    rating = serializers.ChoiceField(choices=Evaluation.Rating.choices, allow_blank=True, read_only=True)
+    stage_reached = serializers.ChoiceField(choices=Evaluation.Stage.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Evaluation

@@ -89,7 +89,9 @@ def test_project_and_update_filters(api, world, sides):
         a.project_draft.pk,
     ]
     assert ids(client.get("/api/v1/updates/", {"state": "accepted"})) == [a.update.pk]
-    assert ids(client.get("/api/v1/updates/", {"organisation": world.partner_org.pk, "ordering": "id"})) == [
+    assert ids(
+        api(world.partner).get("/api/v1/updates/", {"organisation": world.partner_org.pk, "ordering": "id"})
+    ) == [
         a.update.pk,
         a.update_draft.pk,
     ]
