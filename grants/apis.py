@@ -12,6 +12,7 @@ from partnerships import selectors as partnership_selectors
 from partnerships.models import Organisation, Partnership, Project
 from workflow.apis import (
     ERROR_RESPONSES,
+    ArchivableMixin,
     DateTimeRangeFilter,
     EditableMixin,
     ExchangeFilterSet,
@@ -199,6 +200,7 @@ class AwardSerializer(WorkflowSerializer):
             "decided_at",
             "created_at",
             "updated_at",
+            "archived_at",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -272,8 +274,8 @@ class AwardFilter(ExchangeFilterSet):
         ]
 
 
-@extend_schema_view(**editable_schema(AwardSerializer, AwardCreateSerializer, AwardEditSerializer))
-class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
+@extend_schema_view(**editable_schema(AwardSerializer, AwardCreateSerializer, AwardEditSerializer, True))
+class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
     """Awards (grants). Partners apply for their own organisation; managers assess, approve and
     vary; funders read their own programmes' awards. Each step: POST /awards/{id}/<step>/."""
 
@@ -303,7 +305,7 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
 
     def selected(self):
         payments = Payment.objects.filter(award=OuterRef("pk"))
-        return selectors.award_list(user=self.request.user).annotate(
+        return selectors.award_list(user=self.request.user, include_archived=self.include_archived()).annotate(
             paid_total=_total(payments.filter(state=Payment.State.PAID), "award", "amount"),
             scheduled_total=_total(payments.exclude(state=Payment.State.CANCELLED), "award", "amount"),
         )
@@ -313,6 +315,9 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
 
     def edit_with_service(self, obj, data, user):
         return services.award_edit(award=obj, actor=user, **data)
+
+    def archive_with_service(self, obj, user, note):
+        return services.award_archive(award=obj, actor=user, note=note)
 
     @extend_schema(
         operation_id="award_vary",

@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 
 from workflow.apis import (
+    ArchivableMixin,
     DateTimeRangeFilter,
     EditableMixin,
     ExchangeFilterSet,
@@ -255,6 +256,7 @@ class ProjectSerializer(WorkflowSerializer):
             "partners",
             "created_at",
             "updated_at",
+            "archived_at",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -289,8 +291,8 @@ class ProjectFilter(ExchangeFilterSet):
         fields = ["state", "partnership", "lead_organisation", "theme", "local_authority", "sub_region", "partner"]
 
 
-@extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer))
-class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
+@extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer, True))
+class ProjectViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
     """Collaboration projects. Partners propose drafts for their own organisation; managers
     review and move them on. Each step is an action: POST /projects/{id}/<step>/."""
 
@@ -308,7 +310,7 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
 
     def selected(self):
         return (
-            selectors.project_list(user=self.request.user)
+            selectors.project_list(user=self.request.user, include_archived=self.include_archived())
             .select_related("lead_organisation__local_authority__sub_region")
             .prefetch_related(Prefetch("partners", ProjectPartner.objects.select_related("organisation")))
         )
@@ -318,6 +320,9 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
 
     def edit_with_service(self, obj, data, user):
         return services.project_edit(project=obj, actor=user, **data)
+
+    def archive_with_service(self, obj, user, note):
+        return services.project_archive(project=obj, actor=user, note=note)
 
 
 add_transition_actions(

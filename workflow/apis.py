@@ -13,7 +13,7 @@ from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status, throttling, viewsets
 from rest_framework import filters as drf_filters
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -355,13 +355,47 @@ class EditableMixin:
         return self.respond(self.edit_with_service(obj, incoming.validated_data, request.user))
 
 
-def editable_schema(read, create, edit):
+def editable_schema(read, create, edit, archivable: bool = False):
     """Schema for EditableMixin: requests in the write serializers, answers in the read one."""
     errors = {code: ERROR_RESPONSES[code] for code in (400, 403, 404, 409)}
-    return {
+    views = {
         "create": extend_schema(request=create, responses={201: read, **errors}),
         "partial_update": extend_schema(request=edit, responses={200: read, **errors}),
     }
+    if archivable:
+        views["list"] = extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "include_archived", bool, description="Also list archived records (finished work put away)."
+                )
+            ]
+        )
+    return views
+
+
+class ArchivableMixin:
+    """Archived records leave the lists unless `?include_archived=true`; they stay reachable by id.
+    `POST {id}/archive/` puts finished work away through the app's `archive_with_service`."""
+
+    def include_archived(self) -> bool:
+        if self.action != "list":
+            return True
+        return self.request.query_params.get("include_archived", "").lower() in ("true", "1", "yes")
+
+    def archive_with_service(self, obj, user, note: str):
+        raise NotImplementedError
+
+    @extend_schema(
+        summary="Archive finished work (kept, with its history, out of the working lists)",
+        request=NoteSerializer,
+        responses={200: OpenApiTypes.OBJECT, **{c: ERROR_RESPONSES[c] for c in (400, 403, 404, 409)}},
+    )
+    @action(detail=True, methods=["post"], is_transition=True)
+    def archive(self, request, pk=None):
+        obj = self.get_object()
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.respond(self.archive_with_service(obj, request.user, data.validated_data["note"]))
 
 
 def add_transition_actions(viewset, model, run, params: dict | None = None):
