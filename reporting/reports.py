@@ -24,6 +24,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,6 +55,9 @@ LARGE_KINDS = frozenset({"partnership", "portfolio"})
 ZERO = Decimal("0.00")
 NOT_RECORDED = "Not recorded"
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
+
+
+logger = logging.getLogger("exchange.reports")
 
 
 class ReportNotFound(LookupError):
@@ -616,12 +621,35 @@ def render_pdf(html: str) -> bytes:
 
 
 def store_pdf(path: str, html: str) -> str:
-    """Render `html` and keep it at `path` in file storage (unless another render got there first)."""
+    """Render `html` and keep it at `path` in file storage (unless another render got there first).
+
+    The file appears whole or not at all: a worker killed mid-write must not leave half a PDF
+    that would then count as ready."""
     if not default_storage.exists(path):
         pdf = render_pdf(html)
         if not default_storage.exists(path):
-            default_storage.save(path, ContentFile(pdf))
+            _save_whole(path, pdf)
     return path
+
+
+def _save_whole(path: str, pdf: bytes) -> None:
+    try:
+        final = default_storage.path(path)
+    except NotImplementedError:  # remote storage: its own upload is all-or-nothing
+        default_storage.save(path, ContentFile(pdf))
+        return
+    os.makedirs(os.path.dirname(final), exist_ok=True)
+    fd, partial = tempfile.mkstemp(dir=os.path.dirname(final), prefix=".partial-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(pdf)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, final)
+    except BaseException:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        raise
 
 
 def is_ready(report: Report) -> bool:
@@ -651,9 +679,19 @@ def prepare(report: Report, *, background: bool | None = None) -> bool:
         store_pdf(report.storage_path, render_html(report))
         return True
     if cache.add(_pending_key(report), True, timeout=600):
+        from kombu.exceptions import OperationalError as BrokerUnavailable
+
         from .tasks import render_report_pdf
 
-        render_report_pdf.delay(report.storage_path, render_html(report), _pending_key(report))
+        html = render_html(report)
+        try:
+            render_report_pdf.delay(report.storage_path, html, _pending_key(report))
+        except BrokerUnavailable as problem:
+            # No queue to hand it to (Redis down): make the report here rather than fail the reader.
+            cache.delete(_pending_key(report))
+            logger.warning("Report queue unavailable (%s); rendering %s in the web process.", problem, report.kind)
+            store_pdf(report.storage_path, html)
+            return True
     return False
 
 
