@@ -4,7 +4,18 @@ from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogI
 from workflow.errors import TransitionRefused
 
 from . import selectors, services
-from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
+from .models import (
+    AdHocDueDate,
+    DueDateExtension,
+    Evaluation,
+    EvidenceFile,
+    Indicator,
+    IndicatorResult,
+    ProgressUpdate,
+    ReachByLocalAuthority,
+    ReportingSchedule,
+    SentReminder,
+)
 
 
 @admin.register(Indicator)
@@ -22,6 +33,11 @@ class IndicatorResultInline(admin.TabularInline):
     extra = 0
 
 
+class ReachInline(admin.TabularInline):
+    model = ReachByLocalAuthority
+    extra = 0
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
     scope = selectors.update_list
@@ -31,7 +47,7 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
     list_select_related = ("award", "project", "author", "reviewed_by")
     autocomplete_fields = ("award", "project")
     readonly_fields = ("state", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_note")
-    inlines = [IndicatorResultInline, TransitionLogInline]
+    inlines = [IndicatorResultInline, ReachInline, TransitionLogInline]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -66,3 +82,55 @@ class EvaluationAdmin(RoleScopedAdmin):
                 messages.error(request, f"{evaluation}: {refusal.reason}")
             else:
                 messages.success(request, f"{evaluation} marked complete.")
+
+
+class AdHocDueDateInline(admin.TabularInline):
+    model = AdHocDueDate
+    extra = 0
+    readonly_fields = ("added_by", "added_at")
+
+
+class DueDateExtensionInline(admin.TabularInline):
+    model = DueDateExtension
+    extra = 0
+    can_delete = False
+    readonly_fields = ("period_end", "original_due_on", "new_due_on", "reason", "extended_by", "extended_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # extensions go through reporting.services.due_date_extend (the schedule page)
+
+
+@admin.register(ReportingSchedule)
+class ReportingScheduleAdmin(RoleScopedAdmin):
+    scope = selectors.schedule_list
+    list_display = ("__str__", "frequency", "starts_on", "ends_on")
+    list_filter = ("frequency",)
+    search_fields = ("award__identifier", "project__reference")
+    autocomplete_fields = ("award", "project")
+    readonly_fields = ("created_by",)
+    inlines = [AdHocDueDateInline, DueDateExtensionInline]
+
+
+@admin.register(EvidenceFile)
+class EvidenceFileAdmin(RoleScopedAdmin):
+    scope = selectors.evidence_list
+    manager_can_add = False
+    list_display = ("original_name", "update", "content_type", "size", "uploaded_by", "uploaded_at")
+    list_filter = ("content_type",)
+    search_fields = ("original_name", "update__award__identifier", "update__project__reference")
+    readonly_fields = ("update", "file", "original_name", "content_type", "size", "sha256", "uploaded_by")
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(RoleScopedAdmin):
+    scope = None
+    manager_can_add = False
+    list_display = ("sent_at", "kind", "email", "subject_repr", "due_on")
+    list_filter = ("kind",)
+    search_fields = ("email", "subject_repr", "key")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and self._roles(request).is_admin
+
+    def has_change_permission(self, request, obj=None):
+        return False
