@@ -43,6 +43,7 @@ test-postgres: setup
 	  $(PY) -m pytest -q $(PYTEST_ARGS)
 
 bench: setup
+	$(PIP) install --quiet -r requirements-bench.txt
 	$(PY) -m bench
 
 lint: setup

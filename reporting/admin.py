@@ -20,7 +20,7 @@ from .models import (
 
 @admin.register(Indicator)
 class IndicatorAdmin(RoleScopedAdmin):
-    scope = selectors.indicator_list
+    scope = staticmethod(selectors.indicator_list)
     list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "project", "award")
     list_filter = ("direction", "cumulative", "unit")
     search_fields = ("name", "project__reference", "award__identifier")
@@ -40,7 +40,7 @@ class ReachInline(admin.TabularInline):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.update_list
+    scope = staticmethod(selectors.update_list)
     list_display = ("__str__", "state", "due_on", "submitted_at", "author", "reviewed_by")
     list_filter = ("state", "is_final", "award__programme")
     search_fields = ("award__identifier", "project__reference", "progress", "challenges")
@@ -60,7 +60,7 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(RoleScopedAdmin):
-    scope = selectors.evaluation_list
+    scope = staticmethod(selectors.evaluation_list)
     list_display = ("__str__", "rating", "stage_reached", "completed_at", "author")
     list_filter = ("rating", "stage_reached")
     search_fields = ("lessons", "what_worked", "project__reference", "award__identifier")
@@ -102,7 +102,7 @@ class DueDateExtensionInline(admin.TabularInline):
 
 @admin.register(ReportingSchedule)
 class ReportingScheduleAdmin(RoleScopedAdmin):
-    scope = selectors.schedule_list
+    scope = staticmethod(selectors.schedule_list)
     list_display = ("__str__", "frequency", "starts_on", "ends_on")
     list_filter = ("frequency",)
     search_fields = ("award__identifier", "project__reference")
@@ -113,7 +113,7 @@ class ReportingScheduleAdmin(RoleScopedAdmin):
 
 @admin.register(EvidenceFile)
 class EvidenceFileAdmin(RoleScopedAdmin):
-    scope = selectors.evidence_list
+    scope = staticmethod(selectors.evidence_list)
     manager_can_add = False
     list_display = ("original_name", "update", "content_type", "size", "uploaded_by", "uploaded_at")
     list_filter = ("content_type",)

@@ -121,7 +121,7 @@ class DuePeriod:
 
     @property
     def state_label(self) -> str:
-        return self.update.get_state_display() if self.update is not None else "Not started"
+        return self.update.get_state_display() if self.update is not None else "Not submitted"
 
     @property
     def with_partner(self) -> bool:

@@ -33,8 +33,11 @@ def update_scope(user, prefix: str = "") -> Q | None:
         return None
     q = NOTHING
     if r.manager_orgs:
-        q |= _p(prefix, award__programme__managed_by_id__in=r.manager_orgs)
-        q |= _p(prefix, project__partnership__lead_organisation_id__in=r.manager_orgs)
+        # Managers see an update once it is submitted; a draft is the partner's own until then.
+        managed = _p(prefix, award__programme__managed_by_id__in=r.manager_orgs) | _p(
+            prefix, project__partnership__lead_organisation_id__in=r.manager_orgs
+        )
+        q |= managed & ~_p(prefix, state=ProgressUpdate.State.DRAFT)
     if r.partner_orgs:
         q |= _p(prefix, award__recipient_id__in=r.partner_orgs) | _p(
             prefix, project__lead_organisation_id__in=r.partner_orgs
