@@ -119,6 +119,11 @@ def test_evidence_download_needs_permission(client, world, update, award_b):
     evidence = add(update, world.partner, "report.pdf", PDF)
     url = reverse("reporting:evidence_download", args=[evidence.pk])
     assert client.get(url).status_code == 302  # signed out: to the login page
+    # While it is a draft, only its own organisation (and the administrator) can open its files.
+    for outsider in (world.partner_b, world.manager_b, world.funder_b, world.funder, world.manager):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    services.update_submit(update=update, actor=world.partner)
     for outsider in (world.partner_b, world.manager_b, world.funder_b, world.funder):
         # funder: the update is not accepted, so the funder cannot see it or its files
         client.force_login(outsider)
