@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
@@ -33,9 +34,24 @@ class IndicatorResultInline(admin.TabularInline):
     extra = 0
 
 
-class ReachInline(admin.TabularInline):
-    model = ReachByLocalAuthority
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Shown on a parent the role-scoped admin already let the person see; changed only through services."""
+
     extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReachInline(ReadOnlyTabularInline):
+    model = ReachByLocalAuthority
 
 
 @admin.register(ProgressUpdate)
@@ -84,20 +100,16 @@ class EvaluationAdmin(RoleScopedAdmin):
                 messages.success(request, f"{evaluation} marked complete.")
 
 
-class AdHocDueDateInline(admin.TabularInline):
+class AdHocDueDateInline(ReadOnlyTabularInline):
+    """Added through reporting.services.due_date_add (the schedule page)."""
+
     model = AdHocDueDate
-    extra = 0
-    readonly_fields = ("added_by", "added_at")
 
 
-class DueDateExtensionInline(admin.TabularInline):
+class DueDateExtensionInline(ReadOnlyTabularInline):
+    """Extensions go through reporting.services.due_date_extend (the schedule page)."""
+
     model = DueDateExtension
-    extra = 0
-    can_delete = False
-    readonly_fields = ("period_end", "original_due_on", "new_due_on", "reason", "extended_by", "extended_at")
-
-    def has_add_permission(self, request, obj=None):
-        return False  # extensions go through reporting.services.due_date_extend (the schedule page)
 
 
 @admin.register(ReportingSchedule)
@@ -109,6 +121,20 @@ class ReportingScheduleAdmin(RoleScopedAdmin):
     autocomplete_fields = ("award", "project")
     readonly_fields = ("created_by",)
     inlines = [AdHocDueDateInline, DueDateExtensionInline]
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.schedule_save(
+                actor=request.user,
+                frequency=obj.frequency,
+                starts_on=obj.starts_on,
+                ends_on=obj.ends_on,
+                award=obj.award,
+                project=obj.project,
+            )
+        except (TransitionRefused, ValidationError) as refusal:
+            raise PermissionDenied(getattr(refusal, "reason", None) or "; ".join(refusal.messages)) from refusal
+        obj.pk = saved.pk
 
 
 @admin.register(EvidenceFile)
