@@ -246,3 +246,7 @@ REMINDER_DAYS_AFTER = int(os.environ.get("REMINDER_DAYS_AFTER", "3"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "20"))
 EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
+# `celery beat` runs the reminders every morning (the same as `manage.py send_reminders`, safe to repeat).
+CELERY_BEAT_SCHEDULE = {
+    "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
+}
