@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -134,9 +135,10 @@ def update_edit(request, pk):
         form = UpdateForm(request.POST, request.FILES, update=update, indicators=indicators)
         if form.is_valid():
             try:
-                services.update_edit(update=update, actor=request.user, **form.service_kwargs())
-                if form.cleaned_data.get("evidence"):
-                    services.evidence_add(update=update, actor=request.user, upload=form.cleaned_data["evidence"])
+                with transaction.atomic():  # a refused file leaves the rest unsaved too, as the page shows it
+                    services.update_edit(update=update, actor=request.user, **form.service_kwargs())
+                    if form.cleaned_data.get("evidence"):
+                        services.evidence_add(update=update, actor=request.user, upload=form.cleaned_data["evidence"])
             except ValidationError as error:
                 form.add_service_errors(error)
             except TransitionRefused as refusal:

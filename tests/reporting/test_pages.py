@@ -175,3 +175,17 @@ def test_review_queue_query_count_is_flat(client, world, award, django_assert_ma
     with django_assert_max_num_queries(8):
         response = client.get(reverse("reporting:review_queue"))
     assert page(response).count("/updates/") >= 3
+
+
+def test_refused_evidence_file_keeps_the_form_and_saves_nothing(client, world, award, media):
+    update = start(award, world, D(2026, 1, 5), D(2026, 3, 31), progress="First draft.")
+    client.force_login(world.partner)
+    exe = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 64)
+    response = client.post(
+        reverse("reporting:update_edit", args=[update.pk]), {"progress": "Second draft.", "evidence": exe}
+    )
+    html = page(response)
+    assert response.status_code == 400
+    assert "whatever its name says" in html and "Second draft." in html
+    update.refresh_from_db()
+    assert update.progress == "First draft." and not update.evidence.exists()
