@@ -223,20 +223,6 @@ def due_period_list(
     return periods_for_subjects(awards, projects, updates=update_list(user=user), today=today)
 
 
-def due_period_get(*, user, kind: str, subject_pk: int, period_end: dt.date, today=None) -> DuePeriod:
-    """One due period by its subject and end date; raises LookupError when the person cannot see it."""
-    if kind == "award":
-        award = scoped(reporting_awards(), award_scope(user)).filter(pk=subject_pk).first()
-        periods = due_period_list(user=user, award=award, today=today) if award else []
-    else:
-        project = scoped(reporting_projects(), _project_report_scope(user)).filter(pk=subject_pk).first()
-        periods = due_period_list(user=user, project=project, today=today) if project else []
-    for period in periods:
-        if period.period_end == period_end:
-            return period
-    raise LookupError("No such due period.")
-
-
 OUTSTANDING = ("overdue", "awaiting_review", "due_soon")
 
 
