@@ -3,12 +3,14 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 
+from partnerships.importing import ExchangeAdminMixin
 from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.errors import TransitionRefused
 from workflow.services import log_money_change
 
 from . import selectors, services
 from .models import Award, FundingProgramme, Payment, money
+from .resources import AwardResource, PaymentResource
 
 
 @admin.register(FundingProgramme)
@@ -51,7 +53,8 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(TransitionAdminMixin, RoleScopedAdmin):
+class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [AwardResource]
     scope = staticmethod(partial(selectors.award_list, include_archived=True))
     actions = ["archive_selected"]
     list_display = ("identifier", "title", "programme", "recipient", "amount_requested", "amount_awarded", "state")
@@ -101,7 +104,8 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TransitionAdminMixin, RoleScopedAdmin):
+class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [PaymentResource]
     scope = staticmethod(selectors.payment_list)
     form = PaymentForm
     list_display = ("award", "due_on", "amount", "state", "gated_on_update", "paid_on")

@@ -6,6 +6,7 @@ from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogI
 from workflow.audit import record_permission_change
 
 from . import selectors, services
+from .importing import ExchangeAdminMixin
 from .models import (
     LocalAuthority,
     Organisation,
@@ -17,6 +18,7 @@ from .models import (
     Region,
     SubRegion,
 )
+from .resources import OrganisationResource, PartnershipResource, ProjectResource
 
 
 class ReferenceDataAdmin(RoleScopedAdmin):
@@ -52,7 +54,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RoleScopedAdmin):
+class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count")
     list_filter = ("kind", "local_authority__sub_region", "local_authority")
     search_fields = ("name", "identifier")
@@ -119,7 +122,8 @@ class PartnershipMemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(RoleScopedAdmin):
+class PartnershipAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [PartnershipResource]
     scope = staticmethod(selectors.partnership_list)
     list_display = ("name", "region", "lead_organisation", "starts_on", "ends_on")
     list_filter = ("region",)
@@ -136,7 +140,8 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
+class ProjectAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [ProjectResource]
     scope = staticmethod(partial(selectors.project_list, include_archived=True))
     actions = ["archive_selected"]
     list_display = ("reference", "title", "partnership", "lead_organisation", "theme", "state", "children_reached")

@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from partnerships.importing import ExchangeAdminMixin
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
 
@@ -17,6 +18,7 @@ from .models import (
     ReportingSchedule,
     SentReminder,
 )
+from .resources import IndicatorResultResource
 
 
 @admin.register(Indicator)
@@ -72,6 +74,20 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
     def run_transition(self, obj, name, actor, note):
         return services.update_transition(update=obj, name=name, actor=actor, note=note)
+
+
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    """Indicator results as a list, for importing and exporting the figures; they are written in updates."""
+
+    resource_classes = [IndicatorResultResource]
+    scope = staticmethod(selectors.indicator_result_list)
+    manager_can_add = False
+    list_display = ("indicator", "update", "value")
+    list_filter = ("update__state", "indicator__unit")
+    search_fields = ("indicator__name", "update__award__identifier", "update__project__reference")
+    list_select_related = ("indicator", "update__award", "update__project")
+    autocomplete_fields = ("update", "indicator")
 
 
 @admin.register(Evaluation)

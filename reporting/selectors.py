@@ -68,6 +68,14 @@ def update_get(*, user, pk) -> ProgressUpdate:
     return update_list(user=user).get(pk=pk)
 
 
+def indicator_result_list(*, user) -> QuerySet:
+    """Indicator results on the updates the person may see."""
+    return scoped(
+        IndicatorResult.objects.select_related("update__award", "update__project", "indicator"),
+        update_scope(user, "update__"),
+    )
+
+
 def evaluation_list(*, user) -> QuerySet:
     return scoped(Evaluation.objects.select_related("project", "award", "author"), _award_or_project(user))
 
@@ -427,6 +435,7 @@ def lesson_list(*, user, search: str = "") -> QuerySet:
 __all__ = [
     "payment_list",
     "indicator_list",
+    "indicator_result_list",
     "update_list",
     "transition_list",
     "money_change_list",

@@ -1,13 +1,32 @@
-"""Celery tasks for reporting. With no CELERY_BROKER_URL they run in-process (see config/celery.py)."""
+"""Celery tasks for reporting. With no broker configured CELERY_TASK_ALWAYS_EAGER is on and they run in-process.
+
+Background rendering of large impact reports (partnership, portfolio): the web process gathers the data
+(scoped to the reader) and renders the HTML; the task only turns that HTML into a PDF and stores it, so
+the worker never re-decides who may see what.
+
+The daily reminder run (celery beat, CELERY_BEAT_SCHEDULE): the same as `manage.py send_reminders`.
+"""
+
+import datetime as dt
 
 from celery import shared_task
+from django.core.cache import cache
+
+
+@shared_task(name="reporting.render_report_pdf", ignore_result=True)
+def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> str:
+    from .reports import store_pdf
+
+    try:
+        return store_pdf(storage_path, html)
+    finally:
+        if pending_key:
+            cache.delete(pending_key)
 
 
 @shared_task(name="reporting.send_reminders")
 def send_reminders(today: str | None = None) -> dict:
-    """The daily reminder run, for Celery beat; the same as `manage.py send_reminders`."""
-    import datetime as dt
-
+    """Email partners before and after due dates and managers about overdue work; safe to repeat."""
     from .services import reminders_send
 
     return reminders_send(today=dt.date.fromisoformat(today) if today else None)

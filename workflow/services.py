@@ -156,3 +156,23 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
     obj.save(update_fields=["archived_at", "updated_at"])
     log_transition(obj, name="archive", source=obj.state, actor=actor, note=note or "Archived")
     return obj
+
+
+def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
+    """`log_money_change` for many objects in one insert (imports): `changes` holds
+    (obj, field, old, new) tuples; unchanged amounts are not logged."""
+    rows = [
+        MoneyChange(
+            content_type=ContentType.objects.get_for_model(obj.__class__),
+            object_id=obj.pk,
+            object_repr=str(obj)[:300],
+            field=field,
+            old_amount=old,
+            new_amount=new,
+            actor=actor,
+            note=note,
+        )
+        for obj, field, old, new in changes
+        if old != new
+    ]
+    return MoneyChange.objects.bulk_create(rows, batch_size=2000)
