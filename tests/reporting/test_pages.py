@@ -189,3 +189,21 @@ def test_refused_evidence_file_keeps_the_form_and_saves_nothing(client, world, a
     assert "whatever its name says" in html and "Second draft." in html
     update.refresh_from_db()
     assert update.progress == "First draft." and not update.evidence.exists()
+
+
+def test_due_and_overdue_pages_query_count_does_not_grow(client, world, project, django_assert_max_num_queries):
+    from tests import factories as f
+
+    from .conftest import walk_award
+
+    for _ in range(5):
+        award = walk_award(f.AwardFactory(programme=world.programme, recipient=world.partner_org), world)
+        services.update_submit(update=start(award, world, D(2026, 1, 5), D(2026, 3, 31)), actor=world.partner)
+    client.force_login(world.manager)
+    with django_assert_max_num_queries(10):
+        overdue = client.get(reverse("reporting:overdue"))
+    assert page(overdue).count("Awaiting review") == 5
+    client.force_login(world.partner)
+    with django_assert_max_num_queries(8):
+        due = client.get(reverse("reporting:due"))
+    assert page(due).count("Start update") >= 10
