@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from partnerships import roles
 from partnerships.importing import ExchangeAdminMixin
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
@@ -31,9 +32,29 @@ class IndicatorAdmin(RoleScopedAdmin):
     autocomplete_fields = ("project", "award")
 
 
+def _content_locked(request, update) -> bool:
+    """A partner's update is theirs to write (reporting.services.update_edit): in the admin only an
+    administrator may correct one, and nobody an accepted one (a manager reopens it, with a reason)."""
+    if update is None:
+        return False
+    return update.state == ProgressUpdate.State.ACCEPTED or not roles.of(request.user).is_admin
+
+
 class IndicatorResultInline(admin.TabularInline):
     model = IndicatorResult
     extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return not _content_locked(request, obj) and roles.of(request.user).is_admin
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
 
 
 class ReadOnlyTabularInline(admin.TabularInline):
@@ -66,6 +87,11 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
     autocomplete_fields = ("award", "project")
     readonly_fields = ("state", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_note")
     inlines = [IndicatorResultInline, ReachInline, TransitionLogInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if _content_locked(request, obj):
+            return [field.name for field in self.model._meta.fields]
+        return super().get_readonly_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:

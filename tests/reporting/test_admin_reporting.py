@@ -30,3 +30,19 @@ def test_sent_reminders_admin_is_for_administrators(client, world):
     client.force_login(world.admin)
     assert client.get(reverse("admin:reporting_sentreminder_changelist")).status_code == 200
     assert client.get(reverse("admin:reporting_evidencefile_changelist")).status_code == 200
+
+
+def test_accepted_update_cannot_be_changed_in_admin(client, world, award):
+    from .conftest import start
+
+    update = start(award, world, dt.date(2026, 1, 5), dt.date(2026, 3, 31), progress="Original words.")
+    update = services.update_submit(update=update, actor=world.partner)
+    update = services.update_accept(update=update, actor=world.manager)
+    url = reverse("admin:reporting_progressupdate_change", args=[update.pk])
+    for user in (world.manager, world.admin):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "Original words." in page and 'name="progress"' not in page
+        client.post(url, {"progress": "Rewritten by someone else."})
+        update.refresh_from_db()
+        assert update.progress == "Original words."
