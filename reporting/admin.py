@@ -126,6 +126,11 @@ class EvaluationAdmin(RoleScopedAdmin):
     readonly_fields = ("completed_at", "author")
     actions = ["mark_complete"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.completed_at is not None:
+            return [field.name for field in self.model._meta.fields]  # in the "what works" library: fixed
+        return super().get_readonly_fields(request, obj)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.author = request.user

@@ -46,3 +46,18 @@ def test_accepted_update_cannot_be_changed_in_admin(client, world, award):
         client.post(url, {"progress": "Rewritten by someone else."})
         update.refresh_from_db()
         assert update.progress == "Original words."
+
+
+def test_completed_evaluation_is_read_only_in_admin(client, world, project):
+    evaluation = services.evaluation_begin(actor=world.manager, project=project)
+    services.evaluation_edit(
+        evaluation=evaluation, actor=world.manager, what_worked="Pairs.", lessons="Start early.", rating="met"
+    )
+    services.evaluation_edit(evaluation=evaluation, actor=world.manager, stage_reached="repair", outcomes="Met.")
+    services.evaluation_complete(evaluation=evaluation, actor=world.manager)
+    client.force_login(world.manager)
+    url = reverse("admin:reporting_evaluation_change", args=[evaluation.pk])
+    assert 'name="lessons"' not in client.get(url).content.decode()
+    client.post(url, {"lessons": "Changed later."})
+    evaluation.refresh_from_db()
+    assert evaluation.lessons == "Start early."
