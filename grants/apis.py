@@ -143,7 +143,7 @@ class ProgrammeViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMode
         return services.programme_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.programme_edit(programme=obj, actor=user, **data)
+        return services.programme_update(programme=obj, actor=user, **data)
 
 
 # Awards ------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ class AwardEditSerializer(_AwardFields):
 
     class Meta:
         model = Award
-        fields = [*services.AWARD_EDITABLE, "note"]
+        fields = [*services.AWARD_FIELDS, "note"]
 
 
 class AwardCreateSerializer(_AwardFields):
@@ -233,7 +233,7 @@ class AwardCreateSerializer(_AwardFields):
 
     class Meta:
         model = Award
-        fields = ["programme", "recipient", *services.AWARD_EDITABLE]
+        fields = ["programme", "recipient", *services.AWARD_FIELDS]
 
 
 class AwardApproveSerializer(NoteSerializer):
@@ -314,7 +314,7 @@ class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixi
         return services.award_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.award_edit(award=obj, actor=user, **data)
+        return services.award_update(award=obj, actor=user, **data)
 
     def archive_with_service(self, obj, user, note):
         return services.award_archive(award=obj, actor=user, note=note)

@@ -200,7 +200,7 @@ class PartnershipViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMo
         return services.partnership_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.partnership_edit(partnership=obj, actor=user, **data)
+        return services.partnership_update(partnership=obj, actor=user, **data)
 
 
 # Projects ----------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ class ProjectSerializer(WorkflowSerializer):
 class ProjectEditSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
-        fields = list(services.PROJECT_EDITABLE)
+        fields = list(services.PROJECT_FIELDS)
 
 
 class ProjectCreateSerializer(serializers.ModelSerializer):
@@ -274,7 +274,7 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["partnership", "lead_organisation", *services.PROJECT_EDITABLE]
+        fields = ["partnership", "lead_organisation", *services.PROJECT_FIELDS]
 
 
 class ProjectFilter(ExchangeFilterSet):
@@ -319,7 +319,7 @@ class ProjectViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mi
         return services.project_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.project_edit(project=obj, actor=user, **data)
+        return services.project_update(project=obj, actor=user, **data)
 
     def archive_with_service(self, obj, user, note):
         return services.project_archive(project=obj, actor=user, note=note)
