@@ -28,7 +28,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, Validat
 from django.utils import timezone
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 
 from . import roles
 from .models import LocalAuthority, Organisation
@@ -244,6 +244,16 @@ def export_only(name: str, attribute: str, widget=None) -> fields.Field:
 # The resource base ----------------------------------------------------------------------------
 
 
+class ExchangeResult(Result):
+    """Rows numbered as a spreadsheet shows them (the header is row 1), in the admin preview as in commands."""
+
+    def append_invalid_row(self, number, row, validation_error):
+        super().append_invalid_row(number + 1, row, validation_error)
+
+    def append_error_row(self, number, row, errors):
+        super().append_error_row(number + 1, row, errors)
+
+
 class ExchangeResource(resources.ModelResource):
     """Base for every import/export: see the module docstring for the rules it keeps."""
 
@@ -272,10 +282,14 @@ class ExchangeResource(resources.ModelResource):
         self._updated: list = []
         self._row_number = 0
         self._total = 0
+        self._file_refused = False
         self._imported: list[str] | None = None
         self._plan: list | None = None
         self._simple: set[str] | None = None
         self._not_simple: set[str] = set()
+
+    def get_result_class(self):
+        return ExchangeResult
 
     # Permission and scope ---------------------------------------------------------------------
 
@@ -369,6 +383,7 @@ class ExchangeResource(resources.ModelResource):
     # The import flow -------------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs):
+        self._file_refused = True  # until the file as a whole is accepted: then rows are read
         self.user = self.user or kwargs.get("user")
         self.file_name = kwargs.get("file_name") or self.file_name
         if not self.may_import():
@@ -383,6 +398,8 @@ class ExchangeResource(resources.ModelResource):
                 "The file has no " + ", ".join(f"“{c}”" for c in missing) + " column"
                 f"{'s' if len(missing) > 1 else ''}; the first row must hold the column names."
             )
+        while len(dataset) and not any(cell_text(c) for c in dataset[-1]):
+            del dataset[-1]  # spreadsheets often end with empty rows
         self._total = len(dataset)
         self._seen, self._created, self._updated = {}, [], []
         for f in self.fields.values():
@@ -390,6 +407,7 @@ class ExchangeResource(resources.ModelResource):
                 f.widget.load()
         self.scope_lookups()
         self._existing = self.load_existing(dataset)
+        self._file_refused = False
 
     def load_existing(self, dataset) -> dict:
         """Every record the file names, in one query per 2,000 keys, keyed as rows are."""
@@ -535,6 +553,9 @@ class ExchangeResource(resources.ModelResource):
         if kwargs.get("retain_instance_in_row_result"):
             self._meta.store_instance = True
         row_result = self.get_row_result_class()()
+        if self._file_refused:  # the file's problem is already reported; its rows are not read
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
         try:
             instance = self.get_instance(instance_loader, row)
             new = instance is None
@@ -626,10 +647,14 @@ class ImportOutcome:
 
     @property
     def error_rows(self) -> int:
-        return len({p.row for p in self.problems})
+        return len({p.row for p in self.problems if p.row})
 
     def summary(self) -> str:
         what = self.kind[:1].upper() + self.kind[1:]
+        if not self.ok and not self.error_rows:
+            return (
+                f"{what}: nothing imported — the file as a whole has a problem (above). Correct it and import it again."
+            )
         if not self.ok:
             return (
                 f"{what}: nothing imported — {self.error_rows} of {self.rows} rows have problems "
@@ -648,12 +673,12 @@ def problems_of(result) -> list[RowProblem]:
         problems.append(RowProblem(0, "", plain_error(error.error)))
     for number, errors in result.row_errors():
         for error in errors:
-            problems.append(RowProblem(number + 1, "", plain_error(error.error)))
+            problems.append(RowProblem(number, "", plain_error(error.error)))
     for invalid in result.invalid_rows:
         for column_name, messages in invalid.error_dict.items():
             for message in messages:
                 problems.append(
-                    RowProblem(invalid.number + 1, "" if column_name == NON_FIELD_ERRORS else column_name, message)
+                    RowProblem(invalid.number, "" if column_name == NON_FIELD_ERRORS else column_name, message)
                 )
     return sorted(problems, key=lambda p: (p.row, p.column))
 
