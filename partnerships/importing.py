@@ -285,8 +285,9 @@ class ExchangeResource(resources.ModelResource):
         self._file_refused = False
         self._imported: list[str] | None = None
         self._plan: list | None = None
-        self._simple: set[str] | None = None
-        self._not_simple: set[str] = set()
+        self._simple: list | None = None
+        self._blank_record: tuple | None = None
+        self._now = timezone.now()
 
     def get_result_class(self):
         return ExchangeResult
@@ -334,12 +335,12 @@ class ExchangeResource(resources.ModelResource):
             self._imported = [f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly]
         return self._imported
 
-    def _simple_attributes(self, model) -> set[str]:
-        """Imported columns that clean_fields() checks without a query (not the foreign keys)."""
+    def _simple_fields(self, model) -> list:
+        """Imported columns that Field.clean() checks without a query (not the foreign keys, which the
+        lookups have already found)."""
         if self._simple is None:
             imported = set(self.imported_attributes())
-            self._simple = {f.name for f in model._meta.concrete_fields if f.name in imported and not f.is_relation}
-            self._not_simple = {f.name for f in model._meta.fields} - self._simple
+            self._simple = [f for f in model._meta.concrete_fields if f.name in imported and not f.is_relation]
         return self._simple
 
     def header_aliases(self) -> dict[str, str]:
@@ -401,6 +402,7 @@ class ExchangeResource(resources.ModelResource):
         while len(dataset) and not any(cell_text(c) for c in dataset[-1]):
             del dataset[-1]  # spreadsheets often end with empty rows
         self._total = len(dataset)
+        self._now = timezone.now()
         self._seen, self._created, self._updated = {}, [], []
         for f in self.fields.values():
             if isinstance(f.widget, LookupWidget):
@@ -423,7 +425,16 @@ class ExchangeResource(resources.ModelResource):
         return self._existing.get(self.key_of_row(row))
 
     def init_instance(self, row=None):
-        return self._meta.model()
+        """A new record with the model's defaults, built by position (as Django builds rows it reads):
+        the defaults are worked out once per file, not once per row."""
+        model = self._meta.model
+        if self._blank_record is None:
+            fields = model._meta.concrete_fields
+            if any(callable(f.default) for f in fields if f.has_default()):
+                self._blank_record = ()
+            else:
+                self._blank_record = tuple(f.get_default() for f in fields)
+        return model(*self._blank_record) if self._blank_record else model()
 
     def after_init_instance(self, instance, new, row, **kwargs):
         self._row_number = kwargs.get("row_number", 0)
@@ -447,12 +458,16 @@ class ExchangeResource(resources.ModelResource):
             for problem in problems:
                 messages = problem.messages if isinstance(problem, ValidationError) else [str(problem)]
                 errors.setdefault(attribute, []).extend(messages)
-        self._simple_attributes(instance)
-        try:
-            instance.clean_fields(exclude=self._not_simple | errors.keys())
-        except ValidationError as e:
-            for attribute, messages in e.message_dict.items():
-                errors.setdefault(attribute, []).extend(messages)
+        for f in self._simple_fields(instance):  # Model.clean_fields(), on the imported columns only
+            if f.name in errors:
+                continue
+            raw = getattr(instance, f.attname)
+            if f.blank and raw in f.empty_values:
+                continue
+            try:
+                setattr(instance, f.attname, f.clean(raw, instance))
+            except ValidationError as e:
+                errors[f.name] = list(e.messages)
         new = instance._state.adding
         key = self.instance_key(instance) if not errors else ""
         if key:
@@ -480,7 +495,7 @@ class ExchangeResource(resources.ModelResource):
         if instance._state.adding:
             self.on_create(instance, row)
         elif hasattr(instance, "updated_at"):
-            instance.updated_at = timezone.now()
+            instance.updated_at = self._now
 
     def get_bulk_update_fields(self):
         names = [a for a in self.imported_attributes() if a != self.key_attribute]

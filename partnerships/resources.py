@@ -3,8 +3,6 @@ partnerships and projects. The rules every import keeps are in `importing.py`.""
 
 import re
 
-from django.utils import timezone
-
 from . import selectors
 from .importing import (
     ChoiceWidget,
@@ -339,7 +337,7 @@ class ProjectResource(ExchangeResource):
 
     def on_create(self, instance, row):
         instance.proposed_by = self.user
-        instance.created_at = instance.updated_at = timezone.now()
+        instance.created_at = instance.updated_at = self._now
 
     def check(self, instance, new, before):
         problems = ends_after_start(
