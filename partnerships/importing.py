@@ -59,6 +59,13 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value)
 
 
+class IdentifierWidget(TextWidget):
+    """Org-ids and 360Giving identifiers are written in capitals: gb-edu-137000 is GB-EDU-137000."""
+
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value).upper()
+
+
 class MoneyWidget(widgets.DecimalWidget):
     """Amounts as written by people: 1200, 1,200.50 or £1,200.50."""
 
@@ -190,7 +197,7 @@ class LookupWidget(widgets.ForeignKeyWidget):
         self._map: dict | None = None
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return self.base_queryset if self.base_queryset is not None else self.model.objects.all()
+        return self.base_queryset.all() if self.base_queryset is not None else self.model.objects.all()
 
     def load(self, extra: Iterable = ()):
         self._map = {}

@@ -8,6 +8,7 @@ from .importing import (
     ChoiceWidget,
     DateWidget,
     ExchangeResource,
+    IdentifierWidget,
     LookupWidget,
     TextWidget,
     WholeNumberWidget,
@@ -86,7 +87,7 @@ class OrganisationResource(ExchangeResource):
     export_related = ("local_authority", "trust")
     required_columns = ("Name",)
 
-    identifier = column("Identifier", "identifier")
+    identifier = column("Identifier", "identifier", IdentifierWidget())
     name = column("Name", "name")
     org_kind = column("Kind", "kind", ChoiceWidget(Organisation.Kind.choices, noun="kind of organisation"))
     local_authority = column("Local authority", "local_authority", local_authority_widget())
