@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from partnerships.importing import ExchangeAdminMixin
+from partnerships.importing.admin import ExchangeAdminMixin
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
 
