@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run setup system migrate demo test test-postgres bench lint clean
+.PHONY: run setup system assets migrate demo test test-postgres test-browser bench lint clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-setup: $(VENV)/.installed system
+setup: $(VENV)/.installed system assets
+
+# The GOV.UK Design System (and axe-core for the browser tests) from npm, served from static/govuk/.
+assets: static/govuk/govuk-frontend.min.css
+
+static/govuk/govuk-frontend.min.css: package-lock.json scripts/build_assets.py
+	npm ci --no-audit --no-fund
+	$(PY) scripts/build_assets.py
 
 # WeasyPrint needs Pango from the operating system; say clearly what is missing.
 system: $(VENV)/.installed
@@ -35,12 +42,16 @@ run: demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n auto $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (row locks, real concurrency); CI runs it after `make test`.
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} EXCHANGE_REQUIRE_POSTGRES=1 \
-	  $(PY) -m pytest -q $(PYTEST_ARGS)
+	  $(PY) -m pytest -q -n auto $(PYTEST_ARGS)
+
+# The browser suite alone (headless Debian chromium, Playwright); fails rather than skips without chromium.
+test-browser: setup
+	EXCHANGE_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser tests/browser $(PYTEST_ARGS)
 
 bench: setup
 	$(PIP) install --quiet -r requirements-bench.txt
@@ -51,4 +62,4 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules static/govuk test-artifacts

@@ -1,14 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
+
+from reporting.dashboard_views import home
 
 from .health import health
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", home, name="home"),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
     path("reports/", include("reporting.report_urls")),
     path("api/v1/reports/", include(("reporting.report_apis", "reports-api"))),
     path("api/", include("config.api_urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("updates/", include("reporting.urls")),
+    path("", include("partnerships.urls")),
+    path("", include("grants.urls")),
+    path("", include("reporting.dashboard_urls")),
 ]

@@ -66,3 +66,45 @@ def payment_list(*, user) -> QuerySet:
         Payment.objects.select_related("award__programme", "award__recipient", "gated_on_update"),
         award_scope(user, "award__"),
     )
+
+
+def programme_open_list(*, user) -> QuerySet:
+    """Programmes a person may apply to: those they manage, and (for a partner) the programmes of the
+    partnerships their organisation belongs to."""
+    from partnerships.models import PartnershipMember
+
+    r = roles.of(user)
+    if r.is_admin:
+        return programme_list(user=user)
+    q = NOTHING
+    if r.manager_orgs:
+        q |= Q(managed_by_id__in=r.manager_orgs)
+    if r.partner_orgs:
+        member_of = PartnershipMember.objects.filter(organisation_id__in=r.partner_orgs).values("partnership_id")
+        q |= Q(partnership_id__in=member_of) | Q(
+            pk__in=Award.objects.filter(recipient_id__in=r.partner_orgs).values("programme_id")
+        )
+    return FundingProgramme.objects.select_related("funder", "managed_by", "partnership").filter(q)
+
+
+def programme_money_list(*, user) -> QuerySet:
+    """Programmes with `committed` (approved awards), `paid` and `award_count` (beyond draft), in one query."""
+    from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import ZERO
+
+    paid = (
+        Payment.objects.filter(award__programme=OuterRef("pk"), state=Payment.State.PAID)
+        .order_by()
+        .values("award__programme")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return programme_list(user=user).annotate(
+        committed=Coalesce(
+            Sum("awards__amount_awarded", filter=Q(awards__state__in=Award.COMMITTED_STATES)), Value(ZERO)
+        ),
+        award_count=Count("awards", filter=~Q(awards__state=Award.State.DRAFT)),
+        paid=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), Value(ZERO)),
+    )

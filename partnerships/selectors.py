@@ -80,3 +80,35 @@ def project_get(*, user, pk) -> Project:
 
 def local_authority_list() -> QuerySet:
     return LocalAuthority.objects.select_related("sub_region", "region")
+
+
+def proposing_organisation_list(*, user) -> QuerySet:
+    """Organisations a person may propose a project or apply for an award for: their own as a partner;
+    any organisation for a programme manager (who may enter a proposal on a school's behalf)."""
+    r = roles.of(user)
+    if r.is_manager:
+        return organisation_list(user=user)
+    return Organisation.objects.filter(pk__in=r.partner_orgs).select_related("local_authority__sub_region")
+
+
+def managed_organisation_list(*, user) -> QuerySet:
+    """Organisations whose programmes and partnerships the person manages."""
+    r = roles.of(user)
+    if r.is_admin:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=r.manager_orgs)
+
+
+def partnership_member_list(*, user) -> QuerySet:
+    from .models import PartnershipMember
+
+    return scoped(
+        PartnershipMember.objects.select_related("organisation__local_authority"),
+        partnership_scope(user, "partnership__"),
+    )
+
+
+def project_partner_list(*, user) -> QuerySet:
+    return scoped(
+        ProjectPartner.objects.select_related("organisation__local_authority"), project_scope(user, "project__")
+    )

@@ -21,3 +21,49 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     else:
         messages.success(request, f"{info.label}: done.")
     return HttpResponseRedirect(next_url)
+
+
+def paginate(request, queryset, per_page: int = 25):
+    """One page of `queryset` for ?page= (a count and a slice: two queries whatever the size)."""
+    from django.core.paginator import Paginator
+
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def get_visible_or_404(queryset, **lookup):
+    """The object from a selector's scoped queryset, or 404: outside a person's scope is as if absent."""
+    from django.http import Http404
+
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as missing:
+        raise Http404("Not found") from missing
+
+
+def refusal_into_form(form, error) -> None:
+    """Show a service's refusal (TransitionRefused or a model ValidationError) in the form's error summary,
+    keeping what the person typed."""
+    from django.core.exceptions import ValidationError
+
+    if isinstance(error, TransitionRefused):
+        form.add_error(None, error.reason)
+        return
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+        return
+    form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+
+
+def refused(request, refusal: TransitionRefused, next_url: str):
+    """Back to `next_url` with the reason a page cannot be used, instead of a form that would only fail."""
+    messages.error(request, refusal.reason)
+    return HttpResponseRedirect(next_url)
+
+
+def require_role(request, allowed: bool, what: str) -> None:
+    """403 when the person's role cannot use a page at all (a funder setting up a programme)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not allowed:
+        raise PermissionDenied(f"Only {what}.")

@@ -1,0 +1,175 @@
+"""Forms for programmes, awards and payments: plain input checks; the services decide what is allowed."""
+
+from django import forms
+from django.db.models import Q
+
+from .models import Award, Payment
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+def _money_field(**kwargs):
+    return forms.DecimalField(
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}), **MONEY, **kwargs
+    )
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    funder = forms.ModelChoiceField(queryset=None)
+    managed_by = forms.ModelChoiceField(queryset=None, label="Managed by")
+    partnership = forms.ModelChoiceField(queryset=None, required=False)
+    budget = _money_field(label="Budget (£)")
+    opens_on = forms.DateField(widget=DATE, label="Opens on")
+    closes_on = forms.DateField(widget=DATE, label="Closes on")
+    identifier_prefix = forms.CharField(
+        max_length=40, label="Award identifier prefix", help_text="360Giving prefix, for example 360G-WMEX."
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    note = forms.CharField(
+        required=False, label="Reason for a budget change", help_text="Kept in the money history with the new budget."
+    )
+
+    def __init__(self, *args, funders=None, managers=None, partnerships=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships
+        if editing:
+            del self.fields["funder"]
+            del self.fields["managed_by"]
+        else:
+            self.fields["funder"].queryset = funders
+            self.fields["managed_by"].queryset = managers
+            del self.fields["note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] <= data["opens_on"]:
+            self.add_error("closes_on", "The closing date must be after the opening date.")
+        return data
+
+
+class AwardForm(forms.Form):
+    programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
+    recipient = forms.ModelChoiceField(
+        queryset=None, label="Applying organisation", empty_label="Choose the applying organisation"
+    )
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    amount_requested = _money_field(label="Amount requested (£)")
+    planned_start = forms.DateField(widget=DATE, required=False, label="Planned start")
+    planned_end = forms.DateField(widget=DATE, required=False, label="Planned end")
+    reporting_frequency = forms.ChoiceField(choices=Award.Frequency.choices, initial=Award.Frequency.TERMLY)
+    project = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="No project", help_text="The collaboration project it funds."
+    )
+
+    def __init__(self, *args, programmes=None, recipients=None, projects=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        if editing:
+            del self.fields["programme"]
+            del self.fields["recipient"]
+        else:
+            self.fields["programme"].queryset = programmes
+            self.fields["recipient"].queryset = recipients
+
+    def clean(self):
+        data = super().clean()
+        if data.get("planned_end") and data.get("planned_start") and data["planned_end"] <= data["planned_start"]:
+            self.add_error("planned_end", "The planned end must be after the planned start.")
+        return data
+
+
+class PaymentForm(forms.Form):
+    due_on = forms.DateField(widget=DATE, label="Due on")
+    amount = _money_field(label="Amount (£)")
+    gated_on_update = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Hold until this progress update is accepted",
+        empty_label="Not held",
+    )
+    reference = forms.CharField(max_length=60, required=False, help_text="Remittance or finance system reference.")
+    note = forms.CharField(required=False, label="Reason for the change")
+
+    def __init__(self, *args, updates, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gated_on_update"].queryset = updates
+        if editing:
+            del self.fields["reference"]
+        else:
+            del self.fields["note"]
+
+
+class AwardFilter(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    state = forms.ChoiceField(choices=[("", "Any stage")] + list(Award.State.choices), required=False, label="Stage")
+    programme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any programme")
+    partnership = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partnership")
+    sub_region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any sub-region")
+    local_authority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any local authority")
+
+    def __init__(self, *args, programmes, partnerships, local_authorities, sub_regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+        self.fields["partnership"].queryset = partnerships
+        self.fields["local_authority"].queryset = local_authorities
+        self.fields["sub_region"].queryset = sub_regions
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(title__icontains=data["q"])
+                | Q(identifier__icontains=data["q"])
+                | Q(recipient__name__icontains=data["q"])
+            )
+        if data["state"]:
+            qs = qs.filter(state=data["state"])
+        if data["programme"]:
+            qs = qs.filter(programme=data["programme"])
+        if data["partnership"]:
+            qs = qs.filter(Q(partnership=data["partnership"]) | Q(programme__partnership=data["partnership"]))
+        if data["local_authority"]:
+            qs = qs.filter(recipient__local_authority=data["local_authority"])
+        if data["sub_region"]:
+            qs = qs.filter(recipient__local_authority__sub_region=data["sub_region"])
+        return qs
+
+
+class PaymentFilter(forms.Form):
+    WHEN = [("", "Any time"), ("overdue", "Overdue"), ("next30", "Due in the next 30 days")]
+    q = forms.CharField(label="Search", required=False)
+    state = forms.ChoiceField(choices=[("", "Any state")] + list(Payment.State.choices), required=False)
+    programme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any programme")
+    when = forms.ChoiceField(choices=WHEN, required=False, label="Due")
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes
+
+    def apply(self, qs, *, today):
+        import datetime as dt
+
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(award__identifier__icontains=data["q"])
+                | Q(award__title__icontains=data["q"])
+                | Q(award__recipient__name__icontains=data["q"])
+            )
+        if data["state"]:
+            qs = qs.filter(state=data["state"])
+        if data["programme"]:
+            qs = qs.filter(award__programme=data["programme"])
+        unpaid = (Payment.State.SCHEDULED, Payment.State.APPROVED)
+        if data["when"] == "overdue":
+            qs = qs.filter(state__in=unpaid, due_on__lt=today)
+        elif data["when"] == "next30":
+            qs = qs.filter(state__in=unpaid, due_on__gte=today, due_on__lte=today + dt.timedelta(days=30))
+        return qs

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "grants"
+
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("awards/", views.award_list, name="award_list"),
+    path("awards/new/", views.award_create, name="award_create"),
+    path("awards/<int:pk>/", views.award_detail, name="award_detail"),
+    path("awards/<int:pk>/edit/", views.award_edit, name="award_edit"),
+    path("awards/<int:pk>/steps/<str:name>/", views.award_transition, name="award_transition"),
+    path("awards/<int:award_pk>/payments/new/", views.payment_create, name="payment_create"),
+    path("payments/", views.payment_list, name="payment_list"),
+    path("payments/<int:pk>/", views.payment_detail, name="payment_detail"),
+    path("payments/<int:pk>/edit/", views.payment_edit, name="payment_edit"),
+    path("payments/<int:pk>/steps/<str:name>/", views.payment_transition, name="payment_transition"),
+]

@@ -1,0 +1,363 @@
+"""Pages for programmes, awards and payments: thin, reading through selectors, writing through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships import roles
+from partnerships.models import SubRegion
+from partnerships.selectors import (
+    local_authority_list,
+    managed_organisation_list,
+    organisation_list,
+    partnership_list,
+    project_list,
+    proposing_organisation_list,
+)
+from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.services import available_transitions, history
+from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
+
+from . import selectors, services
+from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm
+from .models import ZERO, Payment
+
+# Programmes -----------------------------------------------------------------------------------
+
+
+@login_required
+def programme_list(request):
+    qs = selectors.programme_money_list(user=request.user).order_by("name", "pk")
+    return render(
+        request,
+        "grants/programme_list.html",
+        {"page": paginate(request, qs), "can_create": roles.of(request.user).is_manager},
+    )
+
+
+@login_required
+def programme_detail(request, pk):
+    programme = get_visible_or_404(selectors.programme_money_list(user=request.user), pk=pk)
+    awards = selectors.award_list(user=request.user).filter(programme=programme)
+    return render(
+        request,
+        "grants/programme_detail.html",
+        {
+            "programme": programme,
+            "awards": awards[:100],
+            "remaining": programme.budget - programme.committed,
+            "can_manage": roles.of(request.user).manages_programme(programme),
+        },
+    )
+
+
+def _programme_form(request, **kwargs):
+    return ProgrammeForm(
+        request.POST or None,
+        funders=organisation_list(user=request.user),
+        managers=managed_organisation_list(user=request.user),
+        partnerships=partnership_list(user=request.user),
+        **kwargs,
+    )
+
+
+@login_required
+def programme_create(request):
+    require_role(request, roles.of(request.user).is_manager, "programme managers can set up programmes")
+    form = _programme_form(request)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            programme = services.programme_create(actor=request.user, **data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, f"{programme} is set up.")
+            return redirect("grants:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": "Set up a funding programme",
+            "cancel_url": reverse("grants:programme_list"),
+            "submit_label": "Save programme",
+        },
+    )
+
+
+@login_required
+def programme_edit(request, pk):
+    programme = get_visible_or_404(selectors.programme_list(user=request.user), pk=pk)
+    if not roles.of(request.user).manages_programme(programme):
+        refusal = PermissionRefused(f"Only the programme managers of {programme} can change it.")
+        return refused(request, refusal, reverse("grants:programme_detail", args=[programme.pk]))
+    initial = {f: getattr(programme, f) for f in (*services.PROGRAMME_FIELDS, "budget")}
+    form = _programme_form(request, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("currency", None)
+        try:
+            services.programme_update(programme=programme, actor=request.user, **data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, "The programme's details are saved.")
+            return redirect("grants:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": f"Change {programme}",
+            "cancel_url": reverse("grants:programme_detail", args=[programme.pk]),
+            "submit_label": "Save changes",
+        },
+    )
+
+
+# Awards ---------------------------------------------------------------------------------------
+
+
+@login_required
+def award_list(request):
+    filter_form = AwardFilter(
+        request.GET or None,
+        programmes=selectors.programme_list(user=request.user),
+        partnerships=partnership_list(user=request.user),
+        local_authorities=local_authority_list(),
+        sub_regions=SubRegion.objects.all(),
+    )
+    qs = filter_form.apply(selectors.award_list(user=request.user))
+    r = roles.of(request.user)
+    return render(
+        request,
+        "grants/award_list.html",
+        {"page": paginate(request, qs), "filter_form": filter_form, "can_apply": r.is_manager or r.is_partner},
+    )
+
+
+@login_required
+def award_detail(request, pk):
+    award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    payments = list(selectors.payment_list(user=request.user).filter(award=award))
+    paid = sum((p.amount for p in payments if p.state == Payment.State.PAID), ZERO)
+    scheduled = sum((p.amount for p in payments if p.state != Payment.State.CANCELLED), ZERO)
+    return render(
+        request,
+        "grants/award_detail.html",
+        {
+            "award": award,
+            "payments": payments,
+            "paid": paid,
+            "scheduled": scheduled,
+            "left_to_schedule": (award.amount_awarded or ZERO) - scheduled,
+            "history": history(award),
+            "transitions": available_transitions(award, request.user),
+            "transition_url": reverse("grants:award_transition", args=[award.pk, "__name__"]),
+            "can_edit": services.award_edit_refusal(award, request.user) is None,
+            "can_schedule": services.payment_schedule_refusal(award, request.user) is None,
+        },
+    )
+
+
+@login_required
+def award_transition(request, pk, name):
+    award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    return take_transition(
+        request,
+        obj=award,
+        name=name,
+        run=lambda obj, step, actor, note: services.award_transition(award=obj, name=step, actor=actor, note=note),
+        next_url=reverse("grants:award_detail", args=[award.pk]),
+    )
+
+
+def _award_form(request, **kwargs):
+    return AwardForm(request.POST or None, projects=project_list(user=request.user), **kwargs)
+
+
+@login_required
+def award_create(request):
+    r = roles.of(request.user)
+    require_role(request, r.is_manager or r.is_partner, "partner organisations and programme managers can apply")
+    form = _award_form(
+        request,
+        programmes=selectors.programme_open_list(user=request.user),
+        recipients=proposing_organisation_list(user=request.user),
+        initial={"programme": request.GET.get("programme"), "project": request.GET.get("project")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        programme = data.pop("programme")
+        data["partnership"] = programme.partnership
+        try:
+            award = services.award_create(actor=request.user, programme=programme, **data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(
+                request, f"Application {award.identifier} is saved as a draft. Submit it when it is ready."
+            )
+            return redirect("grants:award_detail", pk=award.pk)
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": "Apply for an award",
+            "cancel_url": reverse("grants:award_list"),
+            "submit_label": "Save as draft",
+        },
+    )
+
+
+@login_required
+def award_edit(request, pk):
+    award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    refusal = services.award_edit_refusal(award, request.user)
+    if refusal is not None:
+        return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))
+    fields = ("title", "description", "amount_requested", "planned_start", "planned_end", "reporting_frequency")
+    initial = {f: getattr(award, f) for f in fields} | {"project": award.project_id}
+    form = _award_form(request, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.award_update(award=award, actor=request.user, **form.cleaned_data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, "The application's details are saved.")
+            return redirect("grants:award_detail", pk=award.pk)
+    return render(
+        request,
+        "includes/form_page.html",
+        {
+            "form": form,
+            "title": f"Change {award.identifier}",
+            "caption": award.title,
+            "cancel_url": reverse("grants:award_detail", args=[award.pk]),
+            "submit_label": "Save changes",
+        },
+    )
+
+
+# Payments -------------------------------------------------------------------------------------
+
+
+@login_required
+def payment_list(request):
+    filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
+    qs = filter_form.apply(selectors.payment_list(user=request.user), today=timezone.localdate())
+    totals = qs.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))
+    return render(
+        request,
+        "grants/payment_list.html",
+        {
+            "page": paginate(request, qs),
+            "filter_form": filter_form,
+            "total": totals["total"],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def payment_detail(request, pk):
+    payment = get_visible_or_404(selectors.payment_list(user=request.user), pk=pk)
+    return render(
+        request,
+        "grants/payment_detail.html",
+        {
+            "payment": payment,
+            "history": history(payment),
+            "transitions": available_transitions(payment, request.user),
+            "transition_url": reverse("grants:payment_transition", args=[payment.pk, "__name__"]),
+            "can_edit": services.payment_edit_refusal(payment, request.user) is None,
+        },
+    )
+
+
+@login_required
+def payment_transition(request, pk, name):
+    payment = get_visible_or_404(selectors.payment_list(user=request.user), pk=pk)
+    return take_transition(
+        request,
+        obj=payment,
+        name=name,
+        run=lambda obj, step, actor, note: services.payment_transition(payment=obj, name=step, actor=actor, note=note),
+        next_url=reverse("grants:payment_detail", args=[payment.pk]),
+    )
+
+
+@login_required
+def payment_create(request, award_pk):
+    award = get_visible_or_404(selectors.award_list(user=request.user), pk=award_pk)
+    refusal = services.payment_schedule_refusal(award, request.user)
+    if refusal is not None:
+        return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))
+    form = PaymentForm(request.POST or None, updates=award.progress_updates.select_related("award", "project"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.payment_schedule(award=award, actor=request.user, **form.cleaned_data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            when = f"{payment.due_on.day} {payment.due_on:%B %Y}"
+            messages.success(request, f"A payment of £{payment.amount:,.2f} is scheduled for {when}.")
+            if "another" in request.POST:
+                return redirect("grants:payment_create", award_pk=award.pk)
+            return redirect("grants:award_detail", pk=award.pk)
+    return render(
+        request,
+        "grants/payment_form.html",
+        {
+            "form": form,
+            "award": award,
+            "title": "Schedule a payment",
+            "caption": f"{award.identifier} {award.title}",
+            "cancel_url": reverse("grants:award_detail", args=[award.pk]),
+            "submit_label": "Schedule payment",
+            "another": True,
+        },
+    )
+
+
+@login_required
+def payment_edit(request, pk):
+    payment = get_visible_or_404(selectors.payment_list(user=request.user), pk=pk)
+    refusal = services.payment_edit_refusal(payment, request.user)
+    if refusal is not None:
+        return refused(request, refusal, reverse("grants:payment_detail", args=[payment.pk]))
+    initial = {"due_on": payment.due_on, "amount": payment.amount, "gated_on_update": payment.gated_on_update_id}
+    form = PaymentForm(
+        request.POST or None,
+        initial=initial,
+        updates=payment.award.progress_updates.select_related("award", "project"),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.payment_edit(payment=payment, actor=request.user, **form.cleaned_data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, "The payment is changed.")
+            return redirect("grants:payment_detail", pk=payment.pk)
+    return render(
+        request,
+        "grants/payment_form.html",
+        {
+            "form": form,
+            "award": payment.award,
+            "title": "Change a scheduled payment",
+            "caption": f"{payment.award.identifier} {payment.award.title}",
+            "cancel_url": reverse("grants:payment_detail", args=[payment.pk]),
+            "submit_label": "Save changes",
+        },
+    )

@@ -1,0 +1,142 @@
+"""Forms for partnerships and projects: plain input checks; the services decide what is allowed."""
+
+from django import forms
+
+from .models import PartnershipMember, Project, Region
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PartnershipForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    region = forms.ModelChoiceField(queryset=Region.objects.all())
+    lead_organisation = forms.ModelChoiceField(
+        queryset=None, help_text="The organisation whose programme managers run this partnership."
+    )
+    starts_on = forms.DateField(label="Starts on", widget=DATE)
+    ends_on = forms.DateField(label="Ends on", required=False, widget=DATE)
+    aims = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, lead_choices, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_organisation"].queryset = lead_choices
+        if editing:
+            del self.fields["lead_organisation"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ends_on") and data.get("starts_on") and data["ends_on"] <= data["starts_on"]:
+            self.add_error("ends_on", "The end date must be after the start date.")
+        return data
+
+
+class MemberForm(forms.Form):
+    organisation = forms.ModelChoiceField(queryset=None)
+    role = forms.ChoiceField(choices=PartnershipMember.Role.choices, initial=PartnershipMember.Role.MEMBER)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ProjectForm(forms.Form):
+    partnership = forms.ModelChoiceField(queryset=None, empty_label="Choose a partnership")
+    lead_organisation = forms.ModelChoiceField(
+        queryset=None, label="Lead organisation", empty_label="Choose the lead organisation"
+    )
+    title = forms.CharField(max_length=200)
+    theme = forms.ChoiceField(choices=[("", "Choose a theme")] + list(Project.Theme.choices), required=False)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        help_text="What the schools will do together, and for which children.",
+    )
+    settings_reached = forms.IntegerField(min_value=0, initial=0, label="Schools and settings reached")
+    children_reached = forms.IntegerField(min_value=0, initial=0, label="Children reached")
+    planned_start = forms.DateField(required=False, widget=DATE, label="Planned start")
+    planned_end = forms.DateField(required=False, widget=DATE, label="Planned end")
+
+    def __init__(self, *args, partnerships=None, lead_choices=None, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["partnership"]
+            del self.fields["lead_organisation"]
+        else:
+            self.fields["partnership"].queryset = partnerships
+            self.fields["lead_organisation"].queryset = lead_choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("planned_end") and data.get("planned_start") and data["planned_end"] <= data["planned_start"]:
+            self.add_error("planned_end", "The planned end must be after the planned start.")
+        return data
+
+
+class ProjectPartnerForm(forms.Form):
+    """One partner row. The organisation choices are read once for the whole formset (`organisations`,
+    a dict of pk to Organisation), not once a row."""
+
+    organisation = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    gives_support = forms.BooleanField(required=False, label="Gives support")
+    receives_support = forms.BooleanField(required=False, label="Receives support")
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations = organisations or {}
+        self.fields["organisation"].choices = [("", "No partner in this row")] + [
+            (pk, org.name) for pk, org in self.organisations.items()
+        ]
+
+    def clean_organisation(self):
+        pk = self.cleaned_data["organisation"]
+        return self.organisations.get(pk) if pk is not None else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("organisation") and not (data.get("gives_support") or data.get("receives_support")):
+            raise forms.ValidationError("Mark the organisation as giving support, receiving support, or both.")
+        return data
+
+
+ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=3)
+
+
+class ProjectFilter(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+    state = forms.ChoiceField(choices=[("", "Any stage")] + list(Project.State.choices), required=False, label="Stage")
+    partnership = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partnership")
+    sub_region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any sub-region")
+    local_authority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any local authority")
+
+    def __init__(self, *args, partnerships, local_authorities, sub_regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = partnerships
+        self.fields["local_authority"].queryset = local_authorities
+        self.fields["sub_region"].queryset = sub_regions
+
+    def apply(self, qs):
+        from django.db.models import Q
+
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(title__icontains=data["q"]) | Q(reference__icontains=data["q"]))
+        if data["state"]:
+            qs = qs.filter(state=data["state"])
+        if data["partnership"]:
+            qs = qs.filter(partnership=data["partnership"])
+        if data["local_authority"]:
+            qs = qs.filter(lead_organisation__local_authority=data["local_authority"])
+        if data["sub_region"]:
+            qs = qs.filter(lead_organisation__local_authority__sub_region=data["sub_region"])
+        return qs
+
+
+class PartnershipFilter(forms.Form):
+    q = forms.CharField(label="Search", required=False)
+
+    def apply(self, qs):
+        if self.is_valid() and self.cleaned_data["q"]:
+            qs = qs.filter(name__icontains=self.cleaned_data["q"])
+        return qs

@@ -1,0 +1,261 @@
+"""Pages for partnerships and collaboration projects: thin, reading through selectors, writing through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from grants.selectors import award_list, programme_list
+from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.services import available_transitions, history
+from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
+
+from . import roles, selectors, services
+from .forms import (
+    MemberForm,
+    PartnershipFilter,
+    PartnershipForm,
+    ProjectFilter,
+    ProjectForm,
+    ProjectPartnerFormSet,
+)
+from .models import SubRegion
+
+# Partnerships ---------------------------------------------------------------------------------
+
+
+@login_required
+def partnership_list(request):
+    filter_form = PartnershipFilter(request.GET or None)
+    qs = filter_form.apply(
+        selectors.partnership_list(user=request.user).annotate(member_count=Count("members")).order_by("name", "pk")
+    )
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {
+            "page": paginate(request, qs),
+            "filter_form": filter_form,
+            "can_create": roles.of(request.user).is_manager,
+        },
+    )
+
+
+@login_required
+def partnership_detail(request, pk):
+    partnership = get_visible_or_404(selectors.partnership_list(user=request.user), pk=pk)
+    can_manage = roles.of(request.user).manages_partnership(partnership)
+    context = {
+        "partnership": partnership,
+        "members": selectors.partnership_member_list(user=request.user).filter(partnership=partnership),
+        "projects": selectors.project_list(user=request.user).filter(partnership=partnership)[:50],
+        "programmes": programme_list(user=request.user).filter(partnership=partnership),
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        context["member_form"] = MemberForm(organisations=selectors.organisation_list(user=request.user))
+    return render(request, "partnerships/partnership_detail.html", context)
+
+
+def _partnership_form_page(request, form, *, title, cancel_url):
+    return render(
+        request,
+        "includes/form_page.html",
+        {"form": form, "title": title, "cancel_url": cancel_url, "submit_label": "Save partnership"},
+    )
+
+
+@login_required
+def partnership_create(request):
+    require_role(request, roles.of(request.user).is_manager, "programme managers can set up partnerships")
+    leads = selectors.managed_organisation_list(user=request.user)
+    form = PartnershipForm(request.POST or None, lead_choices=leads)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            partnership = services.partnership_create(
+                actor=request.user, lead_organisation=data.pop("lead_organisation"), **data
+            )
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, f"{partnership} is set up.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return _partnership_form_page(
+        request, form, title="Set up a partnership", cancel_url=reverse("partnerships:partnership_list")
+    )
+
+
+@login_required
+def partnership_edit(request, pk):
+    partnership = get_visible_or_404(selectors.partnership_list(user=request.user), pk=pk)
+    url = reverse("partnerships:partnership_detail", args=[partnership.pk])
+    if not roles.of(request.user).manages_partnership(partnership):
+        return refused(request, PermissionRefused("Only the partnership's programme managers can change it."), url)
+    initial = {f: getattr(partnership, f) for f in services.PARTNERSHIP_FIELDS}
+    form = PartnershipForm(request.POST or None, initial=initial, lead_choices=None, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update(partnership=partnership, actor=request.user, **form.cleaned_data)
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, "The partnership's details are saved.")
+            return redirect("partnerships:partnership_detail", pk=partnership.pk)
+    return _partnership_form_page(request, form, title=f"Change {partnership}", cancel_url=url)
+
+
+@login_required
+@require_POST
+def partnership_member_add(request, pk):
+    partnership = get_visible_or_404(selectors.partnership_list(user=request.user), pk=pk)
+    form = MemberForm(request.POST, organisations=selectors.organisation_list(user=request.user))
+    if form.is_valid():
+        try:
+            member = services.partnership_add_member(
+                partnership=partnership,
+                actor=request.user,
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.reason)
+        else:
+            messages.success(request, f"{member.organisation} is now a {member.get_role_display().lower()}.")
+    else:
+        messages.error(request, "Choose an organisation and its role in the partnership.")
+    return redirect("partnerships:partnership_detail", pk=partnership.pk)
+
+
+# Projects -------------------------------------------------------------------------------------
+
+
+@login_required
+def project_list(request):
+    filter_form = ProjectFilter(
+        request.GET or None,
+        partnerships=selectors.partnership_list(user=request.user),
+        local_authorities=selectors.local_authority_list(),
+        sub_regions=SubRegion.objects.all(),
+    )
+    qs = filter_form.apply(selectors.project_list(user=request.user))
+    r = roles.of(request.user)
+    return render(
+        request,
+        "partnerships/project_list.html",
+        {"page": paginate(request, qs), "filter_form": filter_form, "can_propose": r.is_manager or r.is_partner},
+    )
+
+
+@login_required
+def project_detail(request, pk):
+    project = get_visible_or_404(selectors.project_list(user=request.user), pk=pk)
+    can_edit = services.project_edit_refusal(project, request.user) is None
+    return render(
+        request,
+        "partnerships/project_detail.html",
+        {
+            "project": project,
+            "partners": selectors.project_partner_list(user=request.user).filter(project=project),
+            "awards": award_list(user=request.user).filter(project=project),
+            "history": history(project),
+            "transitions": available_transitions(project, request.user),
+            "transition_url": reverse("partnerships:project_transition", args=[project.pk, "__name__"]),
+            "can_edit": can_edit,
+        },
+    )
+
+
+@login_required
+def project_transition(request, pk, name):
+    project = get_visible_or_404(selectors.project_list(user=request.user), pk=pk)
+    return take_transition(
+        request,
+        obj=project,
+        name=name,
+        run=lambda obj, step, actor, note: services.project_transition(project=obj, name=step, actor=actor, note=note),
+        next_url=reverse("partnerships:project_detail", args=[project.pk]),
+    )
+
+
+def _partner_rows(formset) -> list[tuple]:
+    return [
+        (f.cleaned_data["organisation"], f.cleaned_data["gives_support"], f.cleaned_data["receives_support"])
+        for f in formset
+        if f.cleaned_data.get("organisation")
+    ]
+
+
+def _project_form_page(request, form, formset, *, title, cancel_url, submit_label):
+    return render(
+        request,
+        "partnerships/project_form.html",
+        {"form": form, "formset": formset, "title": title, "cancel_url": cancel_url, "submit_label": submit_label},
+    )
+
+
+@login_required
+def project_create(request):
+    r = roles.of(request.user)
+    require_role(request, r.is_manager or r.is_partner, "partners and programme managers can propose projects")
+    organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
+    form = ProjectForm(
+        request.POST or None,
+        partnerships=selectors.partnership_list(user=request.user),
+        lead_choices=selectors.proposing_organisation_list(user=request.user),
+    )
+    formset = ProjectPartnerFormSet(request.POST or None, form_kwargs={"organisations": organisations})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            project = services.project_create(actor=request.user, **data)
+            services.project_set_partners(project=project, actor=request.user, partners=_partner_rows(formset))
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, f"Project {project.reference} is saved as a draft. Propose it when it is ready.")
+            return redirect("partnerships:project_detail", pk=project.pk)
+    return _project_form_page(
+        request,
+        form,
+        formset,
+        title="Propose a collaboration project",
+        cancel_url=reverse("partnerships:project_list"),
+        submit_label="Save as draft",
+    )
+
+
+@login_required
+def project_edit(request, pk):
+    project = get_visible_or_404(selectors.project_list(user=request.user), pk=pk)
+    refusal = services.project_edit_refusal(project, request.user)
+    if refusal is not None:
+        return refused(request, refusal, reverse("partnerships:project_detail", args=[project.pk]))
+    organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
+    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
+    form = ProjectForm(request.POST or None, initial=initial, editing=True)
+    current = [
+        {"organisation": p.organisation_id, "gives_support": p.gives_support, "receives_support": p.receives_support}
+        for p in project.partners.all()
+    ]
+    formset = ProjectPartnerFormSet(request.POST or None, initial=current, form_kwargs={"organisations": organisations})
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.project_update(project=project, actor=request.user, **form.cleaned_data)
+            services.project_set_partners(project=project, actor=request.user, partners=_partner_rows(formset))
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, "The project's details are saved.")
+            return redirect("partnerships:project_detail", pk=project.pk)
+    return _project_form_page(
+        request,
+        form,
+        formset,
+        title=f"Change {project.reference}",
+        cancel_url=reverse("partnerships:project_detail", args=[project.pk]),
+        submit_label="Save changes",
+    )

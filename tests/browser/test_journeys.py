@@ -1,0 +1,134 @@
+"""End to end in headless Chromium: people working through the real pages, services and database."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from grants.models import Award, Payment
+from partnerships.models import PartnershipMember, Project
+from tests import factories as f
+from tests.helpers import force_state
+from workflow.models import TransitionLog
+
+from .conftest import screenshot, sign_in, take_step
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_page, world):
+    page = browser_page
+    PartnershipMember.objects.create(partnership=world.partnership, organisation=world.partner_org)
+    receiver = f.OrganisationFactory(name="Greenfield Primary")
+
+    # The partner proposes a project for its own trust, with a giver and a receiver of support.
+    sign_in(page, "partner")
+    page.get_by_role("button", name="Propose a project").first.click()
+    page.get_by_label("Partnership").select_option(label=world.partnership.name)
+    page.get_by_label("Lead organisation").select_option(label=world.partner_org.name)
+    page.get_by_label("Title").fill("Reading for pleasure across Sandwell")
+    page.get_by_label("Theme").select_option(label="Curriculum")
+    page.get_by_label("Summary").fill("Four primaries run reading clubs together.")
+    page.get_by_label("Schools and settings reached").fill("4")
+    page.get_by_label("Children reached").fill("600")
+    page.get_by_label("Planned start").fill("2026-09-01")
+    page.get_by_label("Planned end").fill("2027-07-16")
+    page.locator("#id_form-0-organisation").select_option(label=world.partner_org.name)
+    page.locator("#id_form-0-gives_support").check()
+    page.locator("#id_form-1-organisation").select_option(label=receiver.name)
+    page.locator("#id_form-1-receives_support").check()
+    page.get_by_role("button", name="Save as draft").click()
+    assert "is saved as a draft" in page.locator(".govuk-notification-banner").inner_text()
+    take_step(page, "Propose")
+    assert page.locator(".govuk-tag", has_text="Proposed").is_visible()
+    screenshot(page, "journey-1-partner-proposed")
+    project = Project.objects.get(title="Reading for pleasure across Sandwell")
+    assert project.state == Project.State.PROPOSED
+    assert project.partners.get(organisation=receiver).receives_support
+
+    # The manager sees it on the dashboard, reviews and approves it.
+    sign_in(page, "manager")
+    page.get_by_role("link", name="Projects", exact=True).click()
+    page.get_by_label("Stage").select_option(label="Proposed")
+    page.get_by_role("button", name="Apply filters").click()
+    page.get_by_role("link", name="Reading for pleasure across Sandwell").click()
+    take_step(page, "Start review")
+    take_step(page, "Approve", note="A clear plan with named schools.")
+    assert page.locator(".govuk-tag", has_text="Approved").first.is_visible()
+    assert "A clear plan with named schools." in page.locator(".exchange-timeline").inner_text()
+    screenshot(page, "journey-2-manager-approved-project")
+    project.refresh_from_db()
+    assert project.state == Project.State.APPROVED
+    assert TransitionLog.objects.filter(object_id=project.pk, transition="approve", actor=world.manager).exists()
+
+    # The award for it: assessed, approved and put into delivery.
+    award = force_state(
+        f.AwardFactory(
+            programme=world.programme,
+            recipient=world.partner_org,
+            project=project,
+            title="Reading clubs grant",
+            amount_requested=Decimal("24000.00"),
+        ),
+        Award.State.SUBMITTED,
+    )
+    page.goto(page.base + f"/awards/{award.pk}/")
+    take_step(page, "Start assessment")
+    take_step(page, "Approve")
+    take_step(page, "Start delivery")
+    assert page.locator(".govuk-tag", has_text="Active (in delivery)").is_visible()
+
+    # Payments: two tranches, then one that would exceed the award is refused with the reason.
+    page.get_by_role("button", name="Schedule a payment").click()
+    page.get_by_label("Due on").fill("2026-10-01")
+    page.get_by_label("Amount (£)").fill("12000")
+    page.get_by_role("button", name="Schedule and add another").click()
+    assert "is scheduled for 1 October 2026" in page.locator(".govuk-notification-banner").inner_text()
+    page.get_by_label("Due on").fill("2027-04-01")
+    page.get_by_label("Amount (£)").fill("14000")
+    page.get_by_role("button", name="Schedule payment", exact=True).click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "£12,000.00 left to schedule" in summary.inner_text()
+    assert page.get_by_label("Amount (£)").input_value() == "14000"
+    screenshot(page, "journey-3-payment-refused")
+    page.get_by_label("Amount (£)").fill("12000")
+    page.get_by_role("button", name="Schedule payment", exact=True).click()
+    assert page.locator("h1").inner_text() == "Reading clubs grant"
+    screenshot(page, "journey-4-payments-scheduled")
+    amounts = sorted(award.payments.values_list("amount", flat=True))
+    assert amounts == [Decimal("12000.00"), Decimal("12000.00")]
+
+    # The first tranche is approved and released from its own page.
+    page.get_by_role("link", name="1 Oct 2026").click()
+    take_step(page, "Approve for payment")
+    take_step(page, "Release (mark paid)", note="BACS run 14")
+    assert page.locator(".govuk-tag", has_text="Paid").is_visible()
+    first = award.payments.get(due_on=dt.date(2026, 10, 1))
+    assert first.state == Payment.State.PAID
+
+
+def test_core_flow_works_without_javascript(chromium, live_server, world):
+    project = force_state(
+        f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, title="Peer review"),
+        "under_review",
+    )
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.base = live_server.url
+    try:
+        sign_in(page, "manager")
+        page.goto(page.base + f"/projects/{project.pk}/")
+        take_step(page, "Request changes", note="Please name the receiving schools.")
+        assert "Request changes: done." in page.inner_text("main")
+        project.refresh_from_db()
+        assert project.state == Project.State.CHANGES_REQUESTED
+        # A refusal comes back with its reason, without JavaScript too.
+        page.goto(page.base + f"/projects/{project.pk}/")
+        sign_in(page, "partner")
+        Project.objects.filter(pk=project.pk).update(summary="")
+        page.goto(page.base + f"/projects/{project.pk}/")
+        take_step(page, "Resubmit")
+        assert "needs a summary" in page.locator(".govuk-error-summary").inner_text()
+    finally:
+        context.close()

@@ -1,0 +1,107 @@
+"""Every page renders with a fixed number of queries: the same for 3 rows as for 30."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+from tests.helpers import force_state
+from workflow.services import log_transition
+
+MAX_QUERIES = 16
+
+
+def populate(world, n: int) -> dict:
+    """n of everything a manager, partner and funder see, all in the world's first partnership."""
+    today = dt.date.today()
+    la = f.LocalAuthorityFactory()
+    project = None
+    for i in range(n):
+        org = f.OrganisationFactory(local_authority=la)
+        f.PartnershipMemberFactory(partnership=world.partnership, organisation=org)
+        project = force_state(
+            f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, children_reached=10),
+            "in_delivery",
+        )
+        f.ProjectPartnerFactory(project=project, organisation=org, gives_support=True)
+        award = force_state(
+            f.AwardFactory(
+                programme=world.programme,
+                recipient=world.partner_org,
+                project=project,
+                amount_requested=Decimal("1000"),
+                amount_awarded=Decimal("1000"),
+            ),
+            "active",
+        )
+        f.PaymentFactory(award=award, amount=Decimal("100"), due_on=today + dt.timedelta(days=i % 40 - 1))
+        force_state(f.ProgressUpdateFactory(award=award, due_on=today - dt.timedelta(days=1)), "submitted")
+    # One object of each kind with n related rows and n history entries.
+    big_award = force_state(
+        f.AwardFactory(
+            programme=world.programme, recipient=world.partner_org, project=project, amount_awarded=Decimal("50000")
+        ),
+        "active",
+    )
+    payments = [f.PaymentFactory(award=big_award, amount=Decimal("10")) for _ in range(n)]
+    for i in range(n):
+        f.ProjectPartnerFactory(project=project, organisation=f.OrganisationFactory())
+        f.ProgressUpdateFactory(award=big_award)
+        log_transition(project, name="start_review", source="proposed", actor=world.manager, note=f"note {i}")
+        log_transition(big_award, name="activate", source="approved", actor=world.manager, note=f"note {i}")
+        log_transition(payments[0], name="approve", source="scheduled", actor=world.manager, note=f"note {i}")
+    return {"project": project, "award": big_award, "payment": payments[0]}
+
+
+def urls_for(role: str, objs: dict, world) -> list[str]:
+    project, award, payment = objs["project"].pk, objs["award"].pk, objs["payment"].pk
+    urls = [
+        "/",
+        "/programmes/",
+        "/partnerships/",
+        "/projects/",
+        "/projects/?q=review&state=in_delivery",
+        "/awards/",
+        "/awards/?state=active&q=award",
+        "/payments/",
+        "/payments/?when=next30",
+        "/reach/",
+        f"/projects/{project}/",
+        f"/awards/{award}/",
+        f"/payments/{payment}/",
+        f"/programmes/{world.programme.pk}/",
+    ]
+    if role in ("manager", "funder"):
+        urls.append(f"/partnerships/{world.partnership.pk}/")
+    if role in ("manager", "partner"):
+        urls += ["/projects/new/", "/awards/new/"]
+    if role == "manager":
+        urls += [f"/projects/{project}/edit/", f"/awards/{award}/payments/new/", f"/payments/{payment}/edit/"]
+    return urls
+
+
+def count_queries(client, urls) -> dict:
+    client.get(urls[0])  # warm the content-type cache and session
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(ctx.captured_queries)
+    return counts
+
+
+@pytest.mark.parametrize("role", ["manager", "partner", "funder"])
+def test_every_page_has_a_constant_query_count(client, world, role, django_assert_max_num_queries):
+    user = getattr(world, role)
+    client.force_login(user)
+    small_counts = count_queries(client, urls_for(role, populate(world, 3), world))
+    big_urls = urls_for(role, populate(world, 30), world)
+    big_counts = count_queries(client, big_urls)
+    assert list(small_counts.values()) == list(big_counts.values()), (small_counts, big_counts)
+    for url in big_urls:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            client.get(url)
