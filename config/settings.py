@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "workflow.apis.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStateEnum": "partnerships.models.Project.State",
         "AwardStateEnum": "grants.models.Award.State",

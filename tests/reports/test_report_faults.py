@@ -8,11 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 
 from config.celery import app as celery_app
-from reporting import reports
 from reporting.tasks import render_report_pdf
 from tests import factories as f
 
@@ -138,4 +138,4 @@ def test_a_report_survives_its_worker_being_killed_mid_render(tmp_path, broker, 
     assert "succeeded" in second_log.read_text()
     pages = len(PdfReader(final).pages)
     assert pages > 10
-    assert reports.default_storage.exists(path)
+    assert default_storage.exists(path)
