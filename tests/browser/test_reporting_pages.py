@@ -18,17 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(chromium, live_server):
-    # axe-core is injected as an inline script, which the site's content security policy (rightly) blocks.
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
-
-
-@pytest.fixture
 def award(world):
     today = dt.date.today()
     PartnershipMember.objects.create(partnership=world.partnership, organisation=world.partner_org)
