@@ -68,7 +68,8 @@ def chromium():
 
 @pytest.fixture
 def browser_page(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    # bypass_csp: axe-core is injected as an inline script, which the content security policy blocks.
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB", bypass_csp=True)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.base = live_server.url
