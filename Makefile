@@ -54,6 +54,7 @@ test-browser: setup
 	EXCHANGE_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser tests/browser $(PYTEST_ARGS)
 
 bench: setup
+	$(PIP) install --quiet -r requirements-bench.txt
 	$(PY) -m bench
 
 lint: setup

@@ -1,13 +1,9 @@
 from django.contrib import admin
-from django.http import JsonResponse
 from django.urls import include, path
 
 from reporting.dashboard_views import home
 
-
-def health(request):
-    return JsonResponse({"status": "ok"})
-
+from .health import health
 
 urlpatterns = [
     path("", home, name="home"),
@@ -17,4 +13,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),
     path("", include("reporting.dashboard_urls")),
+    path("reports/", include("reporting.report_urls")),
+    path("api/v1/reports/", include(("reporting.report_apis", "reports-api"))),
+    path("api/", include("config.api_urls")),
 ]

@@ -1,17 +1,21 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 
-from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+from partnerships.importing import ExchangeAdminMixin
+from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.errors import TransitionRefused
 from workflow.services import log_money_change
 
 from . import selectors, services
 from .models import Award, FundingProgramme, Payment, money
+from .resources import AwardResource, PaymentResource
 
 
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(RoleScopedAdmin):
-    scope = selectors.programme_list
+    scope = staticmethod(selectors.programme_list)
     list_display = ("name", "funder", "managed_by", "budget_display", "committed_display", "opens_on", "closes_on")
     list_filter = ("funder", "managed_by")
     search_fields = ("name", "identifier_prefix")
@@ -49,10 +53,12 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Award)
-class AwardAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.award_list
+class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [AwardResource]
+    scope = staticmethod(partial(selectors.award_list, include_archived=True))
+    actions = ["archive_selected"]
     list_display = ("identifier", "title", "programme", "recipient", "amount_requested", "amount_awarded", "state")
-    list_filter = ("state", "programme", "recipient__local_authority__sub_region", "reporting_frequency")
+    list_filter = ("state", "programme", "recipient__local_authority__sub_region", "reporting_frequency", "archived_at")
     search_fields = ("identifier", "title", "recipient__name", "recipient__identifier")
     list_select_related = ("programme", "recipient")
     autocomplete_fields = ("programme", "recipient", "project", "partnership")
@@ -75,6 +81,10 @@ class AwardAdmin(TransitionAdminMixin, RoleScopedAdmin):
     def run_transition(self, obj, name, actor, note):
         return services.award_transition(award=obj, name=name, actor=actor, note=note)
 
+    @admin.action(description="Archive selected (finished work only; kept with its history)")
+    def archive_selected(self, request, queryset):
+        archive_each(self, request, queryset, lambda obj: services.award_archive(award=obj, actor=request.user))
+
 
 class PaymentForm(forms.ModelForm):
     class Meta:
@@ -94,8 +104,9 @@ class PaymentForm(forms.ModelForm):
 
 
 @admin.register(Payment)
-class PaymentAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.payment_list
+class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [PaymentResource]
+    scope = staticmethod(selectors.payment_list)
     form = PaymentForm
     list_display = ("award", "due_on", "amount", "state", "gated_on_update", "paid_on")
     list_filter = ("state", "award__programme", "due_on")

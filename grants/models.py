@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, ProtectedError, Q, Sum
 from django.db.models.functions import Coalesce
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -119,6 +119,7 @@ class Award(FSMModelMixin, models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     COMMITTED_STATES = (State.APPROVED, State.ACTIVE, State.SUSPENDED, State.IN_EVALUATION, State.CLOSED)
+    FINISHED_STATES = (State.CLOSED, State.DECLINED, State.WITHDRAWN)
 
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", "Monthly"
@@ -150,6 +151,9 @@ class Award(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived awards leave the working lists; they are never deleted."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -168,6 +172,9 @@ class Award(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.identifier} {self.title}"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Awards keep their history: archive a finished award instead of deleting it.", {self})
 
     @property
     def is_committed(self) -> bool:
@@ -347,6 +354,9 @@ class Payment(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{money(self.amount)} due {self.due_on:%d/%m/%Y} on {self.award.identifier}"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Payments keep their history: cancel a payment instead of deleting it.", {self})
 
     @transition(
         state,

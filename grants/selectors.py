@@ -42,8 +42,9 @@ def programme_list(*, user) -> QuerySet:
     return scoped(FundingProgramme.objects.select_related("funder", "managed_by", "partnership"), programme_scope(user))
 
 
-def award_list(*, user) -> QuerySet:
-    return scoped(
+def award_list(*, user, include_archived: bool = False) -> QuerySet:
+    """Awards the person may see; archived ones only when asked for (they are kept, never deleted)."""
+    qs = scoped(
         Award.objects.select_related(
             "programme__funder",
             "programme__managed_by",
@@ -53,10 +54,11 @@ def award_list(*, user) -> QuerySet:
         ),
         award_scope(user),
     )
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
 def award_get(*, user, pk) -> Award:
-    return award_list(user=user).get(pk=pk)
+    return award_list(user=user, include_archived=True).get(pk=pk)
 
 
 def payment_list(*, user) -> QuerySet:

@@ -97,13 +97,11 @@ def programme_edit(request, pk):
     if not roles.of(request.user).manages_programme(programme):
         refusal = PermissionRefused(f"Only the programme managers of {programme} can change it.")
         return refused(request, refusal, reverse("grants:programme_detail", args=[programme.pk]))
-    initial = {f: getattr(programme, f) for f in (*services.PROGRAMME_FIELDS, "budget")}
+    initial = {f: getattr(programme, f) for f in (*services.PROGRAMME_EDITABLE, "budget")}
     form = _programme_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("currency", None)
         try:
-            services.programme_update(programme=programme, actor=request.user, **data)
+            services.programme_edit(programme=programme, actor=request.user, **form.cleaned_data)
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:
@@ -228,7 +226,7 @@ def award_edit(request, pk):
     form = _award_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.award_update(award=award, actor=request.user, **form.cleaned_data)
+            services.award_edit(award=award, actor=request.user, **form.cleaned_data)
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:

@@ -1,8 +1,12 @@
+from functools import partial
+
 from django.contrib import admin
 
-from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
+from workflow.audit import record_permission_change
 
 from . import selectors, services
+from .importing import ExchangeAdminMixin
 from .models import (
     LocalAuthority,
     Organisation,
@@ -14,6 +18,7 @@ from .models import (
     Region,
     SubRegion,
 )
+from .resources import OrganisationResource, PartnershipResource, ProjectResource
 
 
 class ReferenceDataAdmin(RoleScopedAdmin):
@@ -49,7 +54,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RoleScopedAdmin):
+class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [OrganisationResource]
     list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count")
     list_filter = ("kind", "local_authority__sub_region", "local_authority")
     search_fields = ("name", "identifier")
@@ -59,6 +65,26 @@ class OrganisationAdmin(RoleScopedAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if self._roles(request).is_admin else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not OrganisationMembership:
+            return super().save_formset(request, form, formset, change)
+        changed = [f.instance for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
+        removed = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        for membership in removed:
+            _audit_membership(request, membership, "removed")
+        super().save_formset(request, form, formset, change)
+        for membership in changed:
+            _audit_membership(request, membership, "granted")
+
+
+def _audit_membership(request, membership, verb: str):
+    record_permission_change(
+        actor=request.user,
+        subject_user=membership.user,
+        detail=f"{membership.get_role_display()} role in {membership.organisation} {verb}",
+        request=request,
+    )
 
 
 @admin.register(OrganisationMembership)
@@ -72,6 +98,22 @@ class OrganisationMembershipAdmin(RoleScopedAdmin):
     def has_module_permission(self, request):
         return request.user.is_staff and self._roles(request).is_admin
 
+    def has_delete_permission(self, request, obj=None):
+        return self._roles(request).is_admin
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _audit_membership(request, obj, "changed" if change else "granted")
+
+    def delete_model(self, request, obj):
+        _audit_membership(request, obj, "removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            _audit_membership(request, membership, "removed")
+        super().delete_queryset(request, queryset)
+
 
 class PartnershipMemberInline(admin.TabularInline):
     model = PartnershipMember
@@ -80,8 +122,9 @@ class PartnershipMemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(RoleScopedAdmin):
-    scope = selectors.partnership_list
+class PartnershipAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [PartnershipResource]
+    scope = staticmethod(selectors.partnership_list)
     list_display = ("name", "region", "lead_organisation", "starts_on", "ends_on")
     list_filter = ("region",)
     search_fields = ("name", "aims")
@@ -97,10 +140,12 @@ class ProjectPartnerInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.project_list
+class ProjectAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
+    resource_classes = [ProjectResource]
+    scope = staticmethod(partial(selectors.project_list, include_archived=True))
+    actions = ["archive_selected"]
     list_display = ("reference", "title", "partnership", "lead_organisation", "theme", "state", "children_reached")
-    list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region")
+    list_filter = ("state", "theme", "partnership", "lead_organisation__local_authority__sub_region", "archived_at")
     search_fields = ("reference", "title", "summary", "lead_organisation__name")
     list_select_related = ("partnership", "lead_organisation")
     autocomplete_fields = ("lead_organisation", "partnership")
@@ -114,3 +159,10 @@ class ProjectAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
     def run_transition(self, obj, name, actor, note):
         return services.project_transition(project=obj, name=name, actor=actor, note=note)
+
+    @admin.action(description="Archive selected (finished work only; kept with its history)")
+    def archive_selected(self, request, queryset):
+        archive_each(self, request, queryset, lambda obj: services.project_archive(project=obj, actor=request.user))
+
+
+from . import user_admin  # noqa: E402,F401 - replaces the stock user admin with the audited one

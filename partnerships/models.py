@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from workflow.rules import guard
@@ -261,6 +261,11 @@ class Project(FSMModelMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Archived projects leave the working lists; they are never deleted."
+    )
+
+    FINISHED_STATES = (State.COMPLETED, State.REJECTED, State.WITHDRAWN)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -275,6 +280,9 @@ class Project(FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Projects keep their history: archive a finished project instead of deleting it.", {self})
 
     @transition(
         state,

@@ -65,15 +65,17 @@ def partnership_list(*, user) -> QuerySet:
     return scoped(Partnership.objects.select_related("region", "lead_organisation"), partnership_scope(user))
 
 
-def project_list(*, user) -> QuerySet:
-    return scoped(
+def project_list(*, user, include_archived: bool = False) -> QuerySet:
+    """Projects the person may see; archived ones only when asked for (they are kept, never deleted)."""
+    qs = scoped(
         Project.objects.select_related("partnership", "lead_organisation__local_authority__sub_region"),
         project_scope(user),
     )
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
 def project_get(*, user, pk) -> Project:
-    return project_list(user=user).get(pk=pk)
+    return project_list(user=user, include_archived=True).get(pk=pk)
 
 
 def local_authority_list() -> QuerySet:

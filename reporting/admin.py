@@ -1,15 +1,17 @@
 from django.contrib import admin, messages
 
+from partnerships.importing import ExchangeAdminMixin
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
 
 from . import selectors, services
 from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
+from .resources import IndicatorResultResource
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(RoleScopedAdmin):
-    scope = selectors.indicator_list
+    scope = staticmethod(selectors.indicator_list)
     list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "project", "award")
     list_filter = ("direction", "cumulative", "unit")
     search_fields = ("name", "project__reference", "award__identifier")
@@ -24,7 +26,7 @@ class IndicatorResultInline(admin.TabularInline):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
-    scope = selectors.update_list
+    scope = staticmethod(selectors.update_list)
     list_display = ("__str__", "state", "due_on", "submitted_at", "author", "reviewed_by")
     list_filter = ("state", "is_final", "award__programme")
     search_fields = ("award__identifier", "project__reference", "progress", "challenges")
@@ -42,9 +44,23 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
         return services.update_transition(update=obj, name=name, actor=actor, note=note)
 
 
+@admin.register(IndicatorResult)
+class IndicatorResultAdmin(ExchangeAdminMixin, RoleScopedAdmin):
+    """Indicator results as a list, for importing and exporting the figures; they are written in updates."""
+
+    resource_classes = [IndicatorResultResource]
+    scope = staticmethod(selectors.indicator_result_list)
+    manager_can_add = False
+    list_display = ("indicator", "update", "value")
+    list_filter = ("update__state", "indicator__unit")
+    search_fields = ("indicator__name", "update__award__identifier", "update__project__reference")
+    list_select_related = ("indicator", "update__award", "update__project")
+    autocomplete_fields = ("update", "indicator")
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(RoleScopedAdmin):
-    scope = selectors.evaluation_list
+    scope = staticmethod(selectors.evaluation_list)
     list_display = ("__str__", "rating", "stage_reached", "completed_at", "author")
     list_filter = ("rating", "stage_reached")
     search_fields = ("lessons", "what_worked", "project__reference", "award__identifier")

@@ -10,7 +10,7 @@ from partnerships.models import Partnership, Project
 from partnerships.selectors import NOTHING, _p, partnership_scope, project_scope, scoped
 from workflow.models import MoneyChange, TransitionLog
 
-from .models import Evaluation, Indicator, ProgressUpdate
+from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
 
 
 def _award_or_project(user, prefix: str = "") -> Q | None:
@@ -26,8 +26,11 @@ def update_scope(user, prefix: str = "") -> Q | None:
         return None
     q = NOTHING
     if r.manager_orgs:
-        q |= _p(prefix, award__programme__managed_by_id__in=r.manager_orgs)
-        q |= _p(prefix, project__partnership__lead_organisation_id__in=r.manager_orgs)
+        # Managers see an update once it is submitted; a draft is the partner's own until then.
+        managed = _p(prefix, award__programme__managed_by_id__in=r.manager_orgs) | _p(
+            prefix, project__partnership__lead_organisation_id__in=r.manager_orgs
+        )
+        q |= managed & ~_p(prefix, state=ProgressUpdate.State.DRAFT)
     if r.partner_orgs:
         q |= _p(prefix, award__recipient_id__in=r.partner_orgs) | _p(
             prefix, project__lead_organisation_id__in=r.partner_orgs
@@ -56,6 +59,14 @@ def update_list(*, user) -> QuerySet:
 
 def update_get(*, user, pk) -> ProgressUpdate:
     return update_list(user=user).get(pk=pk)
+
+
+def indicator_result_list(*, user) -> QuerySet:
+    """Indicator results on the updates the person may see."""
+    return scoped(
+        IndicatorResult.objects.select_related("update__award", "update__project", "indicator"),
+        update_scope(user, "update__"),
+    )
 
 
 def evaluation_list(*, user) -> QuerySet:
@@ -92,4 +103,12 @@ def money_change_list(*, user) -> QuerySet:
     return scoped(MoneyChange.objects.select_related("actor", "content_type"), _history_scope(user))
 
 
-__all__ = ["payment_list", "indicator_list", "update_list", "transition_list", "money_change_list", "evaluation_list"]
+__all__ = [
+    "payment_list",
+    "indicator_list",
+    "indicator_result_list",
+    "update_list",
+    "transition_list",
+    "money_change_list",
+    "evaluation_list",
+]

@@ -11,13 +11,16 @@ from django.urls import path, reverse
 from partnerships import roles
 
 from .errors import TransitionRefused
-from .models import MoneyChange, TransitionLog
+from .models import AuditEvent, MoneyChange, TransitionLog
 from .services import available_transitions, transition_info
 
 
 class ReadOnlyInline(GenericTabularInline):
     extra = 0
     can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return True  # the parent object's admin has already decided who may see it
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -64,11 +67,26 @@ class RoleScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_inline_instances(self, request, obj=None):
+        # History has nothing to show on an add page.
+        inlines = super().get_inline_instances(request, obj)
+        return inlines if obj is not None else [i for i in inlines if not isinstance(i, ReadOnlyInline)]
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if self.scope is None or self._roles(request).is_admin:
             return qs
         return qs.filter(pk__in=self.scope(user=request.user).values("pk"))
+
+
+def archive_each(model_admin, request, queryset, run):
+    for obj in queryset:
+        try:
+            run(obj)
+        except TransitionRefused as refusal:
+            model_admin.message_user(request, f"{obj}: {refusal.reason}", messages.ERROR)
+        else:
+            model_admin.message_user(request, f"{obj} archived.", messages.SUCCESS)
 
 
 class TransitionAdminMixin:
@@ -101,9 +119,7 @@ class TransitionAdminMixin:
 
     def transition_view(self, request, object_id, name):
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
-        change_url = reverse(
-            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk]
-        )
+        change_url = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
         try:
             info = transition_info(obj, name)
         except TransitionRefused as refusal:
@@ -157,3 +173,11 @@ class TransitionLogAdmin(admin.ModelAdmin):
 class MoneyChangeAdmin(TransitionLogAdmin):
     list_display = ("at", "object_repr", "field", "old_amount", "new_amount", "actor", "note")
     list_filter = ("content_type", "field")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TransitionLogAdmin):
+    list_display = ("at", "kind", "username", "actor", "ip_address", "detail")
+    list_filter = ("kind",)
+    search_fields = ("username", "detail", "ip_address")
+    list_select_related = ("actor",)

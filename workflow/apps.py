@@ -3,4 +3,7 @@ from django.apps import AppConfig
 
 class WorkflowConfig(AppConfig):
     name = "workflow"
-    verbose_name = "Workflow history"
+    verbose_name = "History and audit"
+
+    def ready(self):
+        from . import audit  # noqa: F401 - connects the sign-in audit receivers

@@ -135,3 +135,44 @@ def history(obj):
     return TransitionLog.objects.filter(
         content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
     ).select_related("actor")
+
+
+def archive(obj, *, actor, note: str = "", allowed: bool):
+    """Take a finished piece of work out of the working lists, keeping it and its history.
+    Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
+    from django.utils import timezone
+
+    noun = obj._meta.verbose_name
+    if not allowed:
+        raise PermissionRefused(f"Only a programme manager of this {noun} can archive it.")
+    if obj.state not in obj.FINISHED_STATES:
+        finished = ", ".join(state_label(obj, s).lower() for s in obj.FINISHED_STATES)
+        raise TransitionRefused(
+            f"Only a finished {noun} ({finished}) can be archived; this one is {state_label(obj, obj.state).lower()}."
+        )
+    if obj.archived_at is not None:
+        raise TransitionRefused(f"This {noun} is already archived.")
+    obj.archived_at = timezone.now()
+    obj.save(update_fields=["archived_at", "updated_at"])
+    log_transition(obj, name="archive", source=obj.state, actor=actor, note=note or "Archived")
+    return obj
+
+
+def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
+    """`log_money_change` for many objects in one insert (imports): `changes` holds
+    (obj, field, old, new) tuples; unchanged amounts are not logged."""
+    rows = [
+        MoneyChange(
+            content_type=ContentType.objects.get_for_model(obj.__class__),
+            object_id=obj.pk,
+            object_repr=str(obj)[:300],
+            field=field,
+            old_amount=old,
+            new_amount=new,
+            actor=actor,
+            note=note,
+        )
+        for obj, field, old, new in changes
+        if old != new
+    ]
+    return MoneyChange.objects.bulk_create(rows, batch_size=2000)

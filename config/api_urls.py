@@ -1,0 +1,40 @@
+"""The REST API: /api/v1/ (resources and the token endpoint), /api/schema/ and /api/docs/."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
+from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
+from reporting.apis import (
+    EvaluationViewSet,
+    IndicatorViewSet,
+    MoneyChangeViewSet,
+    ProgressUpdateViewSet,
+    TransitionLogViewSet,
+)
+from workflow.apis import TokenView
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("local-authorities", LocalAuthorityViewSet, basename="local-authority")
+router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("awards", AwardViewSet, basename="award")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("updates", ProgressUpdateViewSet, basename="update")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("transitions", TransitionLogViewSet, basename="transition")
+router.register("money-changes", MoneyChangeViewSet, basename="money-change")
+
+urlpatterns = [
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,310 @@
+"""REST API for organisations, partnerships and collaboration projects: reads through the
+selectors, writes and transitions through the services."""
+
+from django.db.models import Prefetch
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import mixins, serializers
+
+from workflow.apis import (
+    EditableMixin,
+    ExchangeViewSet,
+    ScopedPrimaryKeyRelatedField,
+    WorkflowSerializer,
+    add_transition_actions,
+    editable_schema,
+)
+
+from . import selectors, services
+from .models import LocalAuthority, Organisation, Partnership, PartnershipMember, Project, ProjectPartner
+
+# Organisations and geography ----------------------------------------------------------------
+
+
+class LocalAuthoritySerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    sub_region_name = serializers.CharField(source="sub_region.name", read_only=True, default=None)
+
+    class Meta:
+        model = LocalAuthority
+        fields = ["id", "name", "gss_code", "dfe_code", "region", "region_name", "sub_region", "sub_region_name"]
+        read_only_fields = fields
+
+
+class LocalAuthorityViewSet(ExchangeViewSet):
+    """Local authorities, with their ONS and DfE codes, for filtering by place."""
+
+    serializer_class = LocalAuthoritySerializer
+    queryset = LocalAuthority.objects.none()
+    filterset_fields = ["region", "sub_region"]
+    search_fields = ["name", "gss_code", "dfe_code"]
+    ordering_fields = ["name", "gss_code"]
+    ordering = ["name"]
+
+    def selected(self):
+        return selectors.local_authority_list()
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    local_authority_name = serializers.CharField(source="local_authority.name", read_only=True, default=None)
+    sub_region = serializers.IntegerField(source="local_authority.sub_region_id", read_only=True, default=None)
+    sub_region_name = serializers.CharField(source="local_authority.sub_region.name", read_only=True, default=None)
+    trust_name = serializers.CharField(source="trust.name", read_only=True, default=None)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_label",
+            "identifier",
+            "local_authority",
+            "local_authority_name",
+            "sub_region",
+            "sub_region_name",
+            "trust",
+            "trust_name",
+            "pupil_count",
+            "website",
+            "postcode",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationFilter(filters.FilterSet):
+    sub_region = filters.NumberFilter(field_name="local_authority__sub_region")
+    region = filters.NumberFilter(field_name="local_authority__region")
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "local_authority", "sub_region", "region", "trust"]
+
+
+class OrganisationViewSet(ExchangeViewSet):
+    """The organisation directory (names and identifiers are public to signed-in users).
+    Organisations are added by administrators, in the admin or by import."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.none()
+    filterset_class = OrganisationFilter
+    search_fields = ["name", "identifier", "postcode"]
+    ordering_fields = ["name", "identifier", "pupil_count"]
+    ordering = ["name"]
+
+    def selected(self):
+        return selectors.organisation_list(user=self.request.user)
+
+
+# Partnerships ------------------------------------------------------------------------------
+
+
+class PartnershipMemberSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = PartnershipMember
+        fields = ["organisation", "organisation_name", "role", "joined_on"]
+        read_only_fields = fields
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    lead_organisation_name = serializers.CharField(source="lead_organisation.name", read_only=True)
+    members = PartnershipMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            "name",
+            "region",
+            "region_name",
+            "lead_organisation",
+            "lead_organisation_name",
+            "starts_on",
+            "ends_on",
+            "aims",
+            "members",
+        ]
+        read_only_fields = fields
+
+
+class PartnershipCreateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partnership
+        fields = ["name", "region", "lead_organisation", "starts_on", "ends_on", "aims"]
+        # Uniqueness is checked by the service's full_clean, after permission.
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class PartnershipEditSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partnership
+        fields = ["name", "region", "starts_on", "ends_on", "aims"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class PartnershipFilter(filters.FilterSet):
+    local_authority = filters.NumberFilter(field_name="members__organisation__local_authority", distinct=True)
+    sub_region = filters.NumberFilter(field_name="members__organisation__local_authority__sub_region", distinct=True)
+    member = filters.NumberFilter(field_name="members__organisation", distinct=True)
+    starts_on = filters.DateFromToRangeFilter()
+    ends_on = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Partnership
+        fields = ["region", "lead_organisation", "local_authority", "sub_region", "member"]
+
+
+@extend_schema_view(**editable_schema(PartnershipSerializer, PartnershipCreateSerializer, PartnershipEditSerializer))
+class PartnershipViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
+    """Partnerships you belong to, lead, or fund through a programme. Managers set them up."""
+
+    serializer_class = PartnershipSerializer
+    create_serializer_class = PartnershipCreateSerializer
+    edit_serializer_class = PartnershipEditSerializer
+    queryset = Partnership.objects.none()
+    filterset_class = PartnershipFilter
+    search_fields = ["name", "aims", "lead_organisation__name"]
+    ordering_fields = ["name", "starts_on", "ends_on"]
+    ordering = ["name"]
+
+    def may_write(self, r):
+        return r.is_manager
+
+    def selected(self):
+        return selectors.partnership_list(user=self.request.user).prefetch_related(
+            Prefetch("members", PartnershipMember.objects.select_related("organisation"))
+        )
+
+    def create_with_service(self, data, user):
+        return services.partnership_create(actor=user, **data)
+
+    def edit_with_service(self, obj, data, user):
+        return services.partnership_edit(partnership=obj, actor=user, **data)
+
+
+# Projects ----------------------------------------------------------------------------------
+
+
+class ProjectPartnerSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = ProjectPartner
+        fields = ["organisation", "organisation_name", "gives_support", "receives_support"]
+        read_only_fields = fields
+
+
+class ProjectSerializer(WorkflowSerializer):
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True)
+    lead_organisation_name = serializers.CharField(source="lead_organisation.name", read_only=True)
+    local_authority = serializers.IntegerField(
+        source="lead_organisation.local_authority_id", read_only=True, allow_null=True
+    )
+    local_authority_name = serializers.CharField(
+        source="lead_organisation.local_authority.name", read_only=True, default=None
+    )
+    sub_region_name = serializers.CharField(
+        source="lead_organisation.local_authority.sub_region.name", read_only=True, default=None
+    )
+    theme_label = serializers.CharField(source="get_theme_display", read_only=True)
+    partners = ProjectPartnerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "partnership",
+            "partnership_name",
+            "lead_organisation",
+            "lead_organisation_name",
+            "local_authority",
+            "local_authority_name",
+            "sub_region_name",
+            "theme",
+            "theme_label",
+            "summary",
+            "settings_reached",
+            "children_reached",
+            "planned_start",
+            "planned_end",
+            "state",
+            "state_label",
+            "partners",
+            "created_at",
+            "updated_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+
+class ProjectEditSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = list(services.PROJECT_EDITABLE)
+
+
+class ProjectCreateSerializer(serializers.ModelSerializer):
+    partnership = ScopedPrimaryKeyRelatedField(selectors.partnership_list, queryset=Partnership.objects.all())
+    lead_organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list, queryset=Organisation.objects.all())
+
+    class Meta:
+        model = Project
+        fields = ["partnership", "lead_organisation", *services.PROJECT_EDITABLE]
+
+
+class ProjectFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(choices=Project.State.choices)
+    local_authority = filters.NumberFilter(field_name="lead_organisation__local_authority")
+    sub_region = filters.NumberFilter(field_name="lead_organisation__local_authority__sub_region")
+    partner = filters.NumberFilter(field_name="partners__organisation", distinct=True)
+    planned_start = filters.DateFromToRangeFilter()
+    planned_end = filters.DateFromToRangeFilter()
+    created_at = filters.IsoDateTimeFromToRangeFilter()
+
+    class Meta:
+        model = Project
+        fields = ["state", "partnership", "lead_organisation", "theme", "local_authority", "sub_region", "partner"]
+
+
+@extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer))
+class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
+    """Collaboration projects. Partners propose drafts for their own organisation; managers
+    review and move them on. Each step is an action: POST /projects/{id}/<step>/."""
+
+    serializer_class = ProjectSerializer
+    create_serializer_class = ProjectCreateSerializer
+    edit_serializer_class = ProjectEditSerializer
+    queryset = Project.objects.none()
+    filterset_class = ProjectFilter
+    search_fields = ["reference", "title", "summary", "lead_organisation__name"]
+    ordering_fields = ["reference", "title", "planned_start", "planned_end", "created_at", "updated_at", "state"]
+    ordering = ["-created_at", "-id"]
+
+    def may_write(self, r):
+        return r.is_manager or r.is_partner
+
+    def selected(self):
+        return (
+            selectors.project_list(user=self.request.user)
+            .select_related("lead_organisation__local_authority__sub_region")
+            .prefetch_related(Prefetch("partners", ProjectPartner.objects.select_related("organisation")))
+        )
+
+    def create_with_service(self, data, user):
+        return services.project_create(actor=user, **data)
+
+    def edit_with_service(self, obj, data, user):
+        return services.project_edit(project=obj, actor=user, **data)
+
+
+add_transition_actions(
+    ProjectViewSet,
+    Project,
+    lambda obj, name, user, note="": services.project_transition(project=obj, name=name, actor=user, note=note),
+)

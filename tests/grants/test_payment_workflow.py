@@ -1,0 +1,33 @@
+import pytest
+from django_fsm import can_proceed
+
+from grants.models import Payment
+from tests import factories as f
+from tests.helpers import force_state, states
+
+S = Payment.State
+ALLOWED = {
+    S.SCHEDULED: {"approve", "cancel"},
+    S.APPROVED: {"release", "cancel"},
+    S.PAID: set(),
+    S.CANCELLED: set(),
+}
+
+
+@pytest.mark.parametrize("state", states(Payment))
+@pytest.mark.parametrize("name", ["approve", "release", "cancel"])
+def test_payment_transition_table(db, state, name):
+    payment = force_state(f.PaymentFactory(), state)
+    assert can_proceed(getattr(payment, name), check_conditions=False) is (name in ALLOWED[state])
+
+
+def test_payment_on_a_suspended_award_cannot_be_released(world):
+    from grants import services
+    from grants.models import Award
+    from workflow.errors import TransitionRefused
+
+    award = force_state(f.AwardFactory(programme=world.programme, amount_awarded="5000"), Award.State.ACTIVE)
+    payment = services.payment_schedule(award=award, due_on="2026-05-01", amount="5000", actor=world.manager)
+    services.award_transition(award=award, name="suspend", actor=world.manager, note="Safeguarding review")
+    with pytest.raises(TransitionRefused, match="this award is suspended"):
+        services.payment_approve(payment=payment, actor=world.manager)
