@@ -52,6 +52,7 @@ def programme_detail(request, pk):
             "awards": awards[:100],
             "remaining": programme.budget - programme.committed,
             "can_manage": roles.of(request.user).manages_programme(programme),
+            "can_apply": roles.of(request.user).is_manager or roles.of(request.user).is_partner,
         },
     )
 

@@ -483,3 +483,16 @@ def test_reach_table_sums_by_local_authority_and_sub_region(client, world):
     sandwell_row = page[page.index("Sandwell <span") :]
     cells = [c.split("<")[0] for c in sandwell_row.split('govuk-table__cell--numeric">')[1:7]]
     assert cells == ["1", "1", "4", "900", "1", "£12,000"]
+
+
+def test_report_downloads_are_linked_from_funder_and_detail_pages(client, world):
+    award = force_state(f.AwardFactory(programme=world.programme, amount_awarded=Decimal("1000")), "active")
+    funder_page = html(client_for(client, world.funder).get("/"))
+    assert f"/reports/portfolio/{world.funder_org.pk}/" in funder_page
+    assert f"/reports/award/{award.pk}/" in funder_page
+    assert f"/reports/award/{award.pk}/" in html(client.get(f"/awards/{award.pk}/"))
+    manager = client_for(client, world.manager)
+    assert f"/reports/partnership/{world.partnership.pk}/" in html(
+        manager.get(f"/partnerships/{world.partnership.pk}/")
+    )
+    assert f"/reports/portfolio/{world.funder_org.pk}/" in html(manager.get(f"/programmes/{world.programme.pk}/"))
