@@ -139,7 +139,7 @@ class ProgrammeViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMode
         return services.programme_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.programme_edit(programme=obj, actor=user, **data)
+        return services.programme_update(programme=obj, actor=user, **data)
 
 
 # Awards ------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ class AwardEditSerializer(_AwardFields):
 
     class Meta:
         model = Award
-        fields = [*services.AWARD_EDITABLE, "note"]
+        fields = [*services.AWARD_FIELDS, "note"]
 
 
 class AwardCreateSerializer(_AwardFields):
@@ -226,7 +226,7 @@ class AwardCreateSerializer(_AwardFields):
 
     class Meta:
         model = Award
-        fields = ["programme", "recipient", *services.AWARD_EDITABLE]
+        fields = ["programme", "recipient", *services.AWARD_FIELDS]
 
 
 class AwardApproveSerializer(NoteSerializer):
@@ -306,7 +306,7 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
         return services.award_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.award_edit(award=obj, actor=user, **data)
+        return services.award_update(award=obj, actor=user, **data)
 
     @extend_schema(
         operation_id="award_vary",

@@ -1,7 +1,8 @@
 """Import and export of awards and payments. The rules every import keeps are in
 `partnerships/importing.py`; the 360Giving form of awards is in `giving360.py`."""
 
-from django.db.models import Sum
+from django.db.models import Sum, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from partnerships.importing import (
@@ -49,6 +50,7 @@ class AwardResource(ExchangeResource):
     export_related = ("programme", "recipient", "project", "partnership")
     required_columns = ("Programme", "Recipient", "Title", "Amount requested")
     money_fields = ("amount_requested",)
+    repr_expression = Concat("identifier", Value(" "), "title")  # str(award), for the money log
 
     identifier = column("Identifier", "identifier")
     programme = column("Programme", "programme", programme_widget())

@@ -43,74 +43,6 @@ def programme_set_budget(*, programme: FundingProgramme, budget: Decimal, actor,
         return programme
 
 
-PROGRAMME_EDITABLE = ("name", "description", "opens_on", "closes_on", "partnership")
-
-
-def programme_create(
-    *,
-    actor,
-    name: str,
-    funder,
-    managed_by,
-    budget: Decimal,
-    opens_on: date,
-    closes_on: date,
-    identifier_prefix: str,
-    partnership=None,
-    currency: str = "GBP",
-    description: str = "",
-) -> FundingProgramme:
-    """A funder's pot, run by programme managers of `managed_by` (which must be the actor's)."""
-    r = roles.of(actor)
-    if not (r.is_admin or managed_by.pk in r.manager_orgs):
-        raise PermissionRefused("You can set up programmes only for an organisation you manage programmes for.")
-    if partnership is not None and not r.manages_partnership(partnership):
-        raise PermissionRefused(f"Only the programme managers of {partnership} can add programmes to it.")
-    with transaction.atomic():
-        programme = FundingProgramme(
-            name=name,
-            funder=funder,
-            managed_by=managed_by,
-            partnership=partnership,
-            budget=Decimal(budget),
-            currency=currency,
-            opens_on=opens_on,
-            closes_on=closes_on,
-            identifier_prefix=identifier_prefix,
-            description=description,
-        )
-        programme.full_clean()
-        programme.save()
-        log_money_change(programme, field="budget", old=None, new=programme.budget, actor=actor)
-        return programme
-
-
-def programme_edit(
-    *, programme: FundingProgramme, actor, budget: Decimal | None = None, note: str = "", **fields
-) -> FundingProgramme:
-    """Change a programme's details; a new budget goes through programme_set_budget (never below what is committed)."""
-    with transaction.atomic():
-        programme = lock(FundingProgramme, programme.pk)
-        r = roles.of(actor)
-        _require_programme_manager(programme, actor, "change it")
-        partnership = fields.get("partnership")
-        if (
-            partnership is not None
-            and partnership.pk != programme.partnership_id
-            and not r.manages_partnership(partnership)
-        ):
-            raise PermissionRefused(f"Only the programme managers of {partnership} can add programmes to it.")
-        for name, value in fields.items():
-            if name not in PROGRAMME_EDITABLE:
-                raise ValueError(f"{name} cannot be edited here.")
-            setattr(programme, name, value)
-        programme.full_clean()
-        programme.save()
-        if budget is not None and Decimal(budget) != programme.budget:
-            programme = programme_set_budget(programme=programme, budget=Decimal(budget), actor=actor, note=note)
-        return programme
-
-
 # Awards --------------------------------------------------------------------------------------
 
 
@@ -141,48 +73,6 @@ def award_create(
         award.full_clean(exclude=["state"])
         award.save()
         log_money_change(award, field="amount_requested", old=None, new=amount_requested, actor=actor)
-        return award
-
-
-AWARD_EDITABLE = (
-    "title",
-    "description",
-    "amount_requested",
-    "planned_start",
-    "planned_end",
-    "reporting_frequency",
-    "project",
-    "partnership",
-)
-AWARD_MANAGER_EDITS = (Award.State.DRAFT, Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)
-
-
-def award_edit(*, award: Award, actor, note: str = "", **fields) -> Award:
-    """The applicant edits a draft; programme managers edit until the decision. A changed
-    request is kept in the money history."""
-    with transaction.atomic():
-        award = lock(Award, award.pk)
-        r = roles.of(actor)
-        manager = r.manages_programme(award.programme)
-        if not (manager or r.is_partner_of(award.recipient_id)):
-            raise PermissionRefused("Only the applicant and the programme managers can change this award.")
-        state = award.get_state_display().lower()
-        if award.state not in AWARD_MANAGER_EDITS or (not manager and award.state != Award.State.DRAFT):
-            raise TransitionRefused(
-                f"This award is {state}; "
-                + ("it can be changed only until it is decided." if manager else "only a draft can be changed.")
-                + (" To change the amount awarded, vary the award." if award.is_committed else "")
-            )
-        old_requested = award.amount_requested
-        for name, value in fields.items():
-            if name not in AWARD_EDITABLE:
-                raise ValueError(f"{name} cannot be edited here.")
-            setattr(award, name, value)
-        award.full_clean(exclude=["state"])
-        award.save()
-        log_money_change(
-            award, field="amount_requested", old=old_requested, new=award.amount_requested, actor=actor, note=note
-        )
         return award
 
 
@@ -370,7 +260,69 @@ def payment_cancel(*, payment, actor, note):
     return payment_transition(payment=payment, name="cancel", actor=actor, note=note)
 
 
-# What the web pages ask before offering a form ---------------------------------------------
+# Programme and award details (the web forms) --------------------------------------------------
+
+PROGRAMME_FIELDS = ("name", "partnership", "opens_on", "closes_on", "description", "identifier_prefix", "currency")
+AWARD_FIELDS = (
+    "title",
+    "description",
+    "amount_requested",
+    "planned_start",
+    "planned_end",
+    "reporting_frequency",
+    "project",
+    "partnership",
+)
+AWARD_MANAGER_EDITABLE = (Award.State.DRAFT, Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)
+
+
+def _set_fields(obj, fields: dict, allowed: tuple):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def programme_create(*, actor, funder, managed_by, budget: Decimal, **fields) -> FundingProgramme:
+    r = roles.of(actor)
+    if not (r.is_admin or managed_by.pk in r.manager_orgs):
+        raise PermissionRefused("You can set up programmes only for an organisation whose programmes you manage.")
+    partnership = fields.get("partnership")
+    if partnership is not None and not r.manages_partnership(partnership):
+        raise PermissionRefused(f"Only the programme managers of {partnership} can add programmes to it.")
+    with transaction.atomic():
+        programme = FundingProgramme(funder=funder, managed_by=managed_by, budget=Decimal(budget))
+        _set_fields(programme, fields, PROGRAMME_FIELDS)
+        programme.full_clean()
+        programme.save()
+        log_money_change(
+            programme, field="budget", old=None, new=programme.budget, actor=actor, note="Programme set up"
+        )
+        return programme
+
+
+def programme_update(*, programme: FundingProgramme, actor, budget: Decimal | None = None, note: str = "", **fields):
+    """Change a programme's details; a new budget goes through programme_set_budget (never below commitments)."""
+    with transaction.atomic():
+        programme = lock(FundingProgramme, programme.pk)
+        _require_programme_manager(programme, actor, "change its details")
+        partnership = fields.get("partnership")
+        if partnership is not None and partnership.pk != programme.partnership_id:
+            if not roles.of(actor).manages_partnership(partnership):
+                raise PermissionRefused(f"Only the programme managers of {partnership} can add programmes to it.")
+        if "identifier_prefix" in fields and fields["identifier_prefix"] != programme.identifier_prefix:
+            if programme.awards.exists():
+                raise TransitionRefused(
+                    "The identifier prefix cannot change once awards are numbered under it: "
+                    "their public identifiers must stay stable."
+                )
+        _set_fields(programme, fields, PROGRAMME_FIELDS)
+        programme.full_clean()
+        programme.save()
+        if budget is not None and Decimal(budget) != programme.budget:
+            programme = programme_set_budget(programme=programme, budget=Decimal(budget), actor=actor, note=note)
+        return programme
 
 
 def award_edit_refusal(award: Award, actor) -> TransitionRefused | None:
@@ -378,7 +330,7 @@ def award_edit_refusal(award: Award, actor) -> TransitionRefused | None:
     r = roles.of(actor)
     state = award.get_state_display().lower()
     if r.manages_programme(award.programme):
-        if award.state not in AWARD_MANAGER_EDITS:
+        if award.state not in AWARD_MANAGER_EDITABLE:
             return TransitionRefused(
                 f"This award is {state}; its application can no longer change (vary the amount awarded instead)."
             )
@@ -398,6 +350,21 @@ def payment_edit_refusal(payment: Payment, actor) -> TransitionRefused | None:
             f"This payment is {payment.get_state_display().lower()}; only scheduled payments can be changed."
         )
     return None
+
+
+def award_update(*, award: Award, actor, note: str = "", **fields) -> Award:
+    """Change an application's details: the applicant while it is a draft, a manager until it is decided."""
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("programme").get(pk=award.pk)
+        refusal = award_edit_refusal(award, actor)
+        if refusal is not None:
+            raise refusal
+        old = award.amount_requested
+        _set_fields(award, fields, AWARD_FIELDS)
+        award.full_clean(exclude=["state"])
+        award.save()
+        log_money_change(award, field="amount_requested", old=old, new=award.amount_requested, actor=actor, note=note)
+        return award
 
 
 def payment_schedule_refusal(award: Award, actor) -> TransitionRefused | None:

@@ -98,11 +98,13 @@ def programme_edit(request, pk):
     if not roles.of(request.user).manages_programme(programme):
         refusal = PermissionRefused(f"Only the programme managers of {programme} can change it.")
         return refused(request, refusal, reverse("grants:programme_detail", args=[programme.pk]))
-    initial = {f: getattr(programme, f) for f in (*services.PROGRAMME_EDITABLE, "budget")}
+    initial = {f: getattr(programme, f) for f in (*services.PROGRAMME_FIELDS, "budget")}
     form = _programme_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("currency", None)
         try:
-            services.programme_edit(programme=programme, actor=request.user, **form.cleaned_data)
+            services.programme_update(programme=programme, actor=request.user, **data)
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:
@@ -227,7 +229,7 @@ def award_edit(request, pk):
     form = _award_form(request, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.award_edit(award=award, actor=request.user, **form.cleaned_data)
+            services.award_update(award=award, actor=request.user, **form.cleaned_data)
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:

@@ -183,7 +183,7 @@ class PartnershipViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMo
         return services.partnership_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.partnership_edit(partnership=obj, actor=user, **data)
+        return services.partnership_update(partnership=obj, actor=user, **data)
 
 
 # Projects ----------------------------------------------------------------------------------
@@ -246,7 +246,7 @@ class ProjectSerializer(WorkflowSerializer):
 class ProjectEditSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
-        fields = list(services.PROJECT_EDITABLE)
+        fields = list(services.PROJECT_FIELDS)
 
 
 class ProjectCreateSerializer(serializers.ModelSerializer):
@@ -255,7 +255,7 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = ["partnership", "lead_organisation", *services.PROJECT_EDITABLE]
+        fields = ["partnership", "lead_organisation", *services.PROJECT_FIELDS]
 
 
 class ProjectFilter(filters.FilterSet):
@@ -300,7 +300,7 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
         return services.project_create(actor=user, **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.project_edit(project=obj, actor=user, **data)
+        return services.project_update(project=obj, actor=user, **data)
 
 
 add_transition_actions(

@@ -38,6 +38,8 @@ from .models import LocalAuthority, Organisation
 
 def cell_text(value) -> str:
     """A cell as text: spreadsheets give 123456.0 for an identifier typed as a number."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -110,6 +112,11 @@ def parse_date(value) -> dt.date | None:
         return None
     if len(text) > 10 and text[10] in "T ":  # a date-time, as 360Giving files may give
         text = text[:10]
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -265,6 +272,10 @@ class ExchangeResource(resources.ModelResource):
         self._updated: list = []
         self._row_number = 0
         self._total = 0
+        self._imported: list[str] | None = None
+        self._plan: list | None = None
+        self._simple: set[str] | None = None
+        self._not_simple: set[str] = set()
 
     # Permission and scope ---------------------------------------------------------------------
 
@@ -305,7 +316,17 @@ class ExchangeResource(resources.ModelResource):
         return "" if attribute == NON_FIELD_ERRORS else attribute
 
     def imported_attributes(self) -> list[str]:
-        return [f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly]
+        if self._imported is None:
+            self._imported = [f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly]
+        return self._imported
+
+    def _simple_attributes(self, model) -> set[str]:
+        """Imported columns that clean_fields() checks without a query (not the foreign keys)."""
+        if self._simple is None:
+            imported = set(self.imported_attributes())
+            self._simple = {f.name for f in model._meta.concrete_fields if f.name in imported and not f.is_relation}
+            self._not_simple = {f.name for f in model._meta.fields} - self._simple
+        return self._simple
 
     def header_aliases(self) -> dict[str, str]:
         """Other spellings of the headers people use: `local_authority` for `Local authority`."""
@@ -354,7 +375,8 @@ class ExchangeResource(resources.ModelResource):
             raise PermissionError(f"You do not have permission to import {self.kind}.")
         self.prepare_dataset(dataset)
         aliases = self.header_aliases()
-        dataset.headers = [aliases.get(lookup_key(h), cell_text(h)) for h in dataset.headers or []]
+        headers = [cell_text(h).lstrip("\ufeff") for h in dataset.headers or []]
+        dataset.headers = [aliases.get(lookup_key(h), h) for h in headers]
         missing = [c for c in (self.key_column, *self.required_columns) if c not in dataset.headers]
         if missing:
             raise ValueError(
@@ -393,7 +415,9 @@ class ExchangeResource(resources.ModelResource):
             instance._exchange_before = self.snapshot(instance)
 
     def snapshot(self, instance) -> dict:
-        return {a: getattr(instance, instance._meta.get_field(a).attname) for a in self.imported_attributes()}
+        if not hasattr(self, "_attnames"):
+            self._attnames = [(a, instance._meta.get_field(a).attname) for a in self.imported_attributes()]
+        return {a: getattr(instance, attname) for a, attname in self._attnames}
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         before = getattr(instance, "_exchange_before", None)
@@ -405,13 +429,9 @@ class ExchangeResource(resources.ModelResource):
             for problem in problems:
                 messages = problem.messages if isinstance(problem, ValidationError) else [str(problem)]
                 errors.setdefault(attribute, []).extend(messages)
-        simple = {
-            f.name
-            for f in instance._meta.concrete_fields
-            if f.name in self.imported_attributes() and not f.is_relation and f.name not in errors
-        }
+        self._simple_attributes(instance)
         try:
-            instance.clean_fields(exclude={f.name for f in instance._meta.fields} - simple)
+            instance.clean_fields(exclude=self._not_simple | errors.keys())
         except ValidationError as e:
             for attribute, messages in e.message_dict.items():
                 errors.setdefault(attribute, []).extend(messages)
@@ -481,17 +501,88 @@ class ExchangeResource(resources.ModelResource):
         self.after_write()
         self.log_money()
 
+    repr_expression = None  # an expression equal to str(record), so the database can write the money log
+
     def log_money(self) -> None:
-        from workflow.services import log_money_changes
+        """Every amount the import set or changed, in the money log under the importer's name."""
+        from workflow.services import log_money_changes, log_money_set_in_bulk
 
         note = f"Imported from {self.file_name}" if self.file_name else "Imported"
         changes = []
+        created = self._created
+        if self.repr_expression is not None and created:
+            ids = [obj.pk for obj in created]
+            for field_name in self.money_fields:
+                for start in range(0, len(ids), 900):
+                    log_money_set_in_bulk(
+                        self._meta.model.objects.filter(pk__in=ids[start : start + 900]),
+                        field=field_name,
+                        object_repr=self.repr_expression,
+                        actor=self.user,
+                        note=note,
+                    )
+            created = []
         for field_name in self.money_fields:
-            for obj in self._created:
+            for obj in created:
                 changes.append((obj, field_name, None, getattr(obj, field_name)))
             for obj in self._updated:
                 changes.append((obj, field_name, obj._exchange_before.get(field_name), getattr(obj, field_name)))
         log_money_changes(changes, actor=self.user, note=note)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        """django-import-export's row step without what these imports never use (deletes, diffs,
+        deep copies): find or start the record, read every cell, check, queue it for the bulk write."""
+        if kwargs.get("retain_instance_in_row_result"):
+            self._meta.store_instance = True
+        row_result = self.get_row_result_class()()
+        try:
+            instance = self.get_instance(instance_loader, row)
+            new = instance is None
+            if new:
+                instance = self.init_instance(row)
+            self.after_init_instance(instance, new, row, **kwargs)
+            row_result.import_type = RowResult.IMPORT_TYPE_NEW if new else RowResult.IMPORT_TYPE_UPDATE
+            cell_errors = {}
+            try:
+                self.import_instance(instance, row, **kwargs)
+            except ValidationError as e:
+                cell_errors = e.update_error_dict(cell_errors)
+            if self.skip_row(instance, None, row, cell_errors):
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            else:
+                self.validate_instance(instance, cell_errors)
+                self.save_instance(instance, new, row, **kwargs)
+            row_result.add_instance_info(instance)
+            if self._meta.store_instance:
+                row_result.instance = instance
+        except ValidationError as e:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = e
+        except Exception as e:  # reported as the row's error, as django-import-export does
+            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            row_result.errors.append(self.get_error_result_class()(e, row=row, number=kwargs.get("row_number")))
+        return row_result
+
+    def import_instance(self, instance, row, **kwargs):
+        """Each cell through its widget straight onto the record; a cell's ValueError is its reason."""
+        if self._plan is None:
+            self._plan = [(f.attribute, f.column_name, f.widget) for f in self.get_import_fields()]
+        errors = {}
+        for attribute, column_name, widget in self._plan:
+            if column_name not in row:
+                continue
+            try:
+                setattr(instance, attribute, widget.clean(row[column_name], row=row))
+            except ValueError as e:
+                errors[attribute] = ValidationError(str(e), code="invalid")
+        for attribute, reason in self.after_cells(instance, row).items():
+            errors.setdefault(attribute, ValidationError(reason, code="invalid"))
+        if errors:
+            raise ValidationError(errors)
+
+    def after_cells(self, instance, row) -> dict[str, str]:
+        """Cells that are not a field of the record (a partnership's members): {attribute: reason}."""
+        return {}
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field.readonly or not field.attribute or field.column_name not in row:
@@ -538,14 +629,15 @@ class ImportOutcome:
         return len({p.row for p in self.problems})
 
     def summary(self) -> str:
+        what = self.kind[:1].upper() + self.kind[1:]
         if not self.ok:
             return (
-                f"{self.kind.capitalize()}: nothing imported — {self.error_rows} of {self.rows} rows have problems "
+                f"{what}: nothing imported — {self.error_rows} of {self.rows} rows have problems "
                 f"({len(self.problems)} in all). Correct them and import the file again."
             )
         tail = "dry run: nothing was written" if self.dry_run else "saved"
         return (
-            f"{self.kind.capitalize()}: {self.rows} rows — {self.created} created, {self.updated} updated, "
+            f"{what}: {self.rows} rows — {self.created} created, {self.updated} updated, "
             f"{self.skipped} unchanged (skipped), 0 errors; {tail}."
         )
 
@@ -632,7 +724,10 @@ def read_dataset(path: str | Path) -> tablib.Dataset:
     fmt = format_for(path)
     data = Path(path).read_bytes()
     if not fmt.is_binary():
-        data = data.decode("utf-8-sig")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # a CSV saved by Excel on Windows
+            data = data.decode("cp1252")
     return fmt.create_dataset(data)
 
 

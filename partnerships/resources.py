@@ -20,7 +20,7 @@ from .importing import (
     lookup_key,
     organisation_widget,
 )
-from .models import Organisation, Partnership, Project, Region
+from .models import Organisation, Partnership, PartnershipMember, Project, Region
 
 ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,5}-.+$")
 
@@ -146,14 +146,12 @@ class OrganisationResource(ExchangeResource):
                             self._pending_trusts[lookup_key(key)] = identifier
         return existing
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        if field.attribute == "trust":
-            pending = self._pending_trusts.get(lookup_key(row.get(field.column_name)))
-            instance._pending_trust = pending
-            if pending:
-                instance.trust = None
-                return
-        super().import_field(field, instance, row, is_m2m, **kwargs)
+    def import_instance(self, instance, row, **kwargs):
+        pending = self._pending_trusts.get(lookup_key(row.get("Trust")))
+        instance._pending_trust = pending
+        if pending:  # the trust is new in this file: linked once it has an id (after_write)
+            row = {**row, "Trust": ""}
+        super().import_instance(instance, row, **kwargs)
 
     def check(self, instance, new, before):
         problems = {}
@@ -197,14 +195,81 @@ class PartnershipResource(ExchangeResource):
     starts_on = column("Starts on", "starts_on", DateWidget())
     ends_on = column("Ends on", "ends_on", DateWidget())
     aims = column("Aims", "aims")
+    members = export_only("Members", "members")
 
     class Meta(ExchangeResource.Meta):
         model = Partnership
-        fields = ("name", "region", "lead_organisation", "starts_on", "ends_on", "aims")
+        fields = ("name", "region", "lead_organisation", "starts_on", "ends_on", "aims", "members")
         import_id_fields = ()
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._roles = ChoiceWidget(PartnershipMember.Role.choices, noun="member role")
 
     def scoped_export(self, *, user):
         return selectors.partnership_list(user=user)
+
+    def export_queryset(self, *, user):
+        return super().export_queryset(user=user).prefetch_related("members__organisation")
+
+    def dehydrate_members(self, partnership):
+        """`GB-CHC-1159393 (lead); GB-EDU-137000 (member)`: each member's org-id and role."""
+        members = sorted(partnership.members.all(), key=lambda m: m.organisation.identifier)
+        return "; ".join(f"{m.organisation.identifier} ({m.role})" for m in members)
+
+    def load_existing(self, dataset):
+        existing = super().load_existing(dataset)
+        self._current_members = {
+            (m.partnership_id, m.organisation_id): m
+            for m in PartnershipMember.objects.filter(partnership__in=list(existing.values()))
+        }
+        return existing
+
+    def after_cells(self, instance, row):
+        """Members are added or given a new role by an import, never removed (that is done in the admin)."""
+        instance._members = []
+        if "Members" not in row:
+            return {}
+        organisations = self.fields["lead_organisation"].widget
+        problems = []
+        for part in filter(None, (p.strip() for p in cell_text(row["Members"]).split(";"))):
+            identifier, _, role = part.partition("(")
+            organisation = organisations.find(identifier.strip())
+            if organisation is None:
+                problems.append(f"unknown organisation identifier “{identifier.strip()}”")
+                continue
+            try:
+                role = self._roles.clean(role.rstrip(") ")) or PartnershipMember.Role.MEMBER
+            except ValueError as error:
+                problems.append(str(error))
+                continue
+            instance._members.append((organisation, role))
+        return {"members": "; ".join(problems)} if problems else {}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return super().skip_row(instance, original, row, import_validation_errors) and not self._member_changes(
+            instance
+        )
+
+    def _member_changes(self, instance) -> list:
+        changes = []
+        for organisation, role in getattr(instance, "_members", []):
+            current = self._current_members.get((instance.pk, organisation.pk))
+            if current is None or current.role != role:
+                changes.append((organisation, role, current))
+        return changes
+
+    def after_write(self):
+        new, changed = [], []
+        for partnership in self._created + self._updated:
+            for organisation, role, current in self._member_changes(partnership):
+                if current is None:
+                    new.append(PartnershipMember(partnership=partnership, organisation=organisation, role=role))
+                else:
+                    current.role = role
+                    changed.append(current)
+        PartnershipMember.objects.bulk_create(new)
+        PartnershipMember.objects.bulk_update(changed, ["role"])
 
     def scope_lookups(self):
         if not self.roles.is_admin:

@@ -8,54 +8,11 @@ from workflow.services import apply_transition, archive, lock
 from . import roles
 from .models import Partnership, PartnershipMember, Project, ProjectPartner
 
-# Partnerships --------------------------------------------------------------------------------
-
-PARTNERSHIP_EDITABLE = ("name", "region", "starts_on", "ends_on", "aims")
-
-
-def partnership_create(*, actor, name, region, lead_organisation, starts_on, ends_on=None, aims="") -> Partnership:
-    """Set up a partnership led by an organisation the actor manages programmes for."""
-    r = roles.of(actor)
-    if not (r.is_admin or lead_organisation.pk in r.manager_orgs):
-        raise PermissionRefused("You can set up partnerships only for an organisation you manage programmes for.")
-    with transaction.atomic():
-        partnership = Partnership(name=name, region=region, lead_organisation=lead_organisation)
-        partnership.starts_on, partnership.ends_on, partnership.aims = starts_on, ends_on, aims
-        partnership.full_clean()
-        partnership.save()
-        PartnershipMember.objects.create(
-            partnership=partnership, organisation=lead_organisation, role=PartnershipMember.Role.LEAD
-        )
-        return partnership
-
-
-def partnership_edit(*, partnership: Partnership, actor, **fields) -> Partnership:
-    """Change a partnership's name, region, dates or aims (its lead stays: it decides who manages it)."""
-    with transaction.atomic():
-        partnership = lock(Partnership, partnership.pk)
-        if not roles.of(actor).manages_partnership(partnership):
-            raise PermissionRefused(f"Only the programme managers of {partnership} can change it.")
-        for name, value in fields.items():
-            if name not in PARTNERSHIP_EDITABLE:
-                raise ValueError(f"{name} cannot be edited here.")
-            setattr(partnership, name, value)
-        partnership.full_clean()
-        partnership.save()
-        return partnership
-
-
-# Projects ------------------------------------------------------------------------------------
-
-PROJECT_EDITABLE = ("title", "theme", "summary", "settings_reached", "children_reached", "planned_start", "planned_end")
-PROJECT_CLOSED = (Project.State.COMPLETED, Project.State.REJECTED, Project.State.WITHDRAWN)
-PROJECT_PROPOSER_EDITS = (Project.State.DRAFT, Project.State.CHANGES_REQUESTED)
-
 
 def project_create(*, actor, partnership, title, lead_organisation, reference: str = "", **fields) -> Project:
-    """A draft project: managers in their partnerships, partners for their own organisation."""
     r = roles.of(actor)
     if not (r.manages_partnership(partnership) or r.is_partner_of(lead_organisation.pk)):
-        raise PermissionRefused("You can propose projects only with your own organisation as the lead.")
+        raise PermissionRefused("You can propose projects only for your own organisation.")
     with transaction.atomic():
         project = Project(
             partnership=partnership,
@@ -78,30 +35,6 @@ def _next_project_reference(partnership) -> str:
     return f"{prefix}-{n:03d}"
 
 
-def project_edit(*, project: Project, actor, **fields) -> Project:
-    """Managers edit a project until it is closed; its lead partner while it is a draft or sent back for changes."""
-    with transaction.atomic():
-        project = lock(Project, project.pk)
-        r = roles.of(actor)
-        manager = r.manages_partnership(project.partnership)
-        if not (manager or r.is_partner_of(project.lead_organisation_id)):
-            raise PermissionRefused("Only the project's lead organisation and its programme managers can change it.")
-        state = project.get_state_display().lower()
-        if project.state in PROJECT_CLOSED:
-            raise TransitionRefused(f"This project is {state}, so it can no longer be changed.")
-        if not manager and project.state not in PROJECT_PROPOSER_EDITS:
-            raise TransitionRefused(
-                f"This project is {state}; its lead can change it only while it is a draft or changes are requested."
-            )
-        for name, value in fields.items():
-            if name not in PROJECT_EDITABLE:
-                raise ValueError(f"{name} cannot be edited here.")
-            setattr(project, name, value)
-        project.full_clean(exclude=["state"])
-        project.save()
-        return project
-
-
 def project_transition(*, project: Project, name: str, actor, note: str = "") -> Project:
     """Take step `name` (propose, start_review, approve, …) on a project, as `actor`."""
     with transaction.atomic():
@@ -121,21 +54,60 @@ def project_complete(*, project, actor, note=""):
     return project_transition(project=project, name="complete", actor=actor, note=note)
 
 
-def project_archive(*, project: Project, actor, note: str = "") -> Project:
+# Partnerships and project details (the web forms) ---------------------------------------------
+
+PARTNERSHIP_FIELDS = ("name", "region", "starts_on", "ends_on", "aims")
+PROJECT_FIELDS = ("title", "theme", "summary", "settings_reached", "children_reached", "planned_start", "planned_end")
+PROJECT_CLOSED = (Project.State.COMPLETED, Project.State.REJECTED, Project.State.WITHDRAWN)
+PROJECT_PARTNER_EDITABLE = (Project.State.DRAFT, Project.State.CHANGES_REQUESTED)
+
+
+def _require_partnership_manager(partnership, actor, what: str):
+    if not roles.of(actor).manages_partnership(partnership):
+        raise PermissionRefused(f"Only the programme managers of {partnership} can {what}.")
+
+
+def _set_fields(obj, fields: dict, allowed: tuple):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+def partnership_create(*, actor, lead_organisation, **fields) -> Partnership:
+    """Set up a partnership led by an organisation the actor manages programmes for; the lead becomes a member."""
+    r = roles.of(actor)
+    if not (r.is_admin or lead_organisation.pk in r.manager_orgs):
+        raise PermissionRefused("You can set up partnerships only for an organisation whose programmes you manage.")
     with transaction.atomic():
-        project = lock(Project, project.pk)
-        allowed = roles.of(actor).manages_partnership(project.partnership)
-        return archive(project, actor=actor, note=note, allowed=allowed)
+        partnership = Partnership(lead_organisation=lead_organisation)
+        _set_fields(partnership, fields, PARTNERSHIP_FIELDS)
+        partnership.full_clean()
+        partnership.save()
+        PartnershipMember.objects.create(
+            partnership=partnership,
+            organisation=lead_organisation,
+            role=PartnershipMember.Role.LEAD,
+            joined_on=partnership.starts_on,
+        )
+        return partnership
 
 
-# What the web forms need besides ------------------------------------------------------------
+def partnership_update(*, partnership: Partnership, actor, **fields) -> Partnership:
+    with transaction.atomic():
+        partnership = lock(Partnership, partnership.pk)
+        _require_partnership_manager(partnership, actor, "change its details")
+        _set_fields(partnership, fields, PARTNERSHIP_FIELDS)
+        partnership.full_clean()
+        partnership.save()
+        return partnership
 
 
 def partnership_add_member(*, partnership: Partnership, actor, organisation, role: str = PartnershipMember.Role.MEMBER):
     with transaction.atomic():
         partnership = lock(Partnership, partnership.pk)
-        if not roles.of(actor).manages_partnership(partnership):
-            raise PermissionRefused(f"Only the programme managers of {partnership} can add members.")
+        _require_partnership_manager(partnership, actor, "add members")
         member, _ = PartnershipMember.objects.update_or_create(
             partnership=partnership, organisation=organisation, defaults={"role": role}
         )
@@ -143,28 +115,46 @@ def partnership_add_member(*, partnership: Partnership, actor, organisation, rol
 
 
 def project_edit_refusal(project: Project, actor) -> TransitionRefused | None:
-    """Why `actor` may not change the project's details or partners now (as project_edit decides), or None."""
+    """Why `actor` may not change the project's details now, or None if they may."""
     r = roles.of(actor)
-    manager = r.manages_partnership(project.partnership)
-    if not (manager or r.is_partner_of(project.lead_organisation_id)):
-        return PermissionRefused("Only the project's lead organisation and its programme managers can change it.")
     state = project.get_state_display().lower()
-    if project.state in PROJECT_CLOSED:
-        return TransitionRefused(f"This project is {state}, so it can no longer be changed.")
-    if not manager and project.state not in PROJECT_PROPOSER_EDITS:
-        return TransitionRefused(
-            f"This project is {state}; its lead can change it only while it is a draft or changes are requested."
-        )
-    return None
+    if r.manages_partnership(project.partnership):
+        if project.state in PROJECT_CLOSED:
+            return TransitionRefused(f"This project is {state}; it can no longer change.")
+        return None
+    if r.is_partner_of(project.lead_organisation_id):
+        if project.state not in PROJECT_PARTNER_EDITABLE:
+            return TransitionRefused(
+                f"This project is {state}; the lead organisation can change it "
+                "only while it is a draft or changes are requested."
+            )
+        return None
+    return PermissionRefused(
+        "Only the lead organisation and the partnership's programme managers can change a project."
+    )
+
+
+def _require_project_editor(project: Project, actor):
+    refusal = project_edit_refusal(project, actor)
+    if refusal is not None:
+        raise refusal
+
+
+def project_update(*, project: Project, actor, **fields) -> Project:
+    with transaction.atomic():
+        project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
+        _require_project_editor(project, actor)
+        _set_fields(project, fields, PROJECT_FIELDS)
+        project.full_clean(exclude=["state"])
+        project.save()
+        return project
 
 
 def project_set_partners(*, project: Project, actor, partners: list[tuple]) -> list[ProjectPartner]:
     """Replace the project's partner organisations with `partners`: (organisation, gives, receives) triples."""
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
-        refusal = project_edit_refusal(project, actor)
-        if refusal is not None:
-            raise refusal
+        _require_project_editor(project, actor)
         seen = set()
         for organisation, gives, receives in partners:
             if organisation.pk in seen:
@@ -182,3 +172,10 @@ def project_set_partners(*, project: Project, actor, partners: list[tuple]) -> l
             )
             result.append(partner)
         return result
+
+
+def project_archive(*, project: Project, actor, note: str = "") -> Project:
+    with transaction.atomic():
+        project = lock(Project, project.pk)
+        allowed = roles.of(actor).manages_partnership(project.partnership)
+        return archive(project, actor=actor, note=note, allowed=allowed)

@@ -95,11 +95,11 @@ def partnership_edit(request, pk):
     url = reverse("partnerships:partnership_detail", args=[partnership.pk])
     if not roles.of(request.user).manages_partnership(partnership):
         return refused(request, PermissionRefused("Only the partnership's programme managers can change it."), url)
-    initial = {f: getattr(partnership, f) for f in services.PARTNERSHIP_EDITABLE}
+    initial = {f: getattr(partnership, f) for f in services.PARTNERSHIP_FIELDS}
     form = PartnershipForm(request.POST or None, initial=initial, lead_choices=None, editing=True)
     if request.method == "POST" and form.is_valid():
         try:
-            services.partnership_edit(partnership=partnership, actor=request.user, **form.cleaned_data)
+            services.partnership_update(partnership=partnership, actor=request.user, **form.cleaned_data)
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:
@@ -235,7 +235,7 @@ def project_edit(request, pk):
     if refusal is not None:
         return refused(request, refusal, reverse("partnerships:project_detail", args=[project.pk]))
     organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
-    initial = {f: getattr(project, f) for f in services.PROJECT_EDITABLE}
+    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
     form = ProjectForm(request.POST or None, initial=initial, editing=True)
     current = [
         {"organisation": p.organisation_id, "gives_support": p.gives_support, "receives_support": p.receives_support}
@@ -244,7 +244,7 @@ def project_edit(request, pk):
     formset = ProjectPartnerFormSet(request.POST or None, initial=current, form_kwargs={"organisations": organisations})
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            services.project_edit(project=project, actor=request.user, **form.cleaned_data)
+            services.project_update(project=project, actor=request.user, **form.cleaned_data)
             services.project_set_partners(project=project, actor=request.user, partners=_partner_rows(formset))
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)

@@ -36,6 +36,12 @@ def _report_or_404(kind: str, user, pk) -> reports.Report:
 
 
 @login_required
+def report_index(request):
+    """Every report the reader may download, by kind."""
+    return render(request, "reports/index.html", reports.report_choices(user=request.user))
+
+
+@login_required
 def report_download(request, kind: str, pk: int):
     report = _report_or_404(kind, request.user, pk)
     waiting = "wait" in request.GET

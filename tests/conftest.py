@@ -22,6 +22,24 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip)
+    if any("redis" in item.keywords for item in items) and not redis_available():
+        if os.environ.get("EXCHANGE_REQUIRE_REDIS"):
+            raise pytest.UsageError("EXCHANGE_REQUIRE_REDIS is set but Redis is not answering on 127.0.0.1:6379.")
+        skip_redis = pytest.mark.skip(reason="needs Redis on 127.0.0.1:6379")
+        for item in items:
+            if "redis" in item.keywords:
+                item.add_marker(skip_redis)
+
+
+def redis_available() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 def member(role, organisation=None, **user_kwargs):

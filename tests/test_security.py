@@ -105,8 +105,11 @@ def test_security_headers_and_csp_nonce_on_pages(client, db):
 
 @pytest.mark.parametrize("extra", [{}, {"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}])
 def test_check_deploy_is_clean_with_production_settings(extra):
+    # A production process's environment: nothing the test run itself sets (the browser tests
+    # allow async-unsafe calls for Playwright, which check --deploy rightly refuses).
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "EXCHANGE_PRODUCTION": "1",
         "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-tests-only-1234567890",
         "ALLOWED_HOSTS": "exchange.example.org",

@@ -126,3 +126,12 @@ def _admin():
     from tests import factories as f
 
     return f.UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+def test_a_csv_saved_by_excel_reads_with_its_byte_order_mark_or_windows_encoding(world, tmp_path):
+    text = "\n".join([",".join(AWARD_HEADERS), ",".join(award_row("360G-WM-0001", world.partner_org.identifier))])
+    text = text.replace("Peer review", "Pupils’ café")
+    for name, data in (("bom.csv", b"\xef\xbb\xbf" + text.encode()), ("windows.csv", text.encode("cp1252"))):
+        (tmp_path / name).write_bytes(data)
+        outcome = run_import(AwardResource(user=world.manager), read_dataset(tmp_path / name), dry_run=True)
+        assert outcome.ok and outcome.created == 1, (name, outcome.problems)

@@ -105,3 +105,17 @@ def test_staff_partner_gets_no_admin_import(world, client):
     world.partner.save()
     client.force_login(world.partner)
     assert client.get(reverse("admin:grants_award_import")).status_code in (302, 403)
+
+
+def test_admin_export_of_the_list_holds_only_the_managers_awards(world, client):
+    approved(f.AwardFactory(identifier="360G-WM-0001", programme=world.programme, recipient=world.partner_org))
+    approved(f.AwardFactory(identifier="360G-EM-0001", programme=world.programme_b, recipient=world.partner_org_b))
+    client.force_login(world.manager)
+    url = reverse("admin:grants_award_export")
+    form = client.get(url).context["form"]
+    data = {"format": "0", "resource": "0", **{name: "on" for name in form.fields if name.startswith("awardresource_")}}
+    response = client.post(url, data)
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode()
+    assert text.startswith("Identifier,Programme,Recipient")
+    assert "360G-WM-0001" in text and "360G-EM-0001" not in text

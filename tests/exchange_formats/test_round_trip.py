@@ -71,6 +71,9 @@ def records(world, birmingham, sandwell):
         planned_start=None,
         planned_end=None,
     )
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.central, role="lead")
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=trust, role="member")
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.funder_org, role="funder")
     world.partnership.aims = "Sharing what works for the benefit of children."
     world.partnership.save()
     return world
@@ -118,6 +121,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(record
         call_command("export_data", kind, "-o", str(tmp_path / f"again-{kind}.csv"))
         assert (tmp_path / f"again-{kind}.csv").read_text() == before[kind], kind
     assert Organisation.objects.get(identifier="GB-EDU-140001").trust.identifier == "GB-COH-09000009"
+    assert "GB-CHC-1159393 (lead); GB-COH-09000009 (member); GB-COH-99000001 (funder)" in before["partnerships"]
     # Money that came in by import is in the money log, under the importer's name.
     assert set(MoneyChange.objects.values_list("object_repr", "new_amount", "actor")) == {
         ("360G-WM-00001 Wellbeing leads", Decimal("15250.75"), admin.pk),
@@ -250,3 +254,28 @@ def test_indicator_results_import_but_accepted_figures_stay_fixed(records, tmp_p
         "Row 4, column “Period end”: no progress update you can reach for 360G-WM-00001 ends on 31/12/2026",
         "Row 5, column “Indicator”: unknown indicator “Teachers retained” on 360G-WM-00001",
     ]
+
+
+def test_the_money_log_written_by_the_database_matches_log_money_change(records):
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from workflow.services import log_money_change, log_money_set_in_bulk
+
+    awards = Award.objects.order_by("identifier")
+    log_money_set_in_bulk(
+        awards,
+        field="amount_requested",
+        object_repr=Concat("identifier", Value(" "), "title"),
+        actor=records.manager,
+        note="n",
+    )
+    for award in awards:
+        log_money_change(
+            award, field="amount_requested", old=None, new=award.amount_requested, actor=records.manager, note="n"
+        )
+    fields = ("content_type", "object_id", "object_repr", "field", "old_amount", "new_amount", "actor", "note")
+    rows = list(MoneyChange.objects.order_by("object_id", "id").values_list(*fields))
+    assert len(rows) == 4
+    assert rows[0] == rows[1] and rows[2] == rows[3]
+    assert all(change.at is not None for change in MoneyChange.objects.all())

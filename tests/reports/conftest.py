@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from grants.services import award_transition, payment_schedule, payment_transition
-from reporting import reports
+from reporting.reports import store
 from reporting.services import update_transition
 from tests import factories as f
 
@@ -23,13 +23,13 @@ def media(settings, tmp_path):
 def renders(monkeypatch):
     """Counts WeasyPrint renders (the real render still runs)."""
     calls = []
-    real = reports.render_pdf
+    real = store.render_pdf
 
     def counting(html):
         calls.append(len(html))
         return real(html)
 
-    monkeypatch.setattr(reports, "render_pdf", counting)
+    monkeypatch.setattr(store, "render_pdf", counting)
     return calls
 
 

@@ -219,3 +219,18 @@ def test_demo_data_reports_reconcile_with_the_database(db, tmp_path):
     project = Project.objects.filter(partnership=partnership).exclude(state="draft").first()
     project_text = pdf_text(reports.pdf_bytes(reports.project_report(user=manager, pk=project.pk)))
     assert project.reference in project_text
+
+
+def test_reports_page_lists_only_what_the_reader_may_download(world, client):
+    ours = build_award(world)
+    theirs = build_award(world, programme=world.programme_b, recipient=world.partner_org_b, amount="30000.00")
+    body = page(client, world.funder, reverse("reports:index")).content.decode()
+    assert reverse("reports:portfolio", args=[world.funder_org.pk]) in body
+    assert reverse("reports:award", args=[ours.pk]) in body
+    assert reverse("reports:partnership", args=[world.partnership.pk]) in body
+    assert world.funder_org_b.name not in body and theirs.identifier not in body
+    partner_body = page(client, world.partner, reverse("reports:index")).content.decode()
+    assert "Funder portfolios" not in partner_body and ours.identifier in partner_body
+    manager_body = page(client, world.manager, reverse("reports:index")).content.decode()
+    assert reverse("reports:portfolio", args=[world.funder_org.pk]) in manager_body
+    assert reverse("reports:portfolio", args=[world.funder_org_b.pk]) not in manager_body

@@ -262,3 +262,28 @@ def test_portfolio_counts_a_funded_projects_reach_once_in_its_partnership(world)
     assert group["children"] == 900 == report.data["totals"]["children"]
     assert [a["label"] for a in group["awards"]] == [award.identifier]
     assert "in project" in pdf_text(reports.pdf_bytes(report))
+
+
+def test_completed_evaluations_are_reported_and_drafts_are_not(world):
+    from reporting.services import evaluation_complete
+
+    from .conftest import walk_award
+
+    award = walk_award(build_award(world), world, "begin_evaluation")
+    draft = f.EvaluationFactory(award=award, author=world.manager, lessons="A draft lesson nobody has agreed.")
+    done = f.EvaluationFactory(
+        award=award,
+        author=world.manager,
+        evaluator_name="Midlands Evaluation Collective",
+        lessons="Pair headteachers across trusts, not within them.",
+    )
+    evaluation_complete(evaluation=done, actor=world.manager)
+    report = reports.award_report(user=world.funder, pk=award.pk)
+    text = pdf_text(reports.pdf_bytes(report))
+    assert "Met its aims" in text and "stage of improvement reached: Improve" in text
+    assert "Pair headteachers across trusts, not within them." in text
+    assert "Midlands Evaluation Collective" in text
+    assert draft.lessons not in text
+    portfolio = reports.portfolio_report(user=world.funder, pk=world.funder_org.pk)
+    assert portfolio.data["totals"]["evaluations"] == 1
+    assert "Pair headteachers across trusts" in pdf_text(reports.pdf_bytes(portfolio))

@@ -1,200 +1,34 @@
-"""PDF impact reports: one award, one project, one partnership, or a funder's whole portfolio.
+"""Gathering every figure a report shows, through the scoped selectors, in a fixed number of queries
+however many awards the report covers (see the package docstring for how each figure is counted)."""
 
-Three steps, kept apart so each can be measured and tested:
-
-1. gather: every figure the report shows, read through the scoped selectors (so a report shows
-   exactly what its reader may see), in a fixed number of queries however many awards it covers;
-2. fingerprint: a hash of the gathered data and of the report templates. A report is stored in file
-   storage under `reports/<kind>/<fingerprint>.pdf`, so the same data is never rendered twice and any
-   change the report would show (a payment, an accepted update, a transition) gives a new key;
-3. render: HTML from `templates/reports/`, then WeasyPrint (imported lazily: ~0.5 s once per process).
-   Partnership and portfolio reports render in a Celery task when a broker is configured.
-
-Figures, as the report footnotes explain them:
-- awarded: the amount awarded on every approved award (approved, active, suspended, in evaluation, closed);
-- paid: payments marked paid; reported spend: each award's spend to date in its latest accepted update;
-- settings and children reached: the latest accepted update of each award and project (a project's own
-  recorded figures when it has none); an award that funds a project is the same piece of work, counted
-  once, at the larger figure;
-- indicator actuals: accepted updates only. Cumulative indicators add up their results; the others take
-  the result of the latest period.
-"""
-
-import datetime as dt
-import hashlib
-import json
-import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.text import slugify
 
 from grants.models import Award, Payment
-from grants.selectors import award_list, payment_list
-from partnerships import roles
-from partnerships.models import Organisation, Project, ProjectPartner
-from partnerships.selectors import partnership_list, project_list
+from grants.selectors import payment_list
+from partnerships.models import Project, ProjectPartner
 from workflow.services import state_label
 
-from .models import IndicatorResult, ProgressUpdate
-from .selectors import indicator_list, transition_list, update_list
+from ..models import Evaluation, IndicatorResult, ProgressUpdate
+from ..selectors import evaluation_list, indicator_list, transition_list, update_list
 
-KINDS = ("award", "project", "partnership", "portfolio")
-LARGE_KINDS = frozenset({"partnership", "portfolio"})
 ZERO = Decimal("0.00")
 NOT_RECORDED = "Not recorded"
-TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
-
-
-class ReportNotFound(LookupError):
-    """The subject does not exist or the reader may not see it (pages and API answer 404 alike)."""
-
-
-@dataclass(frozen=True)
-class Report:
-    kind: str
-    data: dict
-    fingerprint: str
-    filename: str
-
-    @property
-    def storage_path(self) -> str:
-        return f"reports/{self.kind}/{self.fingerprint}.pdf"
-
-    @property
-    def is_large(self) -> bool:
-        return self.kind in LARGE_KINDS
-
-
-# Choosing the subject (every lookup through a selector scoped to the reader) -----------------------
-
-
-def _awards(user):
-    return award_list(user=user).select_related("project__partnership", "programme__partnership")
-
-
-def _one(qs, **lookup):
-    try:
-        return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as missing:
-        raise ReportNotFound(f"No {qs.model._meta.verbose_name} you can see matches {lookup}.") from missing
-
-
-def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
-    award = _one(_awards(user), **({"pk": pk} if pk is not None else {"identifier": identifier}))
-    projects = project_list(user=user).filter(pk=award.project_id)
-    data = _gather(user, [award], projects)
-    funder = award.programme.funder
-    data.update(
-        kind="award",
-        title=award.title,
-        subject={"identifier": award.identifier, "recipient": award.recipient.name},
-        funders=[funder.name],
-        partnerships=[p for p in [_partnership_of(award)] if p],
-    )
-    return _report("award", data, award.identifier)
-
-
-def project_report(*, user, pk=None, reference: str | None = None) -> Report:
-    qs = project_list(user=user)
-    if pk is None and reference is not None and not str(reference).isdigit():
-        project = _one(qs, reference=reference)
-    else:
-        project = _one(qs, pk=pk if pk is not None else reference)
-    awards = list(_awards(user).filter(project=project))
-    data = _gather(user, awards, project_list(user=user).filter(pk=project.pk))
-    data.update(
-        kind="project",
-        title=project.title,
-        subject={"reference": project.reference, "lead": project.lead_organisation.name},
-        funders=sorted({a.programme.funder.name for a in awards}),
-        partnerships=[project.partnership.name],
-    )
-    return _report("project", data, project.reference)
-
-
-def partnership_report(*, user, pk) -> Report:
-    partnership = _one(partnership_list(user=user), pk=pk)
-    in_partnership = Q(partnership=partnership) | Q(project__partnership=partnership)
-    in_partnership |= Q(partnership__isnull=True, project__isnull=True, programme__partnership=partnership)
-    awards = list(_awards(user).filter(in_partnership))
-    projects = project_list(user=user).filter(Q(partnership=partnership) | Q(awards__in=[a.pk for a in awards]))
-    data = _gather(user, awards, projects.distinct())
-    data.update(
-        kind="partnership",
-        title=partnership.name,
-        subject={"lead": partnership.lead_organisation.name, "aims": partnership.aims},
-        funders=sorted({a.programme.funder.name for a in awards}),
-        partnerships=[partnership.name],
-    )
-    return _report("partnership", data, partnership.name)
-
-
-def portfolio_funder(*, user, pk=None, identifier: str | None = None) -> Organisation:
-    """The funder whose portfolio `user` may read: a member of the funder, an administrator, or a
-    programme manager of a programme it funds (who then sees only the programmes they manage)."""
-    lookup = {"pk": pk} if pk is not None else {"identifier": identifier}
-    r = roles.of(user)
-    try:
-        funder = Organisation.objects.get(**lookup)
-    except (Organisation.DoesNotExist, ValueError, TypeError) as missing:
-        raise ReportNotFound("No such funder.") from missing
-    if r.is_admin or funder.pk in r.funder_orgs:
-        return funder
-    if r.manager_orgs and funder.funded_programmes.filter(managed_by_id__in=r.manager_orgs).exists():
-        return funder
-    raise ReportNotFound("You cannot see this funder's portfolio.")
-
-
-def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
-    funder = portfolio_funder(user=user, pk=pk, identifier=identifier)
-    r = roles.of(user)
-    qs = _awards(user).filter(programme__funder=funder)
-    if not (r.is_admin or funder.pk in r.funder_orgs):
-        qs = qs.filter(programme__managed_by_id__in=r.manager_orgs)
-    awards = list(qs)
-    projects = project_list(user=user).filter(pk__in=[a.project_id for a in awards if a.project_id])
-    data = _gather(user, awards, projects)
-    data.update(
-        kind="portfolio",
-        title=f"{funder.name}: portfolio",
-        subject={"funder": funder.name, "identifier": funder.identifier},
-        funders=[funder.name],
-        partnerships=sorted({g["name"] for g in data["by_partnership"] if g["name"] != NOT_RECORDED}),
-    )
-    return _report("portfolio", data, f"portfolio-{funder.identifier}")
-
-
-def report_for(*, kind: str, user, pk) -> Report:
-    """The report of `kind` for object `pk` as `user` may see it; ReportNotFound otherwise."""
-    builders = {
-        "award": award_report,
-        "project": project_report,
-        "partnership": partnership_report,
-        "portfolio": portfolio_report,
-    }
-    if kind not in builders:
-        raise ReportNotFound(f"There is no {kind} report.")
-    return builders[kind](user=user, pk=pk)
-
-
-def _report(kind: str, data: dict, name: str) -> Report:
-    data["prepared_on"] = timezone.localdate()
-    filename = f"impact-report-{slugify(name) if kind in ('partnership',) else _safe(name)}-{data['prepared_on']}.pdf"
-    return Report(kind=kind, data=data, fingerprint=fingerprint(data), filename=filename)
-
-
-def _safe(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).strip("-")
+EVALUATION_FIELDS = (
+    "award_id",
+    "project_id",
+    "evaluator_name",
+    "outcomes",
+    "what_worked",
+    "what_did_not_work",
+    "lessons",
+    "rating",
+    "stage_reached",
+    "completed_at",
+)
 
 
 def _partnership_of(award) -> str:
@@ -204,14 +38,11 @@ def _partnership_of(award) -> str:
     return ""
 
 
-# Gathering: a fixed number of queries for any number of awards -------------------------------------
-
-
 def _person(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username or "Exchange"
 
 
-def _gather(user, awards: list[Award], projects) -> dict:
+def gather(user, awards: list[Award], projects) -> dict:
     """Every figure a report shows for `awards` and `projects` (a queryset of visible projects)."""
     projects = list(projects.select_related("lead_organisation__local_authority__sub_region"))
     award_ids = [a.pk for a in awards]
@@ -299,11 +130,26 @@ def _gather(user, awards: list[Award], projects) -> dict:
     ):
         partners[pp.project_id].append(pp.organisation)
 
+    evaluations = {}  # the latest completed evaluation of each award and project
+    for e in (
+        evaluation_list(user=user)
+        .filter(Q(award_id__in=award_ids) | Q(project_id__in=project_ids), completed_at__isnull=False)
+        .order_by("completed_at", "id")
+        .values(*EVALUATION_FIELDS)
+    ):
+        key = ("award", e["award_id"]) if e["award_id"] else ("project", e["project_id"])
+        evaluations[key] = {
+            **e,
+            "rating_label": Evaluation.Rating(e["rating"]).label if e["rating"] else "",
+            "stage_label": Evaluation.Stage(e["stage_reached"]).label if e["stage_reached"] else "",
+        }
+
     items = [_award_item(a, payments[a.pk], updates[("award", a.pk)], indicators[("award", a.pk)]) for a in awards]
     items += [_project_item(p, updates[("project", p.pk)], indicators[("project", p.pk)]) for p in projects]
     for item in items:
         item["steps"] = steps[(item["kind"], item["id"])]
         item["since"] = item["steps"][-1]["at"] if item["steps"] else None
+        item["evaluation"] = evaluations.get((item["kind"], item["id"]))
 
     _count_reach_once(items)
     award_items = [i for i in items if i["kind"] == "award"]
@@ -317,6 +163,7 @@ def _gather(user, awards: list[Award], projects) -> dict:
         "settings": sum(i["settings"] for i in items if i["counts_reach"]),
         "children": sum(i["children"] for i in items if i["counts_reach"]),
         "accepted_updates": sum(len(i["updates"]) for i in items),
+        "evaluations": sum(1 for i in items if i["evaluation"]),
     }
     return {
         "items": items,
@@ -573,100 +420,3 @@ def _by_partnership(items: list[dict]) -> list[dict]:
         g["paid"] += item["paid"]
         g["spend"] += item["spend"]
     return sorted((g for g in groups.values() if g["awards"]), key=lambda g: (g["name"] == NOT_RECORDED, g["name"]))
-
-
-# Fingerprint, render, store --------------------------------------------------------------------------
-
-_template_digest = None
-
-
-def _templates_digest() -> str:
-    """Changing a report template changes every fingerprint, so stored PDFs never outlive their layout."""
-    global _template_digest
-    if _template_digest is None:
-        h = hashlib.sha256()
-        for path in sorted(TEMPLATE_DIR.glob("*")):
-            h.update(path.name.encode() + path.read_bytes())
-        _template_digest = h.hexdigest()
-    return _template_digest
-
-
-def fingerprint(data: dict) -> str:
-    payload = json.dumps(data, sort_keys=True, default=_jsonable, separators=(",", ":"))
-    return hashlib.sha256((_templates_digest() + payload).encode()).hexdigest()[:32]
-
-
-def _jsonable(value):
-    if isinstance(value, Decimal | dt.date | dt.datetime):
-        return str(value)
-    if isinstance(value, set):
-        return sorted(value)
-    raise TypeError(f"Cannot fingerprint {type(value).__name__}")
-
-
-def render_html(report: Report) -> str:
-    return render_to_string(f"reports/{report.kind}.html", {"r": report.data, "report": report})
-
-
-def render_pdf(html: str) -> bytes:
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per step otherwise
-    import weasyprint  # ~0.5 s on first import: only processes that render pay it
-
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def store_pdf(path: str, html: str) -> str:
-    """Render `html` and keep it at `path` in file storage (unless another render got there first)."""
-    if not default_storage.exists(path):
-        pdf = render_pdf(html)
-        if not default_storage.exists(path):
-            default_storage.save(path, ContentFile(pdf))
-    return path
-
-
-def is_ready(report: Report) -> bool:
-    return default_storage.exists(report.storage_path)
-
-
-def broker_configured() -> bool:
-    return bool(settings.CELERY_BROKER_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
-
-
-def _pending_key(report: Report) -> str:
-    return f"exchange:report-pending:{report.fingerprint}"
-
-
-def prepare(report: Report, *, background: bool | None = None) -> bool:
-    """Make sure the PDF exists or is on its way. True when it is ready to send now.
-
-    Small reports (and every report when no broker is configured) render here and now; large ones
-    go to the Celery task once (the Django cache remembers that one is on its way)."""
-    from django.core.cache import cache
-
-    if is_ready(report):
-        return True
-    if background is None:
-        background = report.is_large and broker_configured()
-    if not background:
-        store_pdf(report.storage_path, render_html(report))
-        return True
-    if cache.add(_pending_key(report), True, timeout=600):
-        from .tasks import render_report_pdf
-
-        render_report_pdf.delay(report.storage_path, render_html(report), _pending_key(report))
-    return False
-
-
-def pdf_bytes(report: Report) -> bytes:
-    prepare(report, background=False)
-    with default_storage.open(report.storage_path, "rb") as f:
-        return f.read()
-
-
-def system_reader():
-    """The reader a management command acts as: sees everything, like an administrator."""
-    from django.contrib.auth import get_user_model
-
-    reader = get_user_model()(username="impact_report", is_superuser=True)
-    setattr(reader, roles._CACHE_ATTR, roles.Roles(is_admin=True))
-    return reader
