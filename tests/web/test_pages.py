@@ -496,3 +496,29 @@ def test_report_downloads_are_linked_from_funder_and_detail_pages(client, world)
         manager.get(f"/partnerships/{world.partnership.pk}/")
     )
     assert f"/reports/portfolio/{world.funder_org.pk}/" in html(manager.get(f"/programmes/{world.programme.pk}/"))
+
+
+def test_manager_approves_a_smaller_amount_than_requested(client, world):
+    award = force_state(
+        f.AwardFactory(programme=world.programme, amount_requested=Decimal("20000")), Award.State.IN_ASSESSMENT
+    )
+    client_for(client, world.manager)
+    page = html(client.get(f"/awards/{award.pk}/"))
+    assert 'name="amount"' in page and 'value="20000.00"' in page
+    response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "£12,500", "note": ""}, follow=True)
+    award.refresh_from_db()
+    assert award.state == Award.State.APPROVED and award.amount_awarded == Decimal("12500")
+    assert "Approve: done." in html(response)
+
+
+def test_approving_more_than_requested_or_nonsense_is_refused(client, world):
+    award = force_state(
+        f.AwardFactory(programme=world.programme, amount_requested=Decimal("20000")), Award.State.IN_ASSESSMENT
+    )
+    client_for(client, world.manager)
+    response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "25000"}, follow=True)
+    assert "cannot be more than the £20,000.00 requested" in html(response)
+    response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "lots"}, follow=True)
+    assert "Enter the amount to award in pounds" in html(response)
+    award.refresh_from_db()
+    assert award.state == Award.State.IN_ASSESSMENT
