@@ -42,12 +42,12 @@ run: demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n auto $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (row locks, real concurrency); CI runs it after `make test`.
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} EXCHANGE_REQUIRE_POSTGRES=1 \
-	  $(PY) -m pytest -q $(PYTEST_ARGS)
+	  $(PY) -m pytest -q -n auto $(PYTEST_ARGS)
 
 # The browser suite alone (headless Debian chromium, Playwright); fails rather than skips without chromium.
 test-browser: setup

@@ -204,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "workflow.apis.add_error_responses"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStateEnum": "partnerships.models.Project.State",
         "AwardStateEnum": "grants.models.Award.State",
@@ -249,3 +250,16 @@ LOGGING = {
 
 # Demo logins are created only by `manage.py load_demo`; this password is never used in production.
 DEMO_PASSWORD = "exchange-demo"
+
+# Progress updates and reminders (reporting/): see README "Progress updates and reminders".
+REPORTING_DUE_DAYS = int(os.environ.get("REPORTING_DUE_DAYS", "14"))  # a report is due this long after its period
+REPORTING_DUE_SOON_DAYS = int(os.environ.get("REPORTING_DUE_SOON_DAYS", "14"))
+REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "7"))
+REMINDER_DAYS_AFTER = int(os.environ.get("REMINDER_DAYS_AFTER", "3"))
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_MAX_FILES = int(os.environ.get("EVIDENCE_MAX_FILES", "20"))
+EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
+# `celery beat` runs the reminders every morning (the same as `manage.py send_reminders`, safe to repeat).
+CELERY_BEAT_SCHEDULE = {
+    "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
+}

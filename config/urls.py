@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/reports/", include(("reporting.report_apis", "reports-api"))),
     path("api/", include("config.api_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("updates/", include("reporting.urls")),
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),
     path("", include("reporting.dashboard_urls")),

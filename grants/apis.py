@@ -12,8 +12,12 @@ from partnerships import selectors as partnership_selectors
 from partnerships.models import Organisation, Partnership, Project
 from workflow.apis import (
     ERROR_RESPONSES,
+    ArchivableMixin,
+    DateTimeRangeFilter,
     EditableMixin,
+    ExchangeFilterSet,
     ExchangeViewSet,
+    IdFilter,
     NoteSerializer,
     ScopedPrimaryKeyRelatedField,
     WorkflowSerializer,
@@ -38,7 +42,7 @@ def _total(queryset, group_by: str, field: str):
 class ProgrammeSerializer(serializers.ModelSerializer):
     funder_name = serializers.CharField(source="funder.name", read_only=True)
     managed_by_name = serializers.CharField(source="managed_by.name", read_only=True)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True, default=None)
     committed_total = money_field(read_only=True, help_text="Awarded on approved, active and closed awards.")
 
     class Meta:
@@ -103,7 +107,7 @@ class ProgrammeEditSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class ProgrammeFilter(filters.FilterSet):
+class ProgrammeFilter(ExchangeFilterSet):
     budget = filters.RangeFilter()
     opens_on = filters.DateFromToRangeFilter()
     closes_on = filters.DateFromToRangeFilter()
@@ -123,7 +127,7 @@ class ProgrammeViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMode
     queryset = FundingProgramme.objects.none()
     filterset_class = ProgrammeFilter
     search_fields = ["name", "description", "funder__name", "identifier_prefix"]
-    ordering_fields = ["name", "budget", "opens_on", "closes_on"]
+    ordering_fields = ["id", "name", "budget", "opens_on", "closes_on"]
     ordering = ["name"]
 
     def may_write(self, r):
@@ -151,12 +155,14 @@ class AwardSerializer(WorkflowSerializer):
     funder_name = serializers.CharField(source="programme.funder.name", read_only=True)
     recipient_name = serializers.CharField(source="recipient.name", read_only=True)
     local_authority = serializers.IntegerField(source="recipient.local_authority_id", read_only=True, allow_null=True)
-    local_authority_name = serializers.CharField(source="recipient.local_authority.name", read_only=True, default=None)
-    sub_region_name = serializers.CharField(
-        source="recipient.local_authority.sub_region.name", read_only=True, default=None
+    local_authority_name = serializers.CharField(
+        source="recipient.local_authority.name", read_only=True, allow_null=True, default=None
     )
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
-    partnership_name = serializers.CharField(source="partnership.name", read_only=True, default=None)
+    sub_region_name = serializers.CharField(
+        source="recipient.local_authority.sub_region.name", read_only=True, allow_null=True, default=None
+    )
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
+    partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True, default=None)
     paid_total = money_field(read_only=True)
     scheduled_total = money_field(read_only=True, help_text="Payments not cancelled: scheduled, approved or paid.")
 
@@ -194,6 +200,7 @@ class AwardSerializer(WorkflowSerializer):
             "decided_at",
             "created_at",
             "updated_at",
+            "archived_at",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -240,17 +247,17 @@ class AwardVarySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=5000, help_text="Why the amount awarded changes (kept in the history).")
 
 
-class AwardFilter(filters.FilterSet):
+class AwardFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=Award.State.choices)
-    funder = filters.NumberFilter(field_name="programme__funder")
-    local_authority = filters.NumberFilter(field_name="recipient__local_authority")
-    sub_region = filters.NumberFilter(field_name="recipient__local_authority__sub_region")
+    funder = IdFilter(field_name="programme__funder")
+    local_authority = IdFilter(field_name="recipient__local_authority")
+    sub_region = IdFilter(field_name="recipient__local_authority__sub_region")
     amount_requested = filters.RangeFilter()
     amount_awarded = filters.RangeFilter()
     planned_start = filters.DateFromToRangeFilter()
     planned_end = filters.DateFromToRangeFilter()
-    submitted_at = filters.IsoDateTimeFromToRangeFilter()
-    decided_at = filters.IsoDateTimeFromToRangeFilter()
+    submitted_at = DateTimeRangeFilter()
+    decided_at = DateTimeRangeFilter()
 
     class Meta:
         model = Award
@@ -267,8 +274,8 @@ class AwardFilter(filters.FilterSet):
         ]
 
 
-@extend_schema_view(**editable_schema(AwardSerializer, AwardCreateSerializer, AwardEditSerializer))
-class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
+@extend_schema_view(**editable_schema(AwardSerializer, AwardCreateSerializer, AwardEditSerializer, True))
+class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
     """Awards (grants). Partners apply for their own organisation; managers assess, approve and
     vary; funders read their own programmes' awards. Each step: POST /awards/{id}/<step>/."""
 
@@ -279,6 +286,7 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
     filterset_class = AwardFilter
     search_fields = ["identifier", "title", "description", "recipient__name"]
     ordering_fields = [
+        "id",
         "identifier",
         "title",
         "amount_requested",
@@ -297,7 +305,7 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
 
     def selected(self):
         payments = Payment.objects.filter(award=OuterRef("pk"))
-        return selectors.award_list(user=self.request.user).annotate(
+        return selectors.award_list(user=self.request.user, include_archived=self.include_archived()).annotate(
             paid_total=_total(payments.filter(state=Payment.State.PAID), "award", "amount"),
             scheduled_total=_total(payments.exclude(state=Payment.State.CANCELLED), "award", "amount"),
         )
@@ -307,6 +315,9 @@ class AwardViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
 
     def edit_with_service(self, obj, data, user):
         return services.award_update(award=obj, actor=user, **data)
+
+    def archive_with_service(self, obj, user, note):
+        return services.award_archive(award=obj, actor=user, note=note)
 
     @extend_schema(
         operation_id="award_vary",
@@ -400,13 +411,13 @@ class PaymentReleaseSerializer(NoteSerializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
-class PaymentFilter(filters.FilterSet):
+class PaymentFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=Payment.State.choices)
-    programme = filters.NumberFilter(field_name="award__programme")
-    funder = filters.NumberFilter(field_name="award__programme__funder")
-    recipient = filters.NumberFilter(field_name="award__recipient")
-    local_authority = filters.NumberFilter(field_name="award__recipient__local_authority")
-    sub_region = filters.NumberFilter(field_name="award__recipient__local_authority__sub_region")
+    programme = IdFilter(field_name="award__programme")
+    funder = IdFilter(field_name="award__programme__funder")
+    recipient = IdFilter(field_name="award__recipient")
+    local_authority = IdFilter(field_name="award__recipient__local_authority")
+    sub_region = IdFilter(field_name="award__recipient__local_authority__sub_region")
     amount = filters.RangeFilter()
     due_on = filters.DateFromToRangeFilter()
     paid_on = filters.DateFromToRangeFilter()
@@ -427,7 +438,7 @@ class PaymentViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     queryset = Payment.objects.none()
     filterset_class = PaymentFilter
     search_fields = ["award__identifier", "award__title", "reference", "award__recipient__name"]
-    ordering_fields = ["due_on", "amount", "paid_on", "created_at", "state"]
+    ordering_fields = ["id", "due_on", "amount", "paid_on", "created_at", "state"]
     ordering = ["due_on", "id"]
 
     def may_write(self, r):

@@ -7,8 +7,12 @@ from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 
 from workflow.apis import (
+    ArchivableMixin,
+    DateTimeRangeFilter,
     EditableMixin,
+    ExchangeFilterSet,
     ExchangeViewSet,
+    IdFilter,
     ScopedPrimaryKeyRelatedField,
     WorkflowSerializer,
     add_transition_actions,
@@ -23,7 +27,7 @@ from .models import LocalAuthority, Organisation, Partnership, PartnershipMember
 
 class LocalAuthoritySerializer(serializers.ModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
-    sub_region_name = serializers.CharField(source="sub_region.name", read_only=True, default=None)
+    sub_region_name = serializers.CharField(source="sub_region.name", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = LocalAuthority
@@ -31,14 +35,20 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class LocalAuthorityFilter(ExchangeFilterSet):
+    class Meta:
+        model = LocalAuthority
+        fields = ["region", "sub_region"]
+
+
 class LocalAuthorityViewSet(ExchangeViewSet):
     """Local authorities, with their ONS and DfE codes, for filtering by place."""
 
     serializer_class = LocalAuthoritySerializer
     queryset = LocalAuthority.objects.none()
-    filterset_fields = ["region", "sub_region"]
+    filterset_class = LocalAuthorityFilter
     search_fields = ["name", "gss_code", "dfe_code"]
-    ordering_fields = ["name", "gss_code"]
+    ordering_fields = ["id", "name", "gss_code"]
     ordering = ["name"]
 
     def selected(self):
@@ -47,10 +57,17 @@ class LocalAuthorityViewSet(ExchangeViewSet):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    local_authority_name = serializers.CharField(source="local_authority.name", read_only=True, default=None)
-    sub_region = serializers.IntegerField(source="local_authority.sub_region_id", read_only=True, default=None)
-    sub_region_name = serializers.CharField(source="local_authority.sub_region.name", read_only=True, default=None)
-    trust_name = serializers.CharField(source="trust.name", read_only=True, default=None)
+    local_authority_name = serializers.CharField(
+        source="local_authority.name", read_only=True, allow_null=True, default=None
+    )
+    sub_region = serializers.IntegerField(
+        source="local_authority.sub_region_id", read_only=True, allow_null=True, default=None
+    )
+    sub_region_name = serializers.CharField(
+        source="local_authority.sub_region.name", read_only=True, allow_null=True, default=None
+    )
+    trust_name = serializers.CharField(source="trust.name", read_only=True, allow_null=True, default=None)
+    website = serializers.CharField(read_only=True, help_text="A URL, or empty when unknown.")
 
     class Meta:
         model = Organisation
@@ -73,9 +90,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganisationFilter(filters.FilterSet):
-    sub_region = filters.NumberFilter(field_name="local_authority__sub_region")
-    region = filters.NumberFilter(field_name="local_authority__region")
+class OrganisationFilter(ExchangeFilterSet):
+    sub_region = IdFilter(field_name="local_authority__sub_region")
+    region = IdFilter(field_name="local_authority__region")
 
     class Meta:
         model = Organisation
@@ -90,7 +107,7 @@ class OrganisationViewSet(ExchangeViewSet):
     queryset = Organisation.objects.none()
     filterset_class = OrganisationFilter
     search_fields = ["name", "identifier", "postcode"]
-    ordering_fields = ["name", "identifier", "pupil_count"]
+    ordering_fields = ["id", "name", "identifier", "pupil_count"]
     ordering = ["name"]
 
     def selected(self):
@@ -146,10 +163,10 @@ class PartnershipEditSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class PartnershipFilter(filters.FilterSet):
-    local_authority = filters.NumberFilter(field_name="members__organisation__local_authority", distinct=True)
-    sub_region = filters.NumberFilter(field_name="members__organisation__local_authority__sub_region", distinct=True)
-    member = filters.NumberFilter(field_name="members__organisation", distinct=True)
+class PartnershipFilter(ExchangeFilterSet):
+    local_authority = IdFilter(field_name="members__organisation__local_authority", distinct=True)
+    sub_region = IdFilter(field_name="members__organisation__local_authority__sub_region", distinct=True)
+    member = IdFilter(field_name="members__organisation", distinct=True)
     starts_on = filters.DateFromToRangeFilter()
     ends_on = filters.DateFromToRangeFilter()
 
@@ -168,7 +185,7 @@ class PartnershipViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateMo
     queryset = Partnership.objects.none()
     filterset_class = PartnershipFilter
     search_fields = ["name", "aims", "lead_organisation__name"]
-    ordering_fields = ["name", "starts_on", "ends_on"]
+    ordering_fields = ["id", "name", "starts_on", "ends_on"]
     ordering = ["name"]
 
     def may_write(self, r):
@@ -205,11 +222,12 @@ class ProjectSerializer(WorkflowSerializer):
         source="lead_organisation.local_authority_id", read_only=True, allow_null=True
     )
     local_authority_name = serializers.CharField(
-        source="lead_organisation.local_authority.name", read_only=True, default=None
+        source="lead_organisation.local_authority.name", read_only=True, allow_null=True, default=None
     )
     sub_region_name = serializers.CharField(
-        source="lead_organisation.local_authority.sub_region.name", read_only=True, default=None
+        source="lead_organisation.local_authority.sub_region.name", read_only=True, allow_null=True, default=None
     )
+    theme = serializers.ChoiceField(choices=Project.Theme.choices, allow_blank=True, read_only=True)
     theme_label = serializers.CharField(source="get_theme_display", read_only=True)
     partners = ProjectPartnerSerializer(many=True, read_only=True)
 
@@ -238,6 +256,7 @@ class ProjectSerializer(WorkflowSerializer):
             "partners",
             "created_at",
             "updated_at",
+            "archived_at",
             "available_transitions",
         ]
         read_only_fields = fields
@@ -258,22 +277,22 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
         fields = ["partnership", "lead_organisation", *services.PROJECT_FIELDS]
 
 
-class ProjectFilter(filters.FilterSet):
+class ProjectFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=Project.State.choices)
-    local_authority = filters.NumberFilter(field_name="lead_organisation__local_authority")
-    sub_region = filters.NumberFilter(field_name="lead_organisation__local_authority__sub_region")
-    partner = filters.NumberFilter(field_name="partners__organisation", distinct=True)
+    local_authority = IdFilter(field_name="lead_organisation__local_authority")
+    sub_region = IdFilter(field_name="lead_organisation__local_authority__sub_region")
+    partner = IdFilter(field_name="partners__organisation", distinct=True)
     planned_start = filters.DateFromToRangeFilter()
     planned_end = filters.DateFromToRangeFilter()
-    created_at = filters.IsoDateTimeFromToRangeFilter()
+    created_at = DateTimeRangeFilter()
 
     class Meta:
         model = Project
         fields = ["state", "partnership", "lead_organisation", "theme", "local_authority", "sub_region", "partner"]
 
 
-@extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer))
-class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
+@extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer, True))
+class ProjectViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
     """Collaboration projects. Partners propose drafts for their own organisation; managers
     review and move them on. Each step is an action: POST /projects/{id}/<step>/."""
 
@@ -283,7 +302,7 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     queryset = Project.objects.none()
     filterset_class = ProjectFilter
     search_fields = ["reference", "title", "summary", "lead_organisation__name"]
-    ordering_fields = ["reference", "title", "planned_start", "planned_end", "created_at", "updated_at", "state"]
+    ordering_fields = ["id", "reference", "title", "planned_start", "planned_end", "created_at", "updated_at", "state"]
     ordering = ["-created_at", "-id"]
 
     def may_write(self, r):
@@ -291,7 +310,7 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
 
     def selected(self):
         return (
-            selectors.project_list(user=self.request.user)
+            selectors.project_list(user=self.request.user, include_archived=self.include_archived())
             .select_related("lead_organisation__local_authority__sub_region")
             .prefetch_related(Prefetch("partners", ProjectPartner.objects.select_related("organisation")))
         )
@@ -301,6 +320,9 @@ class ProjectViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
 
     def edit_with_service(self, obj, data, user):
         return services.project_update(project=obj, actor=user, **data)
+
+    def archive_with_service(self, obj, user, note):
+        return services.project_archive(project=obj, actor=user, note=note)
 
 
 add_transition_actions(

@@ -6,7 +6,14 @@ from django.db.models import Prefetch, Q
 from django_filters import rest_framework as filters
 from rest_framework import serializers
 
-from workflow.apis import ExchangeViewSet, WorkflowSerializer, add_transition_actions
+from workflow.apis import (
+    DateTimeRangeFilter,
+    ExchangeFilterSet,
+    ExchangeViewSet,
+    IdFilter,
+    WorkflowSerializer,
+    add_transition_actions,
+)
 from workflow.models import MoneyChange, TransitionLog
 
 from . import selectors, services
@@ -16,8 +23,8 @@ from .models import Evaluation, Indicator, IndicatorResult, ProgressUpdate
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    award_identifier = serializers.CharField(source="award.identifier", read_only=True, default=None)
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
+    award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Indicator
@@ -37,9 +44,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IndicatorFilter(filters.FilterSet):
-    programme = filters.NumberFilter(field_name="award__programme")
-    partnership = filters.NumberFilter(method="filter_partnership")
+class IndicatorFilter(ExchangeFilterSet):
+    programme = IdFilter(field_name="award__programme")
+    partnership = IdFilter(method="filter_partnership")
     target = filters.RangeFilter()
 
     class Meta:
@@ -81,12 +88,12 @@ class IndicatorResultSerializer(serializers.ModelSerializer):
 
 
 class ProgressUpdateSerializer(WorkflowSerializer):
-    award_identifier = serializers.CharField(source="award.identifier", read_only=True, default=None)
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
+    award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
     organisation = serializers.IntegerField(source="organisation_id", read_only=True)
     period_label = serializers.CharField(read_only=True)
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
-    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
+    reviewed_by = serializers.CharField(source="reviewed_by.username", read_only=True, allow_null=True, default=None)
     results = IndicatorResultSerializer(many=True, read_only=True)
 
     class Meta:
@@ -124,17 +131,17 @@ class ProgressUpdateSerializer(WorkflowSerializer):
         read_only_fields = fields
 
 
-class ProgressUpdateFilter(filters.FilterSet):
+class ProgressUpdateFilter(ExchangeFilterSet):
     state = filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices)
-    programme = filters.NumberFilter(field_name="award__programme")
-    partnership = filters.NumberFilter(method="filter_partnership")
-    organisation = filters.NumberFilter(method="filter_organisation")
-    local_authority = filters.NumberFilter(method="filter_local_authority")
-    sub_region = filters.NumberFilter(method="filter_sub_region")
+    programme = IdFilter(field_name="award__programme")
+    partnership = IdFilter(method="filter_partnership")
+    organisation = IdFilter(method="filter_organisation")
+    local_authority = IdFilter(method="filter_local_authority")
+    sub_region = IdFilter(method="filter_sub_region")
     period_start = filters.DateFromToRangeFilter()
     period_end = filters.DateFromToRangeFilter()
     due_on = filters.DateFromToRangeFilter()
-    submitted_at = filters.IsoDateTimeFromToRangeFilter()
+    submitted_at = DateTimeRangeFilter()
     spend_to_date = filters.RangeFilter()
 
     class Meta:
@@ -168,7 +175,7 @@ class ProgressUpdateViewSet(ExchangeViewSet):
     queryset = ProgressUpdate.objects.none()
     filterset_class = ProgressUpdateFilter
     search_fields = ["progress", "challenges", "next_steps", "award__identifier", "project__reference"]
-    ordering_fields = ["period_start", "period_end", "due_on", "submitted_at", "spend_to_date", "state"]
+    ordering_fields = ["id", "period_start", "period_end", "due_on", "submitted_at", "spend_to_date", "state"]
     ordering = ["-period_end", "-id"]
 
     def selected(self):
@@ -191,9 +198,11 @@ add_transition_actions(
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    award_identifier = serializers.CharField(source="award.identifier", read_only=True, default=None)
-    project_reference = serializers.CharField(source="project.reference", read_only=True, default=None)
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
+    project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
+    author = serializers.CharField(source="author.username", read_only=True, allow_null=True, default=None)
+    rating = serializers.ChoiceField(choices=Evaluation.Rating.choices, allow_blank=True, read_only=True)
+    stage_reached = serializers.ChoiceField(choices=Evaluation.Stage.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Evaluation
@@ -218,7 +227,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvaluationFilter(filters.FilterSet):
+class EvaluationFilter(ExchangeFilterSet):
     completed = filters.BooleanFilter(field_name="completed_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -233,7 +242,7 @@ class EvaluationViewSet(ExchangeViewSet):
     queryset = Evaluation.objects.none()
     filterset_class = EvaluationFilter
     search_fields = ["outcomes", "what_worked", "what_did_not_work", "lessons"]
-    ordering_fields = ["created_at", "completed_at"]
+    ordering_fields = ["id", "created_at", "completed_at"]
     ordering = ["-created_at", "-id"]
 
     def selected(self):
@@ -245,7 +254,7 @@ class EvaluationViewSet(ExchangeViewSet):
 
 class TransitionLogSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="content_type.model", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = TransitionLog
@@ -253,10 +262,10 @@ class TransitionLogSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TransitionLogFilter(filters.FilterSet):
+class TransitionLogFilter(ExchangeFilterSet):
     model = filters.CharFilter(field_name="content_type__model", help_text="award, project, payment, progressupdate…")
     actor = filters.CharFilter(field_name="actor__username")
-    at = filters.IsoDateTimeFromToRangeFilter()
+    at = DateTimeRangeFilter()
 
     class Meta:
         model = TransitionLog
@@ -279,7 +288,7 @@ class TransitionLogViewSet(ExchangeViewSet):
 
 class MoneyChangeSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="content_type.model", read_only=True)
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(source="actor.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = MoneyChange

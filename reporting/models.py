@@ -1,15 +1,17 @@
 """Outcome indicators, partners' progress updates and evaluations."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from grants.models import MONEY, Award
 from partnerships import roles
-from partnerships.models import Project
+from partnerships.models import LocalAuthority, Project
 from workflow.rules import guard
 
 
@@ -38,6 +40,15 @@ class Indicator(models.Model):
         default=True,
         help_text="Results add up over periods (children reached); otherwise the latest counts (attendance %).",
     )
+    allow_negative = models.BooleanField(
+        default=False, help_text="Allow results below zero (a change in a progress score, for example)."
+    )
+    breakdowns = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Optional parts a result can be broken into, comma-separated: "
+        "“Primary, Secondary” or “Disadvantaged pupils”.",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -45,6 +56,14 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.unit})"
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit.strip().lower() in {"%", "percent", "per cent", "percentage"}
+
+    @property
+    def breakdown_labels(self) -> list[str]:
+        return [label.strip() for label in self.breakdowns.split(",") if label.strip()]
 
 
 def _owner_organisation_id(update) -> int:
@@ -187,6 +206,9 @@ class IndicatorResult(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
     value = models.DecimalField(max_digits=14, decimal_places=2)
     note = models.TextField(blank=True, help_text="Qualitative notes, kept apart from the figure.")
+    breakdown = models.JSONField(
+        default=dict, blank=True, help_text="Parts of the figure by the indicator's breakdowns: {label: number}."
+    )
 
     class Meta:
         ordering = ["indicator__name"]
@@ -232,3 +254,162 @@ class Evaluation(models.Model):
     def __str__(self):
         subject = self.award.identifier if self.award_id else self.project.reference
         return f"Evaluation of {subject}"
+
+
+class ReportingSchedule(models.Model):
+    """When a partner reports on an award (or on a project that has no award).
+
+    Due periods are derived from it (reporting.schedules), plus ad-hoc dates a manager adds;
+    extensions move a single due date and keep who, when and why.
+    """
+
+    Frequency = Award.Frequency
+
+    award = models.OneToOneField(
+        Award, null=True, blank=True, on_delete=models.CASCADE, related_name="reporting_schedule"
+    )
+    project = models.OneToOneField(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="reporting_schedule"
+    )
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            _one_of_project_or_award("schedule"),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="schedule_ends_after_start"),
+        ]
+
+    def __str__(self):
+        subject = self.award.identifier if self.award_id else self.project.reference
+        return f"{self.get_frequency_display()} reporting for {subject}"
+
+    @property
+    def subject(self):
+        return self.award if self.award_id else self.project
+
+
+class AdHocDueDate(models.Model):
+    """An extra report a manager asks for outside the regular schedule."""
+
+    schedule = models.ForeignKey(ReportingSchedule, on_delete=models.CASCADE, related_name="ad_hoc_dates")
+    label = models.CharField(max_length=120, blank=True)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    due_on = models.DateField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="adhoc_period_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["schedule", "period_start", "period_end"], name="unique_adhoc_period"),
+        ]
+
+    def __str__(self):
+        return f"Ad-hoc report due {self.due_on:%d %b %Y}"
+
+
+class DueDateExtension(models.Model):
+    """A due date moved by a manager: the latest extension for a period wins; all are kept."""
+
+    schedule = models.ForeignKey(ReportingSchedule, on_delete=models.CASCADE, related_name="extensions")
+    period_end = models.DateField(help_text="Identifies the due period (with the schedule).")
+    original_due_on = models.DateField()
+    new_due_on = models.DateField()
+    reason = models.TextField()
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    extended_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["extended_at", "id"]
+        indexes = [models.Index(fields=["schedule", "period_end"])]
+
+    def __str__(self):
+        return f"Due date {self.original_due_on:%d %b %Y} moved to {self.new_due_on:%d %b %Y}"
+
+
+class ReachByLocalAuthority(models.Model):
+    """Settings and children an update reached in one local authority."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="reach")
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="+")
+    settings_reached = models.PositiveIntegerField(default=0)
+    children_reached = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["local_authority__name"]
+        verbose_name_plural = "reach by local authority"
+        constraints = [
+            models.UniqueConstraint(fields=["update", "local_authority"], name="unique_reach_per_local_authority")
+        ]
+
+    def __str__(self):
+        return f"{self.local_authority}: {self.settings_reached} settings, {self.children_reached} children"
+
+
+EVIDENCE_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "text/csv": ".csv",
+    "text/plain": ".txt",
+}
+
+
+def _evidence_path(instance, filename) -> str:
+    # The stored name never comes from the uploader: a random name with the extension of the detected type.
+    return f"evidence/{uuid.uuid4().hex}{EVIDENCE_TYPES.get(instance.content_type, '.bin')}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to an update; its type is read from its content and it is served only by a view
+    that checks who may see the update."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path, max_length=300)
+    original_name = models.CharField(max_length=200, help_text="The uploader's file name, cleaned, for display.")
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(validators=[MinValueValidator(1)])
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class SentReminder(models.Model):
+    """One reminder email, recorded under a unique key so the same reminder is never sent twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Due soon (to partner)"
+        OVERDUE = "overdue", "Overdue (to partner)"
+        MANAGER_OVERDUE = "manager_overdue", "Overdue work (to manager)"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    email = models.EmailField()
+    subject_repr = models.CharField(max_length=300)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email}: {self.subject_repr}"

@@ -1,9 +1,13 @@
-"""Background rendering of large impact reports (partnership, portfolio).
+"""Celery tasks for reporting. With no broker configured CELERY_TASK_ALWAYS_EAGER is on and they run in-process.
 
-The web process gathers the data (scoped to the reader) and renders the HTML; the task only turns
-that HTML into a PDF and stores it, so the worker never re-decides who may see what. With no broker
-configured CELERY_TASK_ALWAYS_EAGER is on and this runs in-process.
+Background rendering of large impact reports (partnership, portfolio): the web process gathers the data
+(scoped to the reader) and renders the HTML; the task only turns that HTML into a PDF and stores it, so
+the worker never re-decides who may see what.
+
+The daily reminder run (celery beat, CELERY_BEAT_SCHEDULE): the same as `manage.py send_reminders`.
 """
+
+import datetime as dt
 
 from celery import shared_task
 from django.core.cache import cache
@@ -18,3 +22,11 @@ def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> st
     finally:
         if pending_key:
             cache.delete(pending_key)
+
+
+@shared_task(name="reporting.send_reminders")
+def send_reminders(today: str | None = None) -> dict:
+    """Email partners before and after due dates and managers about overdue work; safe to repeat."""
+    from .services import reminders_send
+
+    return reminders_send(today=dt.date.fromisoformat(today) if today else None)

@@ -2,12 +2,20 @@
 pagination, role checks for writes, the transition log, and transition actions generated
 from each model's @transition rules (so a new step appears in the API without new code)."""
 
+import datetime as dt
+
+from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField, RangeField
+from django_filters.widgets import DateRangeWidget
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status, throttling, viewsets
+from rest_framework import filters as drf_filters
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
@@ -54,6 +62,83 @@ ERROR_RESPONSES = {
     404: OpenApiResponse(ErrorSerializer, description="Not found, or not yours to see."),
     409: OpenApiResponse(ErrorSerializer, description="Refused now, with the reason in words."),
 }
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular post-processing hook: document the answers every operation can give
+    (bad filters or bodies, signed out, forbidden, not found, throttled) once, for all of them."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error", {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+    )
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    by_field = {"application/json": {"schema": {"type": "object", "additionalProperties": True}}}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            extra = {
+                "400": ("Bad input: messages by field (or filter).", by_field),
+                "401": ("Not signed in: send `Authorization: Token <token>`.", error),
+                "403": ("Your role may not do this.", error),
+                "429": ("Too many requests; retry after the time in Retry-After.", error),
+            }
+            if "{id}" in path:
+                extra["404"] = ("Not found, or not yours to see.", error)
+            elif method == "get":
+                extra["404"] = ("No such page of results.", error)
+            for code, (description, content) in extra.items():
+                responses.setdefault(code, {"description": description, "content": content})
+    return result
+
+
+# Filtering -------------------------------------------------------------------------------------
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, *args, **kwargs):
+        # Bounded, so a huge number is a 400, not a database overflow.
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(filters.NumberFilter):
+    """Filter by a related record's id. Unlike a model-choice filter it never checks that the
+    record exists, so an id outside the user's scope gives an empty list, like a missing one."""
+
+    field_class = IdField
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        try:
+            # PostgreSQL refuses offsets beyond ±15:59; in UTC every valid instant is plain.
+            return parsed.astimezone(dt.UTC) if parsed is not None and parsed.tzinfo else parsed
+        except OverflowError as out_of_range:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from out_of_range
+
+
+class UtcIsoDateTimeRangeField(RangeField):
+    widget = DateRangeWidget
+
+    def __init__(self, *args, **kwargs):
+        super().__init__((UtcIsoDateTimeField(), UtcIsoDateTimeField()), *args, **kwargs)
+
+
+class DateTimeRangeFilter(filters.IsoDateTimeFromToRangeFilter):
+    """`<name>_after` and `<name>_before`, ISO 8601 with any offset."""
+
+    field_class = UtcIsoDateTimeRangeField
+
+
+class ExchangeFilterSet(filters.FilterSet):
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.PositiveBigIntegerField: {"filter_class": IdFilter},
+    }
 
 
 # Throttles, pagination, permissions ----------------------------------------------------------
@@ -219,6 +304,7 @@ class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     pagination_class = Pagination
+    filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter, drf_filters.OrderingFilter]
     permission_classes = [RoleMayWrite]
     throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -269,13 +355,47 @@ class EditableMixin:
         return self.respond(self.edit_with_service(obj, incoming.validated_data, request.user))
 
 
-def editable_schema(read, create, edit):
+def editable_schema(read, create, edit, archivable: bool = False):
     """Schema for EditableMixin: requests in the write serializers, answers in the read one."""
     errors = {code: ERROR_RESPONSES[code] for code in (400, 403, 404, 409)}
-    return {
+    views = {
         "create": extend_schema(request=create, responses={201: read, **errors}),
         "partial_update": extend_schema(request=edit, responses={200: read, **errors}),
     }
+    if archivable:
+        views["list"] = extend_schema(
+            parameters=[
+                OpenApiParameter(
+                    "include_archived", bool, description="Also list archived records (finished work put away)."
+                )
+            ]
+        )
+    return views
+
+
+class ArchivableMixin:
+    """Archived records leave the lists unless `?include_archived=true`; they stay reachable by id.
+    `POST {id}/archive/` puts finished work away through the app's `archive_with_service`."""
+
+    def include_archived(self) -> bool:
+        if self.action != "list":
+            return True
+        return self.request.query_params.get("include_archived", "").lower() in ("true", "1", "yes")
+
+    def archive_with_service(self, obj, user, note: str):
+        raise NotImplementedError
+
+    @extend_schema(
+        summary="Archive finished work (kept, with its history, out of the working lists)",
+        request=NoteSerializer,
+        responses={200: OpenApiTypes.OBJECT, **{c: ERROR_RESPONSES[c] for c in (400, 403, 404, 409)}},
+    )
+    @action(detail=True, methods=["post"], is_transition=True)
+    def archive(self, request, pk=None):
+        obj = self.get_object()
+        data = NoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self.respond(self.archive_with_service(obj, request.user, data.validated_data["note"]))
 
 
 def add_transition_actions(viewset, model, run, params: dict | None = None):
@@ -301,7 +421,11 @@ def _transition_action(viewset, model, name, run, extra):
         return self.respond(run(obj, name, request.user, **data.validated_data))
 
     handler.__name__ = f"transition_{name}"
-    handler = extend_schema(
+    # @action first: it replaces the function's kwargs, where extend_schema keeps its annotation.
+    handler = action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"), is_transition=True)(
+        handler
+    )
+    return extend_schema(
         operation_id=f"{model._meta.model_name}_{name}",
         summary=f"{info.label} ({noun})",
         description=(
@@ -312,6 +436,3 @@ def _transition_action(viewset, model, name, run, extra):
         request=body,
         responses={200: viewset.serializer_class, **{c: ERROR_RESPONSES[c] for c in (400, 403, 404, 409)}},
     )(handler)
-    return action(detail=True, methods=["post"], url_path=name, url_name=name.replace("_", "-"), is_transition=True)(
-        handler
-    )

@@ -179,3 +179,28 @@ def test_state_is_never_writable(api, world, sides):
     assert Award.objects.get(pk=award.pk).state == Award.State.SUBMITTED
     response = api(world.manager).patch(f"/api/v1/awards/{award.pk}/", {"amount_awarded": "1"}, format="json")
     assert Award.objects.get(pk=award.pk).amount_awarded is None
+
+
+def test_finished_award_is_archived_out_of_the_list_but_kept(api, world, sides):
+    award = sides[0].award
+    client = api(world.manager)
+    assert client.post(f"/api/v1/awards/{award.pk}/archive/").status_code == 409  # still submitted
+    client.post(f"/api/v1/awards/{award.pk}/withdraw/", {"note": "Merged into another bid"})
+    assert api(world.partner).post(f"/api/v1/awards/{award.pk}/archive/").status_code == 403
+    response = client.post(f"/api/v1/awards/{award.pk}/archive/", {"note": "Tidy up"})
+    assert response.status_code == 200 and response.json()["archived_at"]
+    listed = [row["id"] for row in client.get("/api/v1/awards/").json()["results"]]
+    assert award.pk not in listed
+    listed = [row["id"] for row in client.get("/api/v1/awards/", {"include_archived": "true"}).json()["results"]]
+    assert award.pk in listed
+    assert client.get(f"/api/v1/awards/{award.pk}/").status_code == 200
+    assert last_log(award).transition == "archive" and last_log(award).actor == world.manager
+
+
+def test_project_archive_goes_through_the_service(api, world, sides):
+    project = sides[0].project
+    client = api(world.manager)
+    client.post(f"/api/v1/projects/{project.pk}/reject/", {"note": "Outside the partnership's aims"})
+    response = client.post(f"/api/v1/projects/{project.pk}/archive/")
+    assert response.status_code == 200 and response.json()["archived_at"]
+    assert project.pk not in [row["id"] for row in client.get("/api/v1/projects/").json()["results"]]

@@ -1,0 +1,204 @@
+"""Forms for the reporting pages. They only collect what was typed: the services decide what is valid,
+and their reasons come back onto the fields (`add_service_errors`), so a page never loses the input."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from partnerships.models import LocalAuthority
+
+from .models import Evaluation, ReportingSchedule
+
+TEXTAREA = forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"})
+DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
+
+
+class ServiceErrorsMixin:
+    """Put a service's ValidationError (keyed by the service's names) onto this form's fields."""
+
+    service_field_map: dict = {}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, messages in error.message_dict.items():
+            field = self.service_field_map.get(key, key)
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class UpdateForm(ServiceErrorsMixin, forms.Form):
+    """The partner's update: narrative, spend, one line per indicator (figure, breakdown, note),
+    reach by local authority, and an evidence file."""
+
+    EXTRA_REACH_ROWS = 3
+
+    progress = forms.CharField(label="Progress made", required=False, widget=TEXTAREA)
+    challenges = forms.CharField(label="Challenges", required=False, widget=TEXTAREA)
+    next_steps = forms.CharField(label="Next steps", required=False, widget=TEXTAREA)
+    spend_to_date = forms.CharField(
+        label="Spend to date (£)",
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}),
+    )
+    evidence = forms.FileField(
+        label="Add an evidence file",
+        required=False,
+        help_text="PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), CSV or plain text.",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload"}),
+    )
+
+    def __init__(self, *args, update, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.update = update
+        self.indicators = list(indicators)
+        self.service_field_map = {}
+        existing = {r.indicator_id: r for r in update.results.all()}
+        self.indicator_rows = []
+        for indicator in self.indicators:
+            key = f"result_{indicator.pk}"
+            result = existing.get(indicator.pk)
+            self.fields[key] = forms.CharField(
+                label=f"{indicator.name} ({indicator.unit})",
+                required=False,
+                initial="" if result is None else _plain(result.value),
+                widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}),
+            )
+            self.fields[f"{key}_note"] = forms.CharField(
+                label=f"Notes on {indicator.name}",
+                required=False,
+                initial="" if result is None else result.note,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            )
+            parts = []
+            for n, label in enumerate(indicator.breakdown_labels):
+                name = f"{key}_b{n}"
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    initial=(result.breakdown or {}).get(label, "") if result else "",
+                    widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+                )
+                self.service_field_map[f"{key}_{label}"] = name
+                parts.append((label, name))
+            self.indicator_rows.append({"indicator": indicator, "field": key, "note": f"{key}_note", "parts": parts})
+        reach = list(update.reach.all())
+        self.reach_rows = []
+        authorities = LocalAuthority.objects.order_by("name")
+        for n in range(len(reach) + self.EXTRA_REACH_ROWS):
+            row = reach[n] if n < len(reach) else None
+            prefix = f"reach_{n}"
+            self.fields[f"{prefix}_la"] = forms.ModelChoiceField(
+                queryset=authorities,
+                required=False,
+                label="Local authority",
+                initial=row.local_authority_id if row else None,
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+            )
+            for what in ("settings", "children"):
+                self.fields[f"{prefix}_{what}"] = forms.CharField(
+                    label=f"{what.capitalize()} reached",
+                    required=False,
+                    initial=getattr(row, f"{what}_reached") if row else "",
+                    widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "inputmode": "numeric"}),
+                )
+            self.reach_rows.append(prefix)
+        self.service_field_map["reach"] = "reach_0_la"
+        if not self.is_bound:
+            for name in ("progress", "challenges", "next_steps"):
+                self.fields[name].initial = getattr(update, name)
+            self.fields["spend_to_date"].initial = _plain(update.spend_to_date)
+
+    def reach_fields(self):
+        return [(self[f"{p}_la"], self[f"{p}_settings"], self[f"{p}_children"]) for p in self.reach_rows]
+
+    def result_fields(self):
+        return [
+            {
+                "indicator": row["indicator"],
+                "field": self[row["field"]],
+                "note": self[row["note"]],
+                "parts": [self[name] for _label, name in row["parts"]],
+            }
+            for row in self.indicator_rows
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        results = {}
+        for row in self.indicator_rows:
+            results[row["indicator"].pk] = {
+                "value": data.get(row["field"]),
+                "note": data.get(row["note"], ""),
+                "breakdown": {label: data.get(name) for label, name in row["parts"]},
+            }
+        reach = [
+            {
+                "local_authority": data.get(f"{p}_la"),
+                "settings": data.get(f"{p}_settings"),
+                "children": data.get(f"{p}_children"),
+            }
+            for p in self.reach_rows
+        ]
+        return {
+            "progress": data["progress"],
+            "challenges": data["challenges"],
+            "next_steps": data["next_steps"],
+            "spend_to_date": data["spend_to_date"],
+            "results": results,
+            "reach": reach,
+        }
+
+
+def _plain(value) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class ScheduleForm(ServiceErrorsMixin, forms.Form):
+    frequency = forms.ChoiceField(
+        choices=ReportingSchedule.Frequency.choices, widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    starts_on = forms.DateField(label="Reporting starts", widget=DATE)
+    ends_on = forms.DateField(label="Reporting ends", widget=DATE)
+
+
+class AdHocDueDateForm(ServiceErrorsMixin, forms.Form):
+    label = forms.CharField(
+        label="What is it for (optional)",
+        required=False,
+        max_length=120,
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )
+    period_start = forms.DateField(label="Period starts", widget=DATE)
+    period_end = forms.DateField(label="Period ends", widget=DATE)
+    due_on = forms.DateField(label="Report due", widget=DATE)
+
+
+class ExtendForm(ServiceErrorsMixin, forms.Form):
+    period_end = forms.DateField(widget=forms.HiddenInput)
+    new_due_on = forms.DateField(label="New due date", widget=DATE)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}))
+
+
+class EvaluationForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [
+            "evaluator_name",
+            "outcomes",
+            "what_worked",
+            "what_did_not_work",
+            "lessons",
+            "rating",
+            "stage_reached",
+        ]
+        widgets = {
+            "evaluator_name": forms.TextInput(attrs={"class": "govuk-input"}),
+            "outcomes": forms.Textarea(attrs={"rows": 6, "class": "govuk-textarea"}),
+            "what_worked": TEXTAREA,
+            "what_did_not_work": TEXTAREA,
+            "lessons": TEXTAREA,
+            "rating": forms.Select(attrs={"class": "govuk-select"}),
+            "stage_reached": forms.Select(attrs={"class": "govuk-select"}),
+        }
