@@ -132,7 +132,7 @@ class ProgressUpdateSerializer(WorkflowSerializer):
 
 
 class ProgressUpdateFilter(ExchangeFilterSet):
-    state = filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices)
+    state = filters.MultipleChoiceFilter(choices=ProgressUpdate.State.choices, distinct=False)
     programme = IdFilter(field_name="award__programme")
     partnership = IdFilter(method="filter_partnership")
     organisation = IdFilter(method="filter_organisation")

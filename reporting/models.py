@@ -123,6 +123,7 @@ class ProgressUpdate(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-period_end", "-id"]
+        indexes = [models.Index(fields=["-period_end", "-id"], name="update_newest_period_first")]
         constraints = [
             _one_of_project_or_award("update"),
             models.CheckConstraint(
