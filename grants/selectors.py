@@ -21,8 +21,11 @@ def programme_scope(user, prefix: str = "") -> Q | None:
     if r.funder_orgs:
         q |= _p(prefix, funder_id__in=r.funder_orgs)
     if r.partner_orgs:
-        # Partners see the programmes they hold awards from (to apply and report), not the others.
+        # Partners see the programmes they hold awards from, and those of the partnerships they belong to
+        # (so they can apply); not other partnerships' programmes.
         q |= _p(prefix, pk__in=Award.objects.filter(recipient_id__in=r.partner_orgs).values("programme_id"))
+        member_of = FundingProgramme.objects.filter(partnership__members__organisation_id__in=r.partner_orgs)
+        q |= _p(prefix, pk__in=member_of.values("pk"))
     return q
 
 

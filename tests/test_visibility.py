@@ -127,3 +127,11 @@ def test_list_selectors_use_a_constant_number_of_queries(world, objects, django_
             for a in grant_selectors.award_list(user=user)
         ]
     assert len(rows) == 22
+
+
+def test_partner_sees_the_programmes_of_its_own_partnerships_to_apply_to(world):
+    assert not grant_selectors.programme_list(user=world.partner).exists()
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.partner_org)
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=f.OrganisationFactory())
+    assert list(grant_selectors.programme_list(user=world.partner)) == [world.programme]
+    assert not grant_selectors.programme_list(user=world.partner_b).exists()
