@@ -166,6 +166,7 @@ def award_detail(request, pk):
             "step_fields": {"approve": "grants/_approve_amount.html"},
             "can_edit": services.award_edit_refusal(award, request.user) is None,
             "can_schedule": services.payment_schedule_refusal(award, request.user) is None,
+            "can_manage": roles.of(request.user).manages_programme(award.programme),
         },
     )
 

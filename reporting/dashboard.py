@@ -303,7 +303,19 @@ def reach_table(*, user, region: Region) -> dict:
         group["rows"].append(row)
         group["subtotal"].add(row)
         total.add(row)
-    return {"region": region, "groups": list(groups.values()), "total": total}
+    groups_list = list(groups.values())
+    chart = Chart(
+        id="chart-reach",
+        title="Children reached by sub-region",
+        description="; ".join(f"{g['name']}: {g['subtotal'].children:,} children" for g in groups_list) or "None yet.",
+        rows=[
+            ChartRow(
+                g["name"], f"{g['subtotal'].children:,}", [Bar(Decimal(g["subtotal"].children), "#1d70b8", "children")]
+            )
+            for g in groups_list
+        ],
+    )
+    return {"region": region, "groups": groups_list, "total": total, "chart": chart}
 
 
 __all__ = [

@@ -522,3 +522,15 @@ def test_approving_more_than_requested_or_nonsense_is_refused(client, world):
     assert "Enter the amount to award in pounds" in html(response)
     award.refresh_from_db()
     assert award.state == Award.State.IN_ASSESSMENT
+
+
+def test_history_and_update_pages_render_when_no_person_is_recorded(client, world):
+    """A step taken by the system (no actor) and an update with no author still render."""
+    from workflow.services import log_transition
+
+    award = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "active")
+    log_transition(award, name="activate", source="approved", actor=None)
+    update = f.ProgressUpdateFactory(award=award, author=None)
+    client_for(client, world.partner)
+    assert "by the system" in html(client.get(f"/awards/{award.pk}/"))
+    assert client.get(f"/updates/{update.pk}/").status_code == 200
