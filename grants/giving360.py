@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tablib
 
-from partnerships.importing import cell_text, lookup_key, write_dataset
+from partnerships.importing import cell_text, lookup_key, read_dataset, write_dataset
 
 from . import selectors
 from .models import Award
@@ -290,8 +290,6 @@ class Giving360AwardResource(AwardResource):
 
 
 def read_360(path: str | Path) -> tablib.Dataset:
-    from partnerships.importing import read_dataset
-
     if Path(path).suffix.lower() == ".json":
         return package_to_flat(json.loads(Path(path).read_text(encoding="utf-8")))
     return read_dataset(path)

@@ -1,6 +1,6 @@
 """What every part of the REST API shares: the one exception handler, tokens, throttles,
-pagination, role checks for writes, the transition log, and transition actions generated
-from each model's @transition rules (so a new step appears in the API without new code)."""
+pagination, filters, role checks for writes, and transition actions generated from each
+model's @transition rules (so a new step appears in the API without new code)."""
 
 import datetime as dt
 

@@ -108,6 +108,20 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
     )
 
 
+_AFTER_TRANSITION: dict[tuple[str, str], list] = {}
+
+
+def after_transition(model_label: str, name: str, hook) -> None:
+    """Run `hook(obj, actor)` in the same transaction after step `name` of `model_label` ("grants.Award").
+
+    How a higher layer adds to a lower layer's workflow without the lower one importing it: reporting
+    opens the evaluation when an award or project begins evaluation, whichever page, API or admin took
+    the step. Registered once, in an AppConfig.ready()."""
+    hooks = _AFTER_TRANSITION.setdefault((model_label, name), [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
 def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     """Move an already locked `obj` through `name`, save it and log it. Call inside atomic()."""
     refusal = transition_refusal(obj, name, actor, note)
@@ -117,6 +131,8 @@ def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     getattr(obj, name)(**kwargs)
     obj.save()
     log_transition(obj, name=name, source=source, actor=actor, note=note)
+    for hook in _AFTER_TRANSITION.get((obj._meta.label, name), ()):
+        hook(obj, actor)
     return obj
 
 

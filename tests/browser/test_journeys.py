@@ -132,3 +132,40 @@ def test_core_flow_works_without_javascript(chromium, live_server, world):
         assert "needs a summary" in page.locator(".govuk-error-summary").inner_text()
     finally:
         context.close()
+
+
+def test_funder_follows_an_award_and_downloads_the_reports(browser_page, world):
+    page = browser_page
+    award = force_state(
+        f.AwardFactory(
+            programme=world.programme,
+            recipient=world.partner_org,
+            title="Attendance mentors in Walsall",
+            amount_requested=Decimal("30000"),
+            amount_awarded=Decimal("30000"),
+        ),
+        Award.State.ACTIVE,
+    )
+    f.PaymentFactory(award=award, amount=Decimal("7500"))
+    Payment.objects.filter(award=award).update(state=Payment.State.PAID, paid_on=dt.date.today())
+    force_state(f.AwardFactory(programme=world.programme_b, title="Another funder's award"), Award.State.ACTIVE)
+
+    sign_in(page, "funder")
+    main = page.locator("main")
+    assert "£30,000" in main.inner_text() and "£7,500" in main.inner_text()
+    assert "Attendance mentors in Walsall" in main.inner_text()
+    assert "Another funder's award" not in main.inner_text()
+    screenshot(page, "journey-5-funder-portfolio")
+
+    with page.expect_download() as portfolio:
+        page.get_by_role("link", name=f"Download {world.funder_org.name}'s portfolio report (PDF)").click()
+    assert portfolio.value.suggested_filename.endswith(".pdf")
+    with open(portfolio.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    page.get_by_role("link", name="Attendance mentors in Walsall").click()
+    assert page.locator(".exchange-transitions").count() == 0  # read-only: no steps for a funder
+    with page.expect_download() as one:
+        page.get_by_role("link", name="Download the impact report (PDF)").click()
+    with open(one.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
