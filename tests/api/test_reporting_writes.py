@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grants import services as grant_services
+from partnerships import services as partnership_services
 from reporting import services
 from reporting.models import DueDateExtension, Evaluation, EvidenceFile, ProgressUpdate, ReportingSchedule
 from tests import factories as f
@@ -552,3 +553,23 @@ def test_new_lists_run_a_fixed_number_of_queries(api, world, award, media, who, 
     for endpoint in endpoints:
         assert large[endpoint][0] == small[endpoint][0], endpoint
         assert large[endpoint][1] > small[endpoint][1], endpoint
+
+
+def test_unfunded_project_schedule_update_and_evaluation(api, world):
+    """A project in delivery with no award reports itself: the same endpoints take `project`."""
+    project = f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org)
+    project = partnership_services.project_transition(project=project, name="propose", actor=world.partner)
+    for name in ("start_review", "approve", "start_delivery"):
+        project = partnership_services.project_transition(project=project, name=name, actor=world.manager)
+    body = {"project": project.pk, "frequency": "one_off", "starts_on": "2026-01-05", "ends_on": "2026-07-17"}
+    assert api(world.partner).post("/api/v1/schedules/", body, format="json").status_code == 403
+    saved = api(world.manager).post("/api/v1/schedules/", body, format="json")
+    assert saved.status_code == 201 and saved.json()["project_reference"] == project.reference
+    period = {"project": project.pk, "period_start": "2026-01-05", "period_end": "2026-07-17"}
+    started = api(world.partner).post("/api/v1/updates/", period, format="json")
+    assert started.status_code == 201, started.content
+    assert started.json()["is_final"] is True
+    evaluation = api(world.manager).post("/api/v1/evaluations/", {"project": project.pk}, format="json")
+    assert evaluation.status_code == 201 and evaluation.json()["project"] == project.pk
+    project.refresh_from_db()
+    assert project.state == "in_evaluation"
