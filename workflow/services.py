@@ -81,6 +81,15 @@ def available_transitions(obj, user) -> list[TransitionInfo]:
     return result
 
 
+def set_fields(obj, fields: dict, allowed: tuple) -> None:
+    """Copy the details a form or API sent onto `obj`, refusing any field not open to editing here."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
 def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> TransitionLog:
     return TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
