@@ -160,6 +160,9 @@ def populate(n_awards: int, seed: int = 7) -> dict:
         funder_user = User.objects.create_user("load-funder", password="exchange-load-test")
         OrganisationMembership.objects.create(user=funder_user, organisation=funder, role="funder")
 
+    from grants.services import programme_totals_recount
+
+    programme_totals_recount()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load; plans need the statistics

@@ -31,14 +31,17 @@ class FundingProgrammeAdmin(RoleScopedAdmin):
     def budget_display(self, obj):
         return money(obj.budget)
 
-    @admin.display(description="Committed")
+    @admin.display(description="Committed", ordering="committed_amount")
     def committed_display(self, obj):
-        return money(obj.committed_total())
+        return money(obj.committed_amount)
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # Only what the form changed: the running totals move with approvals and payments meanwhile.
+            obj.save(update_fields=[name for name in form.changed_data if name != "budget"] or None)
+            return
         super().save_model(request, obj, form, change)
-        if not change:
-            log_money_change(obj, field="budget", old=None, new=obj.budget, actor=request.user)
+        log_money_change(obj, field="budget", old=None, new=obj.budget, actor=request.user)
 
 
 class PaymentInline(admin.TabularInline):

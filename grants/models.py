@@ -42,16 +42,36 @@ class FundingProgramme(models.Model):
         help_text="360Giving prefix for award identifiers, e.g. 360G-WMEX. Awards are numbered under it.",
     )
     description = models.TextField(blank=True)
+    # Running totals, kept by the award and payment services in the same transaction as the change,
+    # so dashboards need not sum every award; the constraints make the database refuse any write
+    # that would take a programme past its budget.
+    committed_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
+    paid_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(committed_amount__gte=0) & Q(committed_amount__lte=F("budget")),
+                name="programme_committed_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("committed_amount")),
+                name="programme_paid_within_committed",
+            ),
             models.CheckConstraint(condition=Q(closes_on__gt=F("opens_on")), name="programme_closes_after_opening"),
         ]
 
     def __str__(self):
         return self.name
+
+    def recount_totals(self) -> tuple[Decimal, Decimal]:
+        """The running totals worked out from the awards and payments themselves (the reconciliation)."""
+        paid = Payment.objects.filter(award__programme=self, state=Payment.State.PAID).aggregate(
+            total=Coalesce(Sum("amount"), ZERO)
+        )["total"]
+        return self.committed_total(), paid
 
     def committed_total(self) -> Decimal:
         """Money promised: the awarded amount of every award approved and not declined or withdrawn."""

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from partnerships import roles
@@ -84,6 +85,27 @@ def _next_award_identifier(programme: FundingProgramme) -> str:
     return f"{prefix}-{n:05d}"
 
 
+def _add_to_totals(programme_id, *, committed: Decimal = Decimal("0"), paid: Decimal = Decimal("0")) -> None:
+    """Move the programme's running totals in the caller's transaction (one UPDATE; the database's
+    constraints refuse a total past the budget)."""
+    FundingProgramme.objects.filter(pk=programme_id).update(
+        committed_amount=F("committed_amount") + committed, paid_amount=F("paid_amount") + paid
+    )
+
+
+def programme_totals_recount(*, programme: FundingProgramme | None = None) -> int:
+    """Work the running totals out again from the awards and payments (after a bulk load); returns
+    how many programmes were corrected."""
+    corrected = 0
+    programmes = [programme] if programme is not None else FundingProgramme.objects.all()
+    for each in programmes:
+        committed, paid = each.recount_totals()
+        if (committed, paid) != (each.committed_amount, each.paid_amount):
+            FundingProgramme.objects.filter(pk=each.pk).update(committed_amount=committed, paid_amount=paid)
+            corrected += 1
+    return corrected
+
+
 def award_transition(*, award: Award, name: str, actor, note: str = "", **params) -> Award:
     """Take step `name` on an award. Approval goes through award_approve for its budget check."""
     if name == "approve":
@@ -121,6 +143,7 @@ def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None
         old = award.amount_awarded
         apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=timezone.now())
         log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
+        _add_to_totals(award.programme_id, committed=amount)
         return award
 
 
@@ -156,6 +179,7 @@ def award_change_amount(*, award: Award, amount: Decimal, actor, note: str) -> A
         award.amount_awarded = amount
         award.save(update_fields=["amount_awarded", "updated_at"])
         log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
+        _add_to_totals(award.programme_id, committed=amount - (old or 0))
         return award
 
 
@@ -242,7 +266,10 @@ def payment_transition(*, payment: Payment, name: str, actor, note: str = "", **
         locked = lock(Payment, payment.pk)
         if name == "release":
             params.setdefault("paid_on", timezone.localdate())
-        return apply_transition(locked, name, actor=actor, note=note, **params)
+        payment = apply_transition(locked, name, actor=actor, note=note, **params)
+        if name == "release":
+            _add_to_totals(payment.award.programme_id, paid=payment.amount)
+        return payment
 
 
 def payment_approve(*, payment, actor, note=""):

@@ -12,7 +12,6 @@ from grants.models import ZERO, Award, Payment
 from grants.selectors import award_list, payment_list, programme_money_list
 from partnerships.models import Project, Region
 from partnerships.selectors import local_authority_list, project_list, project_partner_list
-from workflow.services import cached_until_history_moves
 
 from .models import ProgressUpdate
 from .selectors import update_list
@@ -231,9 +230,7 @@ def award_progress(*, user, limit: int = 50) -> list:
 
 
 def programme_money(*, user) -> list:
-    """Committed and paid money per programme: it reads every award, so it is kept until the next
-    transition or money change (every input to it leaves a log row)."""
-    return cached_until_history_moves("programme-money", user, lambda: list(programme_money_list(user=user)))
+    return list(programme_money_list(user=user))
 
 
 # Reach ----------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """One code path for every state change: check who and what, move, save, log — in one transaction."""
 
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -236,28 +235,3 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
         return cursor.rowcount
-
-
-def cached_until_history_moves(name: str, user, compute, *, timeout: int = 300):
-    """`compute()`, cached until the next state change or money change anywhere.
-
-    For figures that read every award (a programme's committed and paid money) but change only
-    through a transition or a logged money change: the key holds the newest log ids, so any such
-    change makes a new key. Two indexed MAX() lookups replace a scan of every award."""
-    from django.core.cache import cache
-    from django.db.models import Max
-
-    from partnerships import roles
-
-    r = roles.of(user)
-    scope = (r.is_admin, sorted(r.manager_orgs), sorted(r.funder_orgs), sorted(r.partner_orgs))
-    marks = (
-        TransitionLog.objects.aggregate(m=Max("id"))["m"],
-        MoneyChange.objects.aggregate(m=Max("id"))["m"],
-    )
-    key = f"exchange:{name}:{hashlib.sha256(repr((scope, marks)).encode()).hexdigest()[:32]}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout)
-    return value

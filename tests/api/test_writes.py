@@ -158,8 +158,8 @@ def test_partner_applies_for_its_own_organisation(api, world, sides):
 
 
 def test_award_vary_changes_the_amount_awarded_through_the_service(api, world, sides):
+    Award.objects.filter(pk=sides[0].award.pk).update(amount_awarded=Decimal("20000.00"))
     award = force_state(sides[0].award, Award.State.ACTIVE)
-    Award.objects.filter(pk=award.pk).update(amount_awarded=Decimal("20000.00"))
     client = api(world.manager)
     response = client.post(f"/api/v1/awards/{award.pk}/vary/", {"amount": "4000", "note": "Cut"}, format="json")
     assert response.status_code == 409  # a 5,000 payment is scheduled already
@@ -170,8 +170,8 @@ def test_award_vary_changes_the_amount_awarded_through_the_service(api, world, s
 
 
 def test_payments_never_exceed_the_award(api, world, sides):
+    Award.objects.filter(pk=sides[0].award.pk).update(amount_awarded=Decimal("20000.00"))
     award = force_state(sides[0].award, Award.State.ACTIVE)
-    Award.objects.filter(pk=award.pk).update(amount_awarded=Decimal("20000.00"))
     client = api(world.manager)
     body = {"award": award.pk, "due_on": "2026-06-30", "amount": "15000.00"}
     response = client.post("/api/v1/payments/", body, format="json")

@@ -16,6 +16,8 @@ MAX_QUERIES = 16
 
 def populate(world, n: int) -> dict:
     """n of everything a manager, partner and funder see, all in the world's first partnership."""
+    # Room in the budget for every award made here (the database refuses commitments past it).
+    type(world.programme).objects.filter(pk=world.programme.pk).update(budget=Decimal("10000000.00"))
     today = dt.date.today()
     la = f.LocalAuthorityFactory()
     project = None

@@ -1,6 +1,11 @@
 from decimal import Decimal
 
+import pytest
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
 from grants import services
+from grants.models import FundingProgramme
 from reporting.dashboard import programme_money
 from tests import factories as f
 from tests.helpers import force_state
@@ -11,21 +16,30 @@ def money_of(user, programme):
     return row.committed, row.paid
 
 
-def test_programme_money_is_cached_until_a_transition_or_money_change(world, django_assert_max_num_queries):
+def test_programme_running_totals_follow_approval_variation_and_release(world, django_assert_max_num_queries):
     award = force_state(f.AwardFactory(programme=world.programme, amount_requested=Decimal("40000")), "in_assessment")
     assert money_of(world.manager, world.programme) == (Decimal("0"), Decimal("0"))
-    with django_assert_max_num_queries(2):  # the two log marks, not the per-programme sums
-        programme_money(user=world.manager)
 
     services.award_approve(award=award, actor=world.manager)
     assert money_of(world.manager, world.programme) == (Decimal("40000.00"), Decimal("0"))
-
     payment = services.payment_schedule(award=award, due_on="2026-04-01", amount="15000", actor=world.manager)
     services.payment_approve(payment=payment, actor=world.manager)
     services.payment_release(payment=payment, actor=world.manager)
-    assert money_of(world.manager, world.programme) == (Decimal("40000.00"), Decimal("15000.00"))
-
     services.award_change_amount(award=award, amount=Decimal("45000"), actor=world.manager, note="Extra school")
     assert money_of(world.manager, world.programme) == (Decimal("45000.00"), Decimal("15000.00"))
-    # Another manager's view is cached apart: it never sees this programme.
+    world.programme.refresh_from_db()
+    assert world.programme.recount_totals() == (world.programme.committed_amount, world.programme.paid_amount)
     assert all(p.pk != world.programme.pk for p in programme_money(user=world.manager_b))
+
+
+def test_the_database_refuses_a_committed_total_past_the_budget(world):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FundingProgramme.objects.filter(pk=world.programme.pk).update(committed_amount=Decimal("100000.01"))
+
+
+def test_running_totals_reconcile_with_the_awards_on_the_demo_data(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    for programme in FundingProgramme.objects.all():
+        assert programme.recount_totals() == (programme.committed_amount, programme.paid_amount), programme
+    assert services.programme_totals_recount() == 0
