@@ -263,3 +263,9 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
 }
+# Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Exports: a cell starting "=" loses it (no formula runs when a spreadsheet opens the file), and control
+# characters a spreadsheet cannot hold become "�" instead of failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
