@@ -138,6 +138,15 @@ def main():
         ratio = last / results[base][name]["median_ms"] if results[base][name]["median_ms"] else float("nan")
         errors = sum(results[n].get(name, {}).get("failures", 0) for n in sizes)
         print(f"  {name:32} " + " ".join(cells) + f"  {ratio:>6.2f}x  {errors:>6}")
+    for n in sizes:
+        total = results[n].get("Aggregated", {})
+        ref = results[n].get("reference: health check", {})
+        api = results[n].get("api: award list", {})
+        print(
+            f"  {n:,} awards: throughput {total.get('rps', 0):.1f} req/s; API list median {api.get('median_ms')} ms "
+            f"= {api.get('median_ms', 0) / max(ref.get('median_ms', 1), 1):.1f}x the health-check reference "
+            f"({ref.get('median_ms')} ms) in the same run"
+        )
     api_list = results[base].get("api: award list", {})
     print(
         f"  aim: median API list under 50 ms at {base:,} awards -> {api_list.get('median_ms', 'n/a')} ms; "

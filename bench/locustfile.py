@@ -24,6 +24,11 @@ class ProgrammeTeam(HttpUser):
     def award_id(self):
         return random.choice(FIXTURE["award_ids"])
 
+    @task(2)
+    def reference(self):
+        # The same stack doing almost nothing: what the other figures are read against.
+        self.client.get("/healthz", name="reference: health check")
+
     @task(3)
     def dashboard(self):
         self.client.get("/", name="page: dashboard")

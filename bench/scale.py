@@ -18,7 +18,7 @@ def populate(n_awards: int, seed: int = 7) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
     from django.contrib.sessions.backends.db import SessionStore
-    from django.db import transaction
+    from django.db import connection, transaction
     from rest_framework.authtoken.models import Token
 
     from grants.models import Award, FundingProgramme, Payment
@@ -159,6 +159,10 @@ def populate(n_awards: int, seed: int = 7) -> dict:
         OrganisationMembership.objects.create(user=partner, organisation=orgs[0], role="partner")
         funder_user = User.objects.create_user("load-funder", password="exchange-load-test")
         OrganisationMembership.objects.create(user=funder_user, organisation=funder, role="funder")
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load; plans need the statistics
 
     def session_for(user):
         session = SessionStore()

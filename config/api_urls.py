@@ -8,9 +8,11 @@ from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
 from reporting.apis import (
     EvaluationViewSet,
+    EvidenceViewSet,
     IndicatorViewSet,
     MoneyChangeViewSet,
     ProgressUpdateViewSet,
+    ScheduleViewSet,
     TransitionLogViewSet,
 )
 from workflow.apis import TokenView
@@ -28,6 +30,8 @@ router.register("payments", PaymentViewSet, basename="payment")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("updates", ProgressUpdateViewSet, basename="update")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("schedules", ScheduleViewSet, basename="schedule")
 router.register("transitions", TransitionLogViewSet, basename="transition")
 router.register("money-changes", MoneyChangeViewSet, basename="money-change")
 

@@ -211,6 +211,7 @@ SPECTACULAR_SETTINGS = {
         "AwardStateEnum": "grants.models.Award.State",
         "PaymentStateEnum": "grants.models.Payment.State",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
+        "ReportingFrequencyEnum": "grants.models.Award.Frequency",
     },
 }
 

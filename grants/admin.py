@@ -3,7 +3,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 
-from partnerships.importing import ExchangeAdminMixin
+from partnerships.importing.admin import ExchangeAdminMixin
 from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.errors import TransitionRefused
 from workflow.services import log_money_change

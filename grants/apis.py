@@ -248,7 +248,7 @@ class AwardVarySerializer(serializers.Serializer):
 
 
 class AwardFilter(ExchangeFilterSet):
-    state = filters.MultipleChoiceFilter(choices=Award.State.choices)
+    state = filters.MultipleChoiceFilter(choices=Award.State.choices, distinct=False)
     funder = IdFilter(field_name="programme__funder")
     local_authority = IdFilter(field_name="recipient__local_authority")
     sub_region = IdFilter(field_name="recipient__local_authority__sub_region")
@@ -412,7 +412,7 @@ class PaymentReleaseSerializer(NoteSerializer):
 
 
 class PaymentFilter(ExchangeFilterSet):
-    state = filters.MultipleChoiceFilter(choices=Payment.State.choices)
+    state = filters.MultipleChoiceFilter(choices=Payment.State.choices, distinct=False)
     programme = IdFilter(field_name="award__programme")
     funder = IdFilter(field_name="award__programme__funder")
     recipient = IdFilter(field_name="award__recipient")

@@ -35,8 +35,9 @@ class ProgrammeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships
         if editing:
-            del self.fields["funder"]
-            del self.fields["managed_by"]
+            # Award identifiers are public and stable, so the prefix is fixed once the programme exists.
+            for name in ("funder", "managed_by", "identifier_prefix"):
+                del self.fields[name]
         else:
             self.fields["funder"].queryset = funders
             self.fields["managed_by"].queryset = managers

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tablib
 
-from partnerships.importing import cell_text, lookup_key, write_dataset
+from partnerships.importing import cell_text, check_import_size, lookup_key, read_dataset, write_dataset
 
 from . import selectors
 from .models import Award
@@ -295,8 +295,6 @@ class Giving360AwardResource(AwardResource):
 
 
 def read_360(path: str | Path) -> tablib.Dataset:
-    from partnerships.importing import check_import_size, read_dataset
-
     if Path(path).suffix.lower() == ".json":
         name = Path(path).name
         check_import_size(name, Path(path).stat().st_size)

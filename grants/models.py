@@ -157,6 +157,7 @@ class Award(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="award_newest_first")]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gte=0), name="award_requested_not_negative"),
             models.CheckConstraint(
@@ -348,6 +349,7 @@ class Payment(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["due_on", "id"], name="payment_by_due_date")]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]

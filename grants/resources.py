@@ -3,7 +3,6 @@
 
 from django.db.models import Sum, Value
 from django.db.models.functions import Concat
-from django.utils import timezone
 
 from partnerships.importing import (
     ChoiceWidget,
@@ -102,7 +101,7 @@ class AwardResource(ExchangeResource):
 
     def on_create(self, instance, row):
         instance.created_by = self.user
-        instance.created_at = instance.updated_at = timezone.now()
+        instance.created_at = instance.updated_at = self._now
         instance.currency = (instance.currency or "GBP").upper()
         if not instance.reporting_frequency:
             instance.reporting_frequency = Award.Frequency.TERMLY
@@ -218,4 +217,4 @@ class PaymentResource(ExchangeResource):
         return {}
 
     def on_create(self, instance, row):
-        instance.created_at = timezone.now()
+        instance.created_at = self._now

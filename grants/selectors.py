@@ -1,11 +1,14 @@
 """Reads of programmes, awards and payments, scoped to what a person may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from partnerships import roles
 from partnerships.selectors import NOTHING, _p, scoped
 
-from .models import Award, FundingProgramme, Payment
+from .models import ZERO, Award, FundingProgramme, Payment
+
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
 def programme_scope(user, prefix: str = "") -> Q | None:
@@ -90,24 +93,21 @@ def programme_open_list(*, user) -> QuerySet:
     return FundingProgramme.objects.select_related("funder", "managed_by", "partnership").filter(q)
 
 
+def _per_programme(qs: QuerySet, group_by: str, aggregate, output, empty):
+    rows = qs.order_by().values(group_by).annotate(value=aggregate).values("value")
+    return Coalesce(Subquery(rows, output_field=output), Value(empty))
+
+
 def programme_money_list(*, user) -> QuerySet:
-    """Programmes with `committed` (approved awards), `paid` and `award_count` (beyond draft), in one query."""
-    from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
-    from django.db.models.functions import Coalesce
+    """Programmes with `committed` (approved awards), `paid` and `award_count` (beyond draft), in one query.
 
-    from .models import ZERO
-
-    paid = (
-        Payment.objects.filter(award__programme=OuterRef("pk"), state=Payment.State.PAID)
-        .order_by()
-        .values("award__programme")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    Each figure is a correlated subquery rather than a join with GROUP BY, so the database sums each
+    programme's own rows (through the foreign-key indexes) instead of every award times every payment."""
+    committed = Award.objects.filter(programme=OuterRef("pk"), state__in=Award.COMMITTED_STATES)
+    counted = Award.objects.filter(programme=OuterRef("pk")).exclude(state=Award.State.DRAFT)
+    paid = Payment.objects.filter(award__programme=OuterRef("pk"), state=Payment.State.PAID)
     return programme_list(user=user).annotate(
-        committed=Coalesce(
-            Sum("awards__amount_awarded", filter=Q(awards__state__in=Award.COMMITTED_STATES)), Value(ZERO)
-        ),
-        award_count=Count("awards", filter=~Q(awards__state=Award.State.DRAFT)),
-        paid=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), Value(ZERO)),
+        committed=_per_programme(committed, "programme_id", Sum("amount_awarded"), MONEY_FIELD, ZERO),
+        award_count=_per_programme(counted, "programme_id", Count("pk"), IntegerField(), 0),
+        paid=_per_programme(paid, "award__programme_id", Sum("amount"), MONEY_FIELD, ZERO),
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnerships import roles
 from workflow.errors import PermissionRefused, TransitionRefused
-from workflow.services import apply_transition, archive, lock, log_money_change, transition_refusal
+from workflow.services import apply_transition, archive, lock, log_money_change, set_fields, transition_refusal
 
 from .models import Award, FundingProgramme, Payment, money
 
@@ -276,14 +276,6 @@ AWARD_FIELDS = (
 AWARD_MANAGER_EDITABLE = (Award.State.DRAFT, Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)
 
 
-def _set_fields(obj, fields: dict, allowed: tuple):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(obj, name, value)
-
-
 def programme_create(*, actor, funder, managed_by, budget: Decimal, **fields) -> FundingProgramme:
     r = roles.of(actor)
     if not (r.is_admin or managed_by.pk in r.manager_orgs):
@@ -293,7 +285,7 @@ def programme_create(*, actor, funder, managed_by, budget: Decimal, **fields) ->
         raise PermissionRefused(f"Only the programme managers of {partnership} can add programmes to it.")
     with transaction.atomic():
         programme = FundingProgramme(funder=funder, managed_by=managed_by, budget=Decimal(budget))
-        _set_fields(programme, fields, PROGRAMME_FIELDS)
+        set_fields(programme, fields, PROGRAMME_FIELDS)
         programme.full_clean()
         programme.save()
         log_money_change(
@@ -317,7 +309,7 @@ def programme_update(*, programme: FundingProgramme, actor, budget: Decimal | No
                     "The identifier prefix cannot change once awards are numbered under it: "
                     "their public identifiers must stay stable."
                 )
-        _set_fields(programme, fields, PROGRAMME_FIELDS)
+        set_fields(programme, fields, PROGRAMME_FIELDS)
         programme.full_clean()
         programme.save()
         if budget is not None and Decimal(budget) != programme.budget:
@@ -360,7 +352,7 @@ def award_update(*, award: Award, actor, note: str = "", **fields) -> Award:
         if refusal is not None:
             raise refusal
         old = award.amount_requested
-        _set_fields(award, fields, AWARD_FIELDS)
+        set_fields(award, fields, AWARD_FIELDS)
         award.full_clean(exclude=["state"])
         award.save()
         log_money_change(award, field="amount_requested", old=old, new=award.amount_requested, actor=actor, note=note)

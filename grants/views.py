@@ -1,5 +1,7 @@
 """Pages for programmes, awards and payments: thin, reading through selectors, writing through services."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -52,6 +54,7 @@ def programme_detail(request, pk):
             "awards": awards[:100],
             "remaining": programme.budget - programme.committed,
             "can_manage": roles.of(request.user).manages_programme(programme),
+            "can_apply": roles.of(request.user).is_manager or roles.of(request.user).is_partner,
         },
     )
 
@@ -160,8 +163,10 @@ def award_detail(request, pk):
             "history": history(award),
             "transitions": available_transitions(award, request.user),
             "transition_url": reverse("grants:award_transition", args=[award.pk, "__name__"]),
+            "step_fields": {"approve": "grants/_approve_amount.html"},
             "can_edit": services.award_edit_refusal(award, request.user) is None,
             "can_schedule": services.payment_schedule_refusal(award, request.user) is None,
+            "can_manage": roles.of(request.user).manages_programme(award.programme),
         },
     )
 
@@ -169,11 +174,23 @@ def award_detail(request, pk):
 @login_required
 def award_transition(request, pk, name):
     award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    params = {}
+    if name == "approve" and request.POST.get("amount", "").strip():
+        try:
+            params["amount"] = Decimal(request.POST["amount"].replace(",", "").replace("£", "").strip())
+        except InvalidOperation:
+            return refused(
+                request,
+                TransitionRefused("Enter the amount to award in pounds, for example 12500 or 12500.50."),
+                reverse("grants:award_detail", args=[award.pk]),
+            )
     return take_transition(
         request,
         obj=award,
         name=name,
-        run=lambda obj, step, actor, note: services.award_transition(award=obj, name=step, actor=actor, note=note),
+        run=lambda obj, step, actor, note: services.award_transition(
+            award=obj, name=step, actor=actor, note=note, **params
+        ),
         next_url=reverse("grants:award_detail", args=[award.pk]),
     )
 

@@ -6,7 +6,7 @@ from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogI
 from workflow.audit import record_permission_change
 
 from . import selectors, services
-from .importing import ExchangeAdminMixin
+from .importing.admin import ExchangeAdminMixin
 from .models import (
     LocalAuthority,
     Organisation,

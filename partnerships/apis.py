@@ -278,7 +278,7 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
 
 
 class ProjectFilter(ExchangeFilterSet):
-    state = filters.MultipleChoiceFilter(choices=Project.State.choices)
+    state = filters.MultipleChoiceFilter(choices=Project.State.choices, distinct=False)
     local_authority = IdFilter(field_name="lead_organisation__local_authority")
     sub_region = IdFilter(field_name="lead_organisation__local_authority__sub_region")
     partner = IdFilter(field_name="partners__organisation", distinct=True)

@@ -269,6 +269,7 @@ class Project(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="project_newest_first")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)

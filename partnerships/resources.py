@@ -3,13 +3,12 @@ partnerships and projects. The rules every import keeps are in `importing.py`.""
 
 import re
 
-from django.utils import timezone
-
 from . import selectors
 from .importing import (
     ChoiceWidget,
     DateWidget,
     ExchangeResource,
+    IdentifierWidget,
     LookupWidget,
     TextWidget,
     WholeNumberWidget,
@@ -88,7 +87,7 @@ class OrganisationResource(ExchangeResource):
     export_related = ("local_authority", "trust")
     required_columns = ("Name",)
 
-    identifier = column("Identifier", "identifier")
+    identifier = column("Identifier", "identifier", IdentifierWidget())
     name = column("Name", "name")
     org_kind = column("Kind", "kind", ChoiceWidget(Organisation.Kind.choices, noun="kind of organisation"))
     local_authority = column("Local authority", "local_authority", local_authority_widget())
@@ -339,7 +338,7 @@ class ProjectResource(ExchangeResource):
 
     def on_create(self, instance, row):
         instance.proposed_by = self.user
-        instance.created_at = instance.updated_at = timezone.now()
+        instance.created_at = instance.updated_at = self._now
 
     def check(self, instance, new, before):
         problems = ends_after_start(

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from workflow.errors import PermissionRefused, TransitionRefused
-from workflow.services import apply_transition, archive, lock
+from workflow.services import apply_transition, archive, lock, set_fields
 
 from . import roles
 from .models import Partnership, PartnershipMember, Project, ProjectPartner
@@ -67,14 +67,6 @@ def _require_partnership_manager(partnership, actor, what: str):
         raise PermissionRefused(f"Only the programme managers of {partnership} can {what}.")
 
 
-def _set_fields(obj, fields: dict, allowed: tuple):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
-    for name, value in fields.items():
-        setattr(obj, name, value)
-
-
 def partnership_create(*, actor, lead_organisation, **fields) -> Partnership:
     """Set up a partnership led by an organisation the actor manages programmes for; the lead becomes a member."""
     r = roles.of(actor)
@@ -82,7 +74,7 @@ def partnership_create(*, actor, lead_organisation, **fields) -> Partnership:
         raise PermissionRefused("You can set up partnerships only for an organisation whose programmes you manage.")
     with transaction.atomic():
         partnership = Partnership(lead_organisation=lead_organisation)
-        _set_fields(partnership, fields, PARTNERSHIP_FIELDS)
+        set_fields(partnership, fields, PARTNERSHIP_FIELDS)
         partnership.full_clean()
         partnership.save()
         PartnershipMember.objects.create(
@@ -98,7 +90,7 @@ def partnership_update(*, partnership: Partnership, actor, **fields) -> Partners
     with transaction.atomic():
         partnership = lock(Partnership, partnership.pk)
         _require_partnership_manager(partnership, actor, "change its details")
-        _set_fields(partnership, fields, PARTNERSHIP_FIELDS)
+        set_fields(partnership, fields, PARTNERSHIP_FIELDS)
         partnership.full_clean()
         partnership.save()
         return partnership
@@ -144,7 +136,7 @@ def project_update(*, project: Project, actor, **fields) -> Project:
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
         _require_project_editor(project, actor)
-        _set_fields(project, fields, PROJECT_FIELDS)
+        set_fields(project, fields, PROJECT_FIELDS)
         project.full_clean(exclude=["state"])
         project.save()
         return project

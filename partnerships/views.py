@@ -165,6 +165,7 @@ def project_detail(request, pk):
             "transitions": available_transitions(project, request.user),
             "transition_url": reverse("partnerships:project_transition", args=[project.pk, "__name__"]),
             "can_edit": can_edit,
+            "can_manage": roles.of(request.user).manages_partnership(project.partnership),
         },
     )
 

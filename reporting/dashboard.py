@@ -12,6 +12,7 @@ from grants.models import ZERO, Award, Payment
 from grants.selectors import award_list, payment_list, programme_money_list
 from partnerships.models import Project, Region
 from partnerships.selectors import local_authority_list, project_list, project_partner_list
+from workflow.services import cached_until_history_moves
 
 from .models import ProgressUpdate
 from .selectors import update_list
@@ -203,29 +204,36 @@ def portfolio(*, user) -> dict:
 
 
 def award_progress(*, user, limit: int = 50) -> list:
-    """Committed awards with money paid and updates accepted, for the funder's table."""
-    from django.db.models import DecimalField, OuterRef, Subquery
-
-    paid = (
-        Payment.objects.filter(award=OuterRef("pk"), state=Payment.State.PAID)
+    """Committed awards with money paid and updates accepted, for the funder's table: the page of awards,
+    then the two figures for just those awards (three queries, however large the portfolio)."""
+    awards = list(
+        award_list(user=user).filter(state__in=Award.COMMITTED_STATES).order_by("programme__name", "identifier")[:limit]
+    )
+    ids = [a.pk for a in awards]
+    paid = dict(
+        payment_list(user=user)
+        .filter(award_id__in=ids, state=Payment.State.PAID)
         .order_by()
-        .values("award")
+        .values_list("award_id")
         .annotate(total=Sum("amount"))
-        .values("total")
     )
-    return list(
-        award_list(user=user)
-        .filter(state__in=Award.COMMITTED_STATES)
-        .annotate(
-            paid=Coalesce(Subquery(paid, output_field=DecimalField(max_digits=14, decimal_places=2)), Value(ZERO)),
-            updates_accepted=Count("progress_updates", filter=Q(progress_updates__state=ProgressUpdate.State.ACCEPTED)),
-        )
-        .order_by("programme__name", "identifier")[:limit]
+    accepted = dict(
+        update_list(user=user)
+        .filter(award_id__in=ids, state=ProgressUpdate.State.ACCEPTED)
+        .order_by()
+        .values_list("award_id")
+        .annotate(n=Count("pk"))
     )
+    for award in awards:
+        award.paid = paid.get(award.pk, ZERO)
+        award.updates_accepted = accepted.get(award.pk, 0)
+    return awards
 
 
 def programme_money(*, user) -> list:
-    return list(programme_money_list(user=user))
+    """Committed and paid money per programme: it reads every award, so it is kept until the next
+    transition or money change (every input to it leaves a log row)."""
+    return cached_until_history_moves("programme-money", user, lambda: list(programme_money_list(user=user)))
 
 
 # Reach ----------------------------------------------------------------------------------------
@@ -298,7 +306,19 @@ def reach_table(*, user, region: Region) -> dict:
         group["rows"].append(row)
         group["subtotal"].add(row)
         total.add(row)
-    return {"region": region, "groups": list(groups.values()), "total": total}
+    groups_list = list(groups.values())
+    chart = Chart(
+        id="chart-reach",
+        title="Children reached by sub-region",
+        description="; ".join(f"{g['name']}: {g['subtotal'].children:,} children" for g in groups_list) or "None yet.",
+        rows=[
+            ChartRow(
+                g["name"], f"{g['subtotal'].children:,}", [Bar(Decimal(g["subtotal"].children), "#1d70b8", "children")]
+            )
+            for g in groups_list
+        ],
+    )
+    return {"region": region, "groups": groups_list, "total": total, "chart": chart}
 
 
 __all__ = [

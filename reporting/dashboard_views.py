@@ -49,7 +49,7 @@ def home(request):
             "programmes": programmes,
             "money_chart": dashboard.money_chart("chart-funder-money", "Committed and paid by programme", programmes),
             "progress": dashboard.award_progress(user=user),
-            "funder_orgs": sorted(r.funder_orgs),
+            "funders": sorted({p.funder for p in programmes if p.funder_id in r.funder_orgs}, key=lambda o: o.name),
         }
     return render(request, "dashboard/home.html", context)
 

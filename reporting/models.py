@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from grants.models import MONEY, Award
@@ -123,6 +123,7 @@ class ProgressUpdate(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-period_end", "-id"]
+        indexes = [models.Index(fields=["-period_end", "-id"], name="update_newest_period_first")]
         constraints = [
             _one_of_project_or_award("update"),
             models.CheckConstraint(
@@ -134,6 +135,9 @@ class ProgressUpdate(FSMModelMixin, models.Model):
     def __str__(self):
         subject = self.award.identifier if self.award_id else self.project.reference
         return f"Update for {subject}, {self.period_label}"
+
+    def delete(self, *args, **kwargs):
+        raise ProtectedError("Progress updates keep their history: they are never deleted.", {self})
 
     @property
     def period_label(self) -> str:

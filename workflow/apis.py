@@ -1,6 +1,6 @@
 """What every part of the REST API shares: the one exception handler, tokens, throttles,
-pagination, role checks for writes, the transition log, and transition actions generated
-from each model's @transition rules (so a new step appears in the API without new code)."""
+pagination, filters, role checks for writes, and transition actions generated from each
+model's @transition rules (so a new step appears in the API without new code)."""
 
 import datetime as dt
 
@@ -50,7 +50,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, ObjectDoesNotExist):
         exc = exceptions.NotFound()
     elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
-        # A bare list (the search filter refusing a NUL character) is still an object, as documented.
+        # A bare list (a null character in ?search=, say) becomes the documented object of messages.
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     return drf_exception_handler(exc, context)
 

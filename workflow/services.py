@@ -1,5 +1,6 @@
 """One code path for every state change: check who and what, move, save, log — in one transaction."""
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,6 +81,15 @@ def available_transitions(obj, user) -> list[TransitionInfo]:
     return result
 
 
+def set_fields(obj, fields: dict, allowed: tuple) -> None:
+    """Copy the details a form or API sent onto `obj`, refusing any field not open to editing here."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
 def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> TransitionLog:
     return TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
@@ -108,6 +118,20 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
     )
 
 
+_AFTER_TRANSITION: dict[tuple[str, str], list] = {}
+
+
+def after_transition(model_label: str, name: str, hook) -> None:
+    """Run `hook(obj, actor)` in the same transaction after step `name` of `model_label` ("grants.Award").
+
+    How a higher layer adds to a lower layer's workflow without the lower one importing it: reporting
+    opens the evaluation when an award or project begins evaluation, whichever page, API or admin took
+    the step. Registered once, in an AppConfig.ready()."""
+    hooks = _AFTER_TRANSITION.setdefault((model_label, name), [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
 def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     """Move an already locked `obj` through `name`, save it and log it. Call inside atomic()."""
     refusal = transition_refusal(obj, name, actor, note)
@@ -117,6 +141,8 @@ def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     getattr(obj, name)(**kwargs)
     obj.save()
     log_transition(obj, name=name, source=source, actor=actor, note=note)
+    for hook in _AFTER_TRANSITION.get((obj._meta.label, name), ()):
+        hook(obj, actor)
     return obj
 
 
@@ -210,3 +236,28 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
         return cursor.rowcount
+
+
+def cached_until_history_moves(name: str, user, compute, *, timeout: int = 300):
+    """`compute()`, cached until the next state change or money change anywhere.
+
+    For figures that read every award (a programme's committed and paid money) but change only
+    through a transition or a logged money change: the key holds the newest log ids, so any such
+    change makes a new key. Two indexed MAX() lookups replace a scan of every award."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    from partnerships import roles
+
+    r = roles.of(user)
+    scope = (r.is_admin, sorted(r.manager_orgs), sorted(r.funder_orgs), sorted(r.partner_orgs))
+    marks = (
+        TransitionLog.objects.aggregate(m=Max("id"))["m"],
+        MoneyChange.objects.aggregate(m=Max("id"))["m"],
+    )
+    key = f"exchange:{name}:{hashlib.sha256(repr((scope, marks)).encode()).hexdigest()[:32]}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -38,8 +38,8 @@ def data(world):
     force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "submitted")
     payment = f.PaymentFactory(award=award, amount=Decimal("10000"), due_on=today + dt.timedelta(days=7))
     f.PaymentFactory(award=award, amount=Decimal("5000"), due_on=today - dt.timedelta(days=7))
-    force_state(f.ProgressUpdateFactory(award=award, due_on=today), "submitted")
-    return {"project": project, "award": award, "payment": payment}
+    update = force_state(f.ProgressUpdateFactory(award=award, due_on=today, author=world.partner), "submitted")
+    return {"project": project, "award": award, "payment": payment, "update": update}
 
 
 def test_sign_in_page_is_accessible(browser_page, db):
@@ -69,6 +69,10 @@ def test_manager_pages_are_accessible(browser_page, world, data):
         "payment-form": f"/awards/{data['award'].pk}/payments/new/",
         "programme-form": "/programmes/new/",
         "reach": "/reach/",
+        "review-queue": "/updates/review/",
+        "overdue-updates": "/updates/overdue/",
+        "update": f"/updates/{data['update'].pk}/",
+        "what-works": "/updates/what-works/",
     }
     for name, path in pages.items():
         page.goto(page.base + path)
@@ -87,5 +91,7 @@ def test_partner_and_funder_dashboards_are_accessible(browser_page, world, data)
     assert_accessible(page, "partner-dashboard")
     page.goto(page.base + "/projects/new/")
     assert_accessible(page, "project-proposal-form")
+    page.goto(page.base + "/updates/")
+    assert_accessible(page, "partner-updates-due")
     sign_in(page, "funder")
     assert_accessible(page, "funder-dashboard")

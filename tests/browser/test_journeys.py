@@ -132,3 +132,101 @@ def test_core_flow_works_without_javascript(chromium, live_server, world):
         assert "needs a summary" in page.locator(".govuk-error-summary").inner_text()
     finally:
         context.close()
+
+
+def test_funder_follows_an_award_and_downloads_the_reports(browser_page, world):
+    page = browser_page
+    award = force_state(
+        f.AwardFactory(
+            programme=world.programme,
+            recipient=world.partner_org,
+            title="Attendance mentors in Walsall",
+            amount_requested=Decimal("30000"),
+            amount_awarded=Decimal("30000"),
+        ),
+        Award.State.ACTIVE,
+    )
+    f.PaymentFactory(award=award, amount=Decimal("7500"))
+    Payment.objects.filter(award=award).update(state=Payment.State.PAID, paid_on=dt.date.today())
+    force_state(f.AwardFactory(programme=world.programme_b, title="Another funder's award"), Award.State.ACTIVE)
+
+    sign_in(page, "funder")
+    main = page.locator("main")
+    assert "£30,000" in main.inner_text() and "£7,500" in main.inner_text()
+    assert "Attendance mentors in Walsall" in main.inner_text()
+    assert "Another funder's award" not in main.inner_text()
+    screenshot(page, "journey-5-funder-portfolio")
+
+    with page.expect_download() as portfolio:
+        page.get_by_role("link", name=f"Download {world.funder_org.name}'s portfolio report (PDF)").click()
+    assert portfolio.value.suggested_filename.endswith(".pdf")
+    with open(portfolio.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    page.get_by_role("link", name="Attendance mentors in Walsall").click()
+    assert page.locator(".exchange-transitions").count() == 0  # read-only: no steps for a funder
+    with page.expect_download() as one:
+        page.get_by_role("link", name="Download the impact report (PDF)").click()
+    with open(one.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+
+def test_update_is_submitted_sent_back_resubmitted_and_accepted(browser_page, world):
+    from reporting.models import ProgressUpdate
+
+    page = browser_page
+    award = force_state(
+        f.AwardFactory(
+            programme=world.programme, recipient=world.partner_org, amount_awarded=Decimal("20000"), title="Oracy"
+        ),
+        Award.State.ACTIVE,
+    )
+    update = f.ProgressUpdateFactory(award=award, progress="", due_on=dt.date.today() + dt.timedelta(days=7))
+    link = f"Progress update for {award.identifier}, {update.period_label}"
+
+    # The partner writes the update from the dashboard's "what is due" list and submits it.
+    sign_in(page, "partner")
+    page.get_by_role("link", name=link).click()
+    page.get_by_role("link", name="Edit update").click()
+    page.get_by_label("Progress made").fill("Eight oracy sessions in four schools.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    take_step(page, "Submit")
+    screenshot(page, "journey-6-partner-submitted-update")
+
+    # The manager reviews it from the dashboard and asks for changes.
+    sign_in(page, "manager")
+    page.locator("a.exchange-figure", has_text="awaiting review").click()
+    page.get_by_role("link", name=f"{award.identifier}, {update.period_label}").click()
+    take_step(page, "Request changes", note="Please add the number of children in each session.")
+    update.refresh_from_db()
+    assert update.state == ProgressUpdate.State.CHANGES_REQUESTED
+
+    # The partner sees the request, corrects the update and resubmits.
+    sign_in(page, "partner")
+    page.get_by_role("link", name=link).click()
+    assert "Please add the number of children in each session." in page.inner_text("main")
+    page.get_by_role("link", name="Edit update").click()
+    page.get_by_label("Progress made").fill("Eight oracy sessions in four schools, 30 children in each.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    take_step(page, "Resubmit")
+
+    # The manager accepts it.
+    sign_in(page, "manager")
+    page.locator("a.exchange-figure", has_text="awaiting review").click()
+    page.get_by_role("link", name=f"{award.identifier}, {update.period_label}").click()
+    take_step(page, "Accept")
+    screenshot(page, "journey-7-manager-accepted-update")
+    update.refresh_from_db()
+    assert update.state == ProgressUpdate.State.ACCEPTED
+    assert update.progress == "Eight oracy sessions in four schools, 30 children in each."
+    steps = list(
+        TransitionLog.objects.filter(object_id=update.pk, content_type__model="progressupdate")
+        .order_by("at", "id")
+        .values_list("transition", "actor__username")
+    )
+    assert steps == [
+        ("submit", "partner"),
+        ("request_changes", "manager"),
+        ("resubmit", "partner"),
+        ("accept", "manager"),
+    ]

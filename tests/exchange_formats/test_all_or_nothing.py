@@ -81,7 +81,7 @@ def test_unknown_local_authority_in_an_organisation_file(db, birmingham):
 def test_a_missing_column_is_reported_for_the_file(world):
     data = dataset(["Identifier", "Title"], ["360G-WM-1", "Peer review"])
     outcome = run_import(AwardResource(user=world.manager), data, dry_run=False)
-    assert outcome.problems[0].row == 0
+    assert [p.row for p in outcome.problems] == [0]
     assert "“Programme”" in outcome.problems[0].reason and "“Recipient”" in outcome.problems[0].reason
 
 
@@ -135,3 +135,9 @@ def test_a_csv_saved_by_excel_reads_with_its_byte_order_mark_or_windows_encoding
         (tmp_path / name).write_bytes(data)
         outcome = run_import(AwardResource(user=world.manager), read_dataset(tmp_path / name), dry_run=True)
         assert outcome.ok and outcome.created == 1, (name, outcome.problems)
+
+
+def test_empty_rows_at_the_end_of_a_spreadsheet_are_ignored(world):
+    rows = [*fifty_good_rows(world)[:2], [""] * len(AWARD_HEADERS), [None] * len(AWARD_HEADERS)]
+    outcome = run_import(AwardResource(user=world.manager), dataset(AWARD_HEADERS, *rows), dry_run=False)
+    assert outcome.ok and (outcome.rows, outcome.created) == (2, 2)

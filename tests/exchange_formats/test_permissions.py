@@ -97,6 +97,7 @@ def test_admin_import_preview_shows_the_bad_row_and_offers_no_confirm(world, cli
     assert preview.context.get("confirm_form") is None
     html = preview.content.decode()
     assert "unknown recipient organisation identifier “GB-CHC-0000000”" in html
+    assert [row.number for row in preview.context["result"].invalid_rows] == [3]  # as the spreadsheet numbers it
     assert Award.objects.count() == 0
 
 

@@ -65,6 +65,8 @@ API_BASENAMES = {
     "evaluation": "evaluation",
     "transition": "transition",
     "money-change": "money",
+    "evidence": "evidence",
+    "schedule": "schedule",
 }
 ADMIN_MODELS = {
     "partnerships_organisation": "organisation",

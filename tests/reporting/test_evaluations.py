@@ -138,9 +138,8 @@ def test_evaluation_page_open_edit_and_complete(client, world, award):
     grant_services.award_transition(award=award, name="begin_evaluation", actor=world.manager)
     url = f"/updates/evaluation/award/{award.pk}/"
     client.force_login(world.manager)
-    assert "Write the evaluation" in client.get(url).content.decode()
-    client.post(url, {"action": "open"})
-    evaluation = Evaluation.objects.get(award=award)
+    evaluation = Evaluation.objects.get(award=award)  # opened, prefilled, when the award began evaluation
+    assert "Write the evaluation" not in client.get(url).content.decode()
     response = client.post(url, {"action": "complete", "outcomes": evaluation.outcomes, "what_worked": "Peer review"})
     page = response.content.decode()
     assert response.status_code == 400
@@ -161,3 +160,21 @@ def test_evaluation_page_open_edit_and_complete(client, world, award):
     assert evaluation.completed_at is not None and evaluation.lessons == "Start early."
     client.force_login(world.manager_b)
     assert client.get(url).status_code == 404
+
+
+def test_beginning_evaluation_by_any_path_opens_the_prefilled_evaluation(world):
+    """The pages, the API and the admin call award_transition / project_transition directly."""
+    from grants.services import award_transition
+    from partnerships.services import project_transition
+    from reporting.models import Evaluation
+    from tests.helpers import force_state
+
+    award = force_state(f.AwardFactory(programme=world.programme), "active")
+    f.IndicatorFactory(award=award, name="Teachers retained", unit="teachers", target="40")
+    award_transition(award=award, name="begin_evaluation", actor=world.manager)
+    evaluation = Evaluation.objects.get(award=award)
+    assert evaluation.author == world.manager and "Teachers retained" in evaluation.outcomes
+
+    project = force_state(f.ProjectFactory(partnership=world.partnership), "in_delivery")
+    project_transition(project=project, name="begin_evaluation", actor=world.manager)
+    assert Evaluation.objects.filter(project=project).count() == 1

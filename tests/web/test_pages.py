@@ -483,3 +483,54 @@ def test_reach_table_sums_by_local_authority_and_sub_region(client, world):
     sandwell_row = page[page.index("Sandwell <span") :]
     cells = [c.split("<")[0] for c in sandwell_row.split('govuk-table__cell--numeric">')[1:7]]
     assert cells == ["1", "1", "4", "900", "1", "£12,000"]
+
+
+def test_report_downloads_are_linked_from_funder_and_detail_pages(client, world):
+    award = force_state(f.AwardFactory(programme=world.programme, amount_awarded=Decimal("1000")), "active")
+    funder_page = html(client_for(client, world.funder).get("/"))
+    assert f"/reports/portfolio/{world.funder_org.pk}/" in funder_page
+    assert f"/reports/award/{award.pk}/" in funder_page
+    assert f"/reports/award/{award.pk}/" in html(client.get(f"/awards/{award.pk}/"))
+    manager = client_for(client, world.manager)
+    assert f"/reports/partnership/{world.partnership.pk}/" in html(
+        manager.get(f"/partnerships/{world.partnership.pk}/")
+    )
+    assert f"/reports/portfolio/{world.funder_org.pk}/" in html(manager.get(f"/programmes/{world.programme.pk}/"))
+
+
+def test_manager_approves_a_smaller_amount_than_requested(client, world):
+    award = force_state(
+        f.AwardFactory(programme=world.programme, amount_requested=Decimal("20000")), Award.State.IN_ASSESSMENT
+    )
+    client_for(client, world.manager)
+    page = html(client.get(f"/awards/{award.pk}/"))
+    assert 'name="amount"' in page and 'value="20000.00"' in page
+    response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "£12,500", "note": ""}, follow=True)
+    award.refresh_from_db()
+    assert award.state == Award.State.APPROVED and award.amount_awarded == Decimal("12500")
+    assert "Approve: done." in html(response)
+
+
+def test_approving_more_than_requested_or_nonsense_is_refused(client, world):
+    award = force_state(
+        f.AwardFactory(programme=world.programme, amount_requested=Decimal("20000")), Award.State.IN_ASSESSMENT
+    )
+    client_for(client, world.manager)
+    response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "25000"}, follow=True)
+    assert "cannot be more than the £20,000.00 requested" in html(response)
+    response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "lots"}, follow=True)
+    assert "Enter the amount to award in pounds" in html(response)
+    award.refresh_from_db()
+    assert award.state == Award.State.IN_ASSESSMENT
+
+
+def test_history_and_update_pages_render_when_no_person_is_recorded(client, world):
+    """A step taken by the system (no actor) and an update with no author still render."""
+    from workflow.services import log_transition
+
+    award = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "active")
+    log_transition(award, name="activate", source="approved", actor=None)
+    update = f.ProgressUpdateFactory(award=award, author=None)
+    client_for(client, world.partner)
+    assert "by the system" in html(client.get(f"/awards/{award.pk}/"))
+    assert client.get(f"/updates/{update.pk}/").status_code == 200

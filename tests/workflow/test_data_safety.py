@@ -19,7 +19,8 @@ from workflow.models import TransitionLog
 
 def test_awards_payments_and_projects_are_never_hard_deleted(world):
     award = f.AwardFactory(programme=world.programme)
-    for obj in (award, f.PaymentFactory(award=award), f.ProjectFactory(partnership=world.partnership)):
+    update = f.ProgressUpdateFactory(award=award)
+    for obj in (award, f.PaymentFactory(award=award), f.ProjectFactory(partnership=world.partnership), update):
         with pytest.raises(ProtectedError):
             obj.delete()
     assert Award.objects.count() == 1 and Payment.objects.count() == 1 and Project.objects.count() == 1

@@ -112,3 +112,9 @@ def step_url(transition_url: str, name: str) -> str:
     """`transition_url` with its __name__ placeholder filled in ("/x/1/steps/__name__/" or "/x/1/steps/__name__")."""
     url = str(transition_url).replace("__name__", name)
     return url if url.endswith("/") else url + "/"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key], or None (for dicts keyed by a variable in templates)."""
+    return (mapping or {}).get(key)

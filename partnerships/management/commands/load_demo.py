@@ -1802,9 +1802,11 @@ class Command(BaseCommand):
                 updates[key] = self.request_changes(updates[key], actor=actor, note=note)
             elif op == "evaluation":
                 fields, complete = args
-                evaluation = Evaluation.objects.create(
-                    **{"award" if is_award else "project": subject}, author=manager, **fields
-                )
+                # Opened (prefilled from the indicators) when the work began evaluation; write it up.
+                evaluation = Evaluation.objects.get(**{"award" if is_award else "project": subject})
+                for name, value in fields.items():
+                    setattr(evaluation, name, value)
+                evaluation.save()
                 if complete:
                     evaluation_complete(evaluation=evaluation, actor=manager)
             else:  # pragma: no cover - a typo in the script above
