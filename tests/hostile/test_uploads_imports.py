@@ -314,3 +314,46 @@ def test_results_import_with_another_sides_indicator_writes_nothing(world, tmp_p
     with pytest.raises(CommandError):
         run("import_data", "results", str(path), "--user", "manager")
     assert not IndicatorResult.objects.exists()
+
+
+# Evidence through the API ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, content, limit",
+    [
+        ("notes.txt", b"a" * 5_000, 1_000),  # over the limit
+        ("report.pdf", b"MZ\x90\x00" + b"\x00" * 200, None),  # a program named .pdf
+        ("../../../../tmp/evil.exe", b"MZ\x90\x00", None),
+    ],
+)
+def test_api_evidence_upload_refused_in_words(client, world, draft_update, media, settings, name, content, limit):
+    if limit:
+        settings.EVIDENCE_MAX_BYTES = limit
+    client.force_login(world.partner)
+    response = client.post(f"/api/v1/updates/{draft_update.pk}/evidence/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    assert isinstance(response.json(), dict)
+    assert not EvidenceFile.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_api_evidence_upload_with_a_path_in_its_name_stays_in_the_media_folder(client, world, draft_update, media):
+    client.force_login(world.partner)
+    response = client.post(
+        f"/api/v1/updates/{draft_update.pk}/evidence/",
+        {"file": SimpleUploadedFile("../../../../tmp/evil.txt", b"Peer review notes\n")},
+    )
+    assert response.status_code == 201
+    evidence = EvidenceFile.objects.get()
+    assert evidence.original_name == "evil.txt"
+    assert media.resolve() in (media / evidence.file.name).resolve().parents
+
+
+def test_api_evidence_upload_to_the_other_sides_update_is_not_found(client, world, draft_update, media):
+    client.force_login(world.partner_b)
+    response = client.post(
+        f"/api/v1/updates/{draft_update.pk}/evidence/", {"file": SimpleUploadedFile("a.txt", b"hello\n")}
+    )
+    assert response.status_code == 404
+    assert not EvidenceFile.objects.exists()
