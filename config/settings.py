@@ -77,6 +77,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "config.axes.username"  # cut to the 255 its log column holds
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
@@ -264,3 +265,9 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
 }
+# Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Exports: a cell starting "=" loses it (no formula runs when a spreadsheet opens the file), and control
+# characters a spreadsheet cannot hold become "�" instead of failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True

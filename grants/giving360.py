@@ -20,7 +20,7 @@ from pathlib import Path
 
 import tablib
 
-from partnerships.importing import cell_text, lookup_key, read_dataset, write_dataset
+from partnerships.importing import cell_text, check_import_size, lookup_key, read_dataset, write_dataset
 
 from . import selectors
 from .models import Award
@@ -258,6 +258,11 @@ class Giving360AwardResource(AwardResource):
                 self.sources[ours] = present[0]
         if FUNDER in headers:
             names.append(FUNDER)
+        if not names:
+            raise ValueError(
+                "The file has none of the 360Giving columns (Identifier, Title, Amount Awarded…); "
+                "the first row must hold the column names."
+            )
         dataset.wipe()
         dataset.headers = names
         for row in rows:
@@ -291,5 +296,14 @@ class Giving360AwardResource(AwardResource):
 
 def read_360(path: str | Path) -> tablib.Dataset:
     if Path(path).suffix.lower() == ".json":
-        return package_to_flat(json.loads(Path(path).read_text(encoding="utf-8")))
+        name = Path(path).name
+        check_import_size(name, Path(path).stat().st_size)
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(f"“{name}” is not JSON.") from error
+        grants = data.get("grants") if isinstance(data, dict) else None
+        if not isinstance(grants, list) or not all(isinstance(g, dict) for g in grants):
+            raise ValueError(f"“{name}” is not a 360Giving data package: it needs a “grants” list.")
+        return package_to_flat(data)
     return read_dataset(path)

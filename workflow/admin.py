@@ -2,9 +2,9 @@
 the refusal reason as a message, and the history inline."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -118,7 +118,9 @@ class TransitionAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, object_id, name):
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.get_object(request, unquote(object_id))  # None for an id that is not a number, as absent
+        if obj is None:
+            raise Http404("Not found")
         change_url = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_change", args=[obj.pk])
         try:
             info = transition_info(obj, name)

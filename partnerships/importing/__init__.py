@@ -35,6 +35,7 @@ from .resource import ExchangeResource, ExchangeResult, plain_message
 from .running import (
     ImportOutcome,
     RowProblem,
+    check_import_size,
     command_import,
     command_user,
     format_for,
@@ -55,6 +56,7 @@ __all__ = [
     "LookupWidget",
     "MoneyWidget",
     "RowProblem",
+    "check_import_size",
     "TextWidget",
     "WholeNumberWidget",
     "YesNoWidget",

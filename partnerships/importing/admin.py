@@ -1,14 +1,31 @@
 """Import (with its preview) and export of the filtered list in the admin."""
 
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.forms import ImportForm
 
 from .. import roles
+from .running import check_import_size
+
+
+class SizeLimitedImportForm(ImportForm):
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            check_import_size(upload.name, upload.size)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
 
 
 class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
     """Import (with its preview) and export of the filtered list, for administrators and
     programme managers; the resource acts as the signed-in person (scope, money log)."""
 
+    import_form_class = SizeLimitedImportForm  # over IMPORT_MAX_BYTES: refused before it is stored or read
     skip_admin_log = True  # the money log and the records' own fields say who imported what
     show_change_form_export = False  # a workflow's change page keeps its own template (transition buttons)
 
@@ -17,6 +34,16 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
 
     def has_export_permission(self, request):
         return self.has_import_permission(request)
+
+    def process_import(self, request, **kwargs):
+        """The confirm step reads the file kept from the preview: gone (confirmed twice, or a tampered
+        name) is a message and the import page again, not a server error."""
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            messages.error(request, "That import was already done or has expired: choose the file again.")
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

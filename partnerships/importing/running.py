@@ -128,15 +128,51 @@ def format_for(path: str | Path):
     return FORMATS[suffix]()
 
 
-def read_dataset(path: str | Path) -> tablib.Dataset:
-    fmt = format_for(path)
-    data = Path(path).read_bytes()
+def import_max_bytes() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+
+
+def check_import_size(name: str, size: int) -> None:
+    """Refuse a file over the import size limit before reading it (ValueError, in words)."""
+    limit = import_max_bytes()
+    if size > limit:
+        raise ValueError(
+            f"“{name}” is {size / 1024 / 1024:.1f} MB; a file to import can be at most "
+            f"{limit / 1024 / 1024:.0f} MB. Split it into smaller files."
+        )
+
+
+def parse_dataset(data: bytes, fmt, name: str) -> tablib.Dataset:
+    """Bytes of a .csv/.xlsx/.json file as a dataset with a header row, or ValueError in plain words
+    (a file that is not what its name says, text in an unknown encoding, JSON that is not a list of rows)."""
+    check_import_size(name, len(data))
+    kind = fmt.get_title().upper()
     if not fmt.is_binary():
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:  # a CSV saved by Excel on Windows
-            data = data.decode("cp1252")
-    return fmt.create_dataset(data)
+            try:
+                data = data.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ValueError(f"“{name}” is not a text {kind} file (save it as CSV UTF-8).") from None
+    try:
+        dataset = fmt.create_dataset(data)
+    except Exception as error:  # tablib and openpyxl raise many kinds for a damaged file; all mean the same
+        hint = " (a list of rows, each with the column names)" if kind == "JSON" else ""
+        article = "an" if kind[0] in "AEIOUX" else "a"
+        raise ValueError(f"“{name}” could not be read as {article} {kind} file{hint}.") from error
+    if not dataset.headers:
+        raise ValueError(f"“{name}” has no header row: the first row must hold the column names.")
+    return dataset
+
+
+def read_dataset(path: str | Path) -> tablib.Dataset:
+    fmt = format_for(path)
+    name = Path(path).name
+    check_import_size(name, Path(path).stat().st_size)
+    return parse_dataset(Path(path).read_bytes(), fmt, name)
 
 
 def write_dataset(dataset: tablib.Dataset, path: str | Path) -> None:

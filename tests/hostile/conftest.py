@@ -1,0 +1,103 @@
+"""Side A's work, fully built (a project and an award in delivery, a payment, a submitted update with a
+result and an evidence file, a schedule, an evaluation, history and money logs), every title carrying
+SECRET so a test can tell whether any of it reached side B."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from grants import services as grant_services
+from partnerships import services as partnership_services
+from partnerships.models import OrganisationMembership
+from reporting import selectors as reporting_selectors
+from reporting import services as reporting_services
+from tests import factories as f
+from workflow.models import MoneyChange, TransitionLog
+
+SECRET = "Zq7-SIDE-A-SECRET"
+SPRING = (dt.date(2026, 1, 5), dt.date(2026, 3, 31))
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def walk_award(award, world, manager=None, partner=None):
+    award = grant_services.award_transition(award=award, name="submit", actor=partner or world.partner)
+    for name in ("start_assessment", "approve", "activate"):
+        award = grant_services.award_transition(award=award, name=name, actor=manager or world.manager)
+    return award
+
+
+def walk_project(project, world):
+    project = partnership_services.project_transition(project=project, name="propose", actor=world.partner)
+    for name in ("start_review", "approve", "start_delivery"):
+        project = partnership_services.project_transition(project=project, name=name, actor=world.manager)
+    return project
+
+
+@pytest.fixture
+def side_a(world, media):
+    project = walk_project(
+        f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, title=f"{SECRET} project"),
+        world,
+    )
+    award = f.AwardFactory(
+        programme=world.programme,
+        recipient=world.partner_org,
+        partnership=world.partnership,
+        project=project,
+        title=f"{SECRET} award",
+        description=SECRET,
+        amount_requested=Decimal("40000.00"),
+        planned_start=dt.date(2026, 1, 5),
+        planned_end=dt.date(2026, 12, 18),
+        reporting_frequency="termly",
+    )
+    indicator = f.IndicatorFactory(award=award, name=f"{SECRET} indicator", target=Decimal("500"))
+    award = walk_award(award, world)
+    payment = grant_services.payment_schedule(
+        award=award, due_on=dt.date(2026, 3, 31), amount=Decimal("1000.00"), actor=world.manager
+    )
+    update = reporting_services.update_start(
+        actor=world.partner, award=award, period_start=SPRING[0], period_end=SPRING[1]
+    )
+    update = reporting_services.update_edit(update=update, actor=world.partner, progress=f"{SECRET} progress")
+    result = f.IndicatorResultFactory(update=update, indicator=indicator, value=Decimal("120"))
+    evidence = reporting_services.evidence_add(
+        update=update,
+        actor=world.partner,
+        upload=SimpleUploadedFile(f"{SECRET}.txt", f"{SECRET} evidence\n".encode()),
+    )
+    update = reporting_services.update_transition(update=update, name="submit", actor=world.partner)
+    evaluation = f.EvaluationFactory(award=award, outcomes=f"{SECRET} outcomes", author=world.manager)
+    schedule = reporting_selectors.schedule_for(award)
+    if schedule is None:
+        schedule = reporting_services.schedule_save(
+            actor=world.manager, award=award, frequency="termly", starts_on=SPRING[0], ends_on=dt.date(2026, 12, 18)
+        )
+    membership = OrganisationMembership.objects.filter(user=world.partner).first()
+    return {
+        "partnership": world.partnership,
+        "project": project,
+        "programme": world.programme,
+        "award": award,
+        "payment": payment,
+        "indicator": indicator,
+        "update": update,
+        "result": result,
+        "evidence": evidence,
+        "evaluation": evaluation,
+        "schedule": schedule,
+        "funder": world.funder_org,
+        "organisation": world.partner_org,
+        "transition": TransitionLog.objects.filter(object_repr__contains=SECRET).order_by("pk").first()
+        or TransitionLog.objects.order_by("pk").first(),
+        "money": MoneyChange.objects.order_by("pk").first(),
+        "membership": membership,
+        "user": world.partner,
+    }

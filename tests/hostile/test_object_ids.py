@@ -1,0 +1,285 @@
+"""Reaching another organisation's objects by id: every URL in the project that takes an object id,
+found by walking the URL resolver (pages, API details and actions, report and evidence downloads,
+step POSTs, edit forms, the admin), requested by side B's partner, funder and programme manager with
+side A's ids, by GET and by POST. Never a 5xx, never side A's data, never a change to side A's work;
+ids that are huge, negative or not numbers are a plain 404 (or the admin's redirect), never a 500.
+
+A new URL that takes an id fails `test_every_id_url_is_covered` until it is added to TARGETS below."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from grants.models import Award, Payment
+from partnerships.models import Project
+from reporting.models import EvidenceFile, ProgressUpdate
+
+from .conftest import SECRET
+
+ID_KWARGS = {"pk", "award_pk", "object_id", "content_type_id"}
+
+# URL name (or, for the API and the admin, its basename/model) -> the side-A object whose id it takes.
+PAGES = {
+    "reports:award": "award",
+    "reports:project": "project",
+    "reports:partnership": "partnership",
+    "reports:portfolio": "funder",
+    "reports-api:award": "award",
+    "reports-api:project": "project",
+    "reports-api:partnership": "partnership",
+    "reports-api:portfolio": "funder",
+    "reporting:update_detail": "update",
+    "reporting:update_edit": "update",
+    "reporting:update_transition": "update",
+    "reporting:evidence_download": "evidence",
+    "reporting:evidence_remove": "evidence",
+    "reporting:schedule": "award",  # and project: see SUBJECT_KINDS
+    "reporting:evaluation_edit": "award",
+    "partnerships:partnership_detail": "partnership",
+    "partnerships:partnership_edit": "partnership",
+    "partnerships:partnership_member_add": "partnership",
+    "partnerships:project_detail": "project",
+    "partnerships:project_edit": "project",
+    "partnerships:project_transition": "project",
+    "grants:programme_detail": "programme",
+    "grants:programme_edit": "programme",
+    "grants:award_detail": "award",
+    "grants:award_edit": "award",
+    "grants:award_transition": "award",
+    "grants:payment_create": "award",
+    "grants:payment_detail": "payment",
+    "grants:payment_edit": "payment",
+    "grants:payment_transition": "payment",
+}
+API_BASENAMES = {
+    "organisation": "organisation",  # the organisation directory is public to signed-in people
+    "local-authority": None,  # shared reference data
+    "partnership": "partnership",
+    "project": "project",
+    "programme": "programme",
+    "award": "award",
+    "payment": "payment",
+    "indicator": "indicator",
+    "update": "update",
+    "evaluation": "evaluation",
+    "transition": "transition",
+    "money-change": "money",
+    "evidence": "evidence",
+    "schedule": "schedule",
+}
+ADMIN_MODELS = {
+    "partnerships_organisation": "organisation",
+    "partnerships_organisationmembership": "membership",
+    "partnerships_partnership": "partnership",
+    "partnerships_project": "project",
+    "grants_fundingprogramme": "programme",
+    "grants_award": "award",
+    "grants_payment": "payment",
+    "reporting_indicator": "indicator",
+    "reporting_progressupdate": "update",
+    "reporting_indicatorresult": "result",
+    "reporting_evaluation": "evaluation",
+    "reporting_reportingschedule": "schedule",
+    "reporting_evidencefile": "evidence",
+    "workflow_transitionlog": "transition",
+    "workflow_moneychange": "money",
+    "auth_user": "user",
+    "authtoken_tokenproxy": "user",
+    # Not any organisation's: shared reference data, the login log, groups, the audit log, reminders sent.
+    "partnerships_region": None,
+    "partnerships_subregion": None,
+    "partnerships_localauthority": None,
+    "auth_group": None,
+    "axes_accessattempt": None,
+    "axes_accesslog": None,
+    "axes_accessfailurelog": None,
+    "workflow_auditevent": None,
+    "reporting_sentreminder": None,
+}
+NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}
+# A step each kind of object could take next, so a step POST is a real attempt.
+STEPS = {"update": "accept", "project": "put_on_hold", "award": "suspend", "payment": "approve"}
+# The directory (organisation names and identifiers) is visible to every signed-in person by design.
+DIRECTORY = {"organisation"}
+REFUSED = {403, 404, 405}
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+            yield from walk(entry, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), namespace + (entry.name or ""), entry
+
+
+def id_patterns():
+    """(route, name, pattern) for every URL that takes an object id (format-suffix twins left out)."""
+    for route, name, entry in walk():
+        groups = set(entry.pattern.regex.groupindex) if not hasattr(entry.pattern, "converters") else set()
+        groups |= set(getattr(entry.pattern, "converters", {}))
+        groups |= set(re.findall(r"\(\?P<(\w+)>", route))
+        if groups & ID_KWARGS and "format" not in groups:
+            yield route, name, groups
+
+
+def target_of(route: str, name: str):
+    """('page'|'api'|'admin', key) where key names the side-A object (None: not an organisation's)."""
+    if name in PAGES:
+        return "page", PAGES[name]
+    if name.startswith("api:"):
+        basename = re.match(r"api/v1/\^([\w-]+)/", route).group(1)
+        return "api", API_BASENAMES[basename.rstrip("s").replace("local-authoritie", "local-authority")]
+    if route.startswith("admin/"):
+        match = re.match(r"admin/(\w+)/(\w+)/", route)
+        return "admin", ADMIN_MODELS[f"{match.group(1)}_{match.group(2)}"]
+    raise KeyError(name)
+
+
+def fill(route: str, values: dict) -> str:
+    """The URL for `route` with each <converter:name> / (?P<name>...) replaced by values[name]."""
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), route)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), url)
+    return "/" + url.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def test_every_id_url_is_covered():
+    missing = []
+    for route, name, _groups in id_patterns():
+        if name in NOT_OBJECTS:
+            continue
+        try:
+            target_of(route, name)
+        except (KeyError, AttributeError):
+            missing.append(f"{name or '(unnamed)'}: {route}")
+    assert not missing, "URLs that take an id but are not in the sweep:\n" + "\n".join(missing)
+    assert len(list(id_patterns())) > 150  # the walk found the admin, the API and the pages
+
+
+def side_a_names(world) -> list[str]:
+    return [world.central.name, world.funder_org.name, world.partner_org.name, world.partnership.name]
+
+
+def requests_for(side_a, kind_filter):
+    """Every (method, url, key) to try, with side A's ids filled in."""
+    for route, name, _groups in id_patterns():
+        if name in NOT_OBJECTS:
+            continue
+        kind, key = target_of(route, name)
+        if kind != kind_filter or key is None:
+            continue
+        subjects = [key]
+        if name in ("reporting:schedule", "reporting:evaluation_edit"):
+            subjects = ["award", "project"]
+        for subject in subjects:
+            obj = side_a[subject]
+            values = {
+                "pk": obj.pk,
+                "award_pk": obj.pk,
+                "object_id": obj.pk,
+                "kind": subject,
+                "name": STEPS.get(subject, "approve"),
+            }
+            url = fill(route, values)
+            for method in ("get", "post"):
+                yield method, url, subject
+
+
+def snapshot(side_a):
+    return {
+        "award": Award.objects.get(pk=side_a["award"].pk).state,
+        "payment": Payment.objects.get(pk=side_a["payment"].pk).state,
+        "project": Project.objects.get(pk=side_a["project"].pk).state,
+        "update": ProgressUpdate.objects.get(pk=side_a["update"].pk).state,
+        "evidence": EvidenceFile.objects.filter(pk=side_a["evidence"].pk).exists(),
+        "amount": Award.objects.get(pk=side_a["award"].pk).amount_awarded,
+    }
+
+
+def sweep(client, world, side_a, kind_filter):
+    before = snapshot(side_a)
+    client.raise_request_exception = False  # a 500 is counted and listed, not raised at the first one
+    names = side_a_names(world)
+    problems = []
+    tried = 0
+    for role in ("partner_b", "funder_b", "manager_b"):
+        client.force_login(getattr(world, role))
+        for method, url, key in requests_for(side_a, kind_filter):
+            tried += 1
+            data = {"post": "yes", "note": "hostile"} if method == "post" else None
+            response = getattr(client, method)(url, data)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            text = body.decode("utf-8", "replace")
+            where = f"{role} {method.upper()} {url} -> {response.status_code}"
+            if response.status_code >= 500:
+                problems.append(f"{where}: server error")
+                continue
+            if SECRET in text:
+                problems.append(f"{where}: shows side A's data")
+            if key not in DIRECTORY and any(name in text for name in names):
+                problems.append(f"{where}: names side A's organisation")
+            if response.status_code == 302:
+                location = response["Location"]
+                if not ("/login/" in location or location.startswith("/admin/")):
+                    problems.append(f"{where}: redirects to {location}")
+                continue
+            if response.status_code not in REFUSED and key not in DIRECTORY:
+                problems.append(f"{where}: not refused")
+    assert tried > 0
+    assert not problems, f"{len(problems)} of {tried} requests:\n" + "\n".join(problems[:60])
+    assert snapshot(side_a) == before, "side A's work changed"
+    return tried
+
+
+def test_pages_and_downloads_refuse_the_other_side(client, world, side_a):
+    assert sweep(client, world, side_a, "page") > 150
+
+
+def test_api_refuses_the_other_side(client, world, side_a):
+    assert sweep(client, world, side_a, "api") > 150
+
+
+def test_admin_refuses_the_other_side(client, world, side_a):
+    assert sweep(client, world, side_a, "admin") > 300
+
+
+def test_view_on_site_leads_nowhere_for_the_other_side(client, world, side_a):
+    from django.contrib.contenttypes.models import ContentType
+
+    client.force_login(world.manager_b)
+    for key in ("award", "project", "payment", "update"):
+        obj = side_a[key]
+        content_type = ContentType.objects.get_for_model(obj)
+        response = client.get(f"/admin/r/{content_type.pk}/{obj.pk}/", follow=True)
+        assert response.status_code in REFUSED | {200}
+        assert SECRET not in response.content.decode()
+
+
+JUNK_IDS = [2**63, 2**63 - 1, 2**64, 10**30, -1, 0, "abc", "1e3", "0x10", "1.5", "%00", "..%2F..%2Fetc", "%F0%9F%92%A5"]
+
+
+@pytest.mark.parametrize("kind", ["page", "api", "admin"])
+def test_junk_ids_are_not_found_never_a_server_error(client, world, side_a, kind):
+    """As an administrator (who sees everything, so every lookup reaches the database)."""
+    client.force_login(world.admin)
+    client.raise_request_exception = False
+    problems = []
+    tried = 0
+    for route, name, _groups in id_patterns():
+        if name in NOT_OBJECTS or target_of(route, name)[0] != kind:
+            continue
+        for junk in JUNK_IDS:
+            values = {"pk": junk, "award_pk": junk, "object_id": junk, "kind": "award", "name": "approve"}
+            url = fill(route, values)
+            for method in ("get", "post"):
+                tried += 1
+                response = getattr(client, method)(url, {"post": "yes"} if method == "post" else None)
+                ok = response.status_code in REFUSED or (
+                    response.status_code == 302 and response["Location"].startswith("/admin/")
+                )
+                if not ok:
+                    problems.append(f"{method.upper()} {url} -> {response.status_code}")
+    assert tried > 100
+    assert not problems, f"{len(problems)} of {tried}:\n" + "\n".join(problems[:60])
