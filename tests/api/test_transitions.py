@@ -117,7 +117,7 @@ def test_incomplete_project_cannot_be_proposed(api, world, sides):
 
 def test_payment_release_records_date_and_reference(api, world, sides):
     Award.objects.filter(pk=sides[0].award.pk).update(amount_awarded=Decimal("20000.00"))
-    award = force_state(sides[0].award, Award.State.ACTIVE)
+    force_state(sides[0].award, Award.State.ACTIVE)
     payment = sides[0].payment
     client = api(world.manager)
     assert client.post(f"/api/v1/payments/{payment.pk}/approve/").json()["state"] == "approved"
