@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.contrib import admin
+from django.db import models
 
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.audit import record_permission_change
@@ -57,6 +58,7 @@ class MembershipInline(admin.TabularInline):
 class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a website typed without a scheme
     list_filter = ("kind", "local_authority__sub_region", "local_authority")
     search_fields = ("name", "identifier")
     list_select_related = ("local_authority", "trust")
