@@ -3,6 +3,8 @@
 from django import forms
 from django.db.models import Q
 
+from partnerships.forms import EndsAfterStart
+
 from .models import Award, Payment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -15,7 +17,9 @@ def _money_field(**kwargs):
     )
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(EndsAfterStart, forms.Form):
+    date_order = ("opens_on", "closes_on", "The closing date must be after the opening date.")
+
     name = forms.CharField(max_length=200)
     funder = forms.ModelChoiceField(queryset=None)
     managed_by = forms.ModelChoiceField(queryset=None, label="Managed by")
@@ -43,14 +47,10 @@ class ProgrammeForm(forms.Form):
             self.fields["managed_by"].queryset = managers
             del self.fields["note"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] <= data["opens_on"]:
-            self.add_error("closes_on", "The closing date must be after the opening date.")
-        return data
 
+class AwardForm(EndsAfterStart, forms.Form):
+    date_order = ("planned_start", "planned_end", "The planned end must be after the planned start.")
 
-class AwardForm(forms.Form):
     programme = forms.ModelChoiceField(queryset=None, empty_label="Choose a programme")
     recipient = forms.ModelChoiceField(
         queryset=None, label="Applying organisation", empty_label="Choose the applying organisation"
@@ -74,12 +74,6 @@ class AwardForm(forms.Form):
         else:
             self.fields["programme"].queryset = programmes
             self.fields["recipient"].queryset = recipients
-
-    def clean(self):
-        data = super().clean()
-        if data.get("planned_end") and data.get("planned_start") and data["planned_end"] <= data["planned_start"]:
-            self.add_error("planned_end", "The planned end must be after the planned start.")
-        return data
 
 
 class PaymentForm(forms.Form):

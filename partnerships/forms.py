@@ -7,7 +7,23 @@ from .models import PartnershipMember, Project, Region
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PartnershipForm(forms.Form):
+class EndsAfterStart:
+    """Form mixin: `date_order = (start field, end field, message)`; an end on or before the start is
+    refused on the end field, in the form's own words."""
+
+    date_order: tuple[str, str, str]
+
+    def clean(self):
+        data = super().clean()
+        start, end, message = self.date_order
+        if data.get(start) and data.get(end) and data[end] <= data[start]:
+            self.add_error(end, message)
+        return data
+
+
+class PartnershipForm(EndsAfterStart, forms.Form):
+    date_order = ("starts_on", "ends_on", "The end date must be after the start date.")
+
     name = forms.CharField(max_length=200)
     region = forms.ModelChoiceField(queryset=Region.objects.all())
     lead_organisation = forms.ModelChoiceField(
@@ -23,12 +39,6 @@ class PartnershipForm(forms.Form):
         if editing:
             del self.fields["lead_organisation"]
 
-    def clean(self):
-        data = super().clean()
-        if data.get("ends_on") and data.get("starts_on") and data["ends_on"] <= data["starts_on"]:
-            self.add_error("ends_on", "The end date must be after the start date.")
-        return data
-
 
 class MemberForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=None)
@@ -39,7 +49,9 @@ class MemberForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(EndsAfterStart, forms.Form):
+    date_order = ("planned_start", "planned_end", "The planned end must be after the planned start.")
+
     partnership = forms.ModelChoiceField(queryset=None, empty_label="Choose a partnership")
     lead_organisation = forms.ModelChoiceField(
         queryset=None, label="Lead organisation", empty_label="Choose the lead organisation"
@@ -64,12 +76,6 @@ class ProjectForm(forms.Form):
         else:
             self.fields["partnership"].queryset = partnerships
             self.fields["lead_organisation"].queryset = lead_choices
-
-    def clean(self):
-        data = super().clean()
-        if data.get("planned_end") and data.get("planned_start") and data["planned_end"] <= data["planned_start"]:
-            self.add_error("planned_end", "The planned end must be after the planned start.")
-        return data
 
 
 class ProjectPartnerForm(forms.Form):
