@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import Q
 
-from partnerships.forms import EndsAfterStart
+from partnerships.forms import ArchivedChoice, EndsAfterStart
 
 from .models import Award, Payment
 
@@ -97,7 +97,7 @@ class PaymentForm(forms.Form):
             del self.fields["note"]
 
 
-class AwardFilter(forms.Form):
+class AwardFilter(ArchivedChoice, forms.Form):
     q = forms.CharField(label="Search", required=False)
     state = forms.ChoiceField(choices=[("", "Any stage")] + list(Award.State.choices), required=False, label="Stage")
     programme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any programme")
@@ -113,6 +113,7 @@ class AwardFilter(forms.Form):
         self.fields["sub_region"].queryset = sub_regions
 
     def apply(self, qs):
+        qs = self.apply_archived(qs)
         if not self.is_valid():
             return qs
         data = self.cleaned_data

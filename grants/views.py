@@ -136,7 +136,7 @@ def award_list(request):
         local_authorities=local_authority_list(),
         sub_regions=SubRegion.objects.all(),
     )
-    qs = filter_form.apply(selectors.award_list(user=request.user))
+    qs = filter_form.apply(selectors.award_list(user=request.user, include_archived=True))
     r = roles.of(request.user)
     return render(
         request,
@@ -147,7 +147,7 @@ def award_list(request):
 
 @login_required
 def award_detail(request, pk):
-    award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    award = get_visible_or_404(selectors.award_list(user=request.user, include_archived=True), pk=pk)
     payments = list(selectors.payment_list(user=request.user).filter(award=award))
     paid = sum((p.amount for p in payments if p.state == Payment.State.PAID), ZERO)
     scheduled = sum((p.amount for p in payments if p.state != Payment.State.CANCELLED), ZERO)
@@ -173,7 +173,7 @@ def award_detail(request, pk):
 
 @login_required
 def award_transition(request, pk, name):
-    award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    award = get_visible_or_404(selectors.award_list(user=request.user, include_archived=True), pk=pk)
     params = {}
     if name == "approve" and request.POST.get("amount", "").strip():
         try:
@@ -236,7 +236,7 @@ def award_create(request):
 
 @login_required
 def award_edit(request, pk):
-    award = get_visible_or_404(selectors.award_list(user=request.user), pk=pk)
+    award = get_visible_or_404(selectors.award_list(user=request.user, include_archived=True), pk=pk)
     refusal = services.award_edit_refusal(award, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))
@@ -314,7 +314,7 @@ def payment_transition(request, pk, name):
 
 @login_required
 def payment_create(request, award_pk):
-    award = get_visible_or_404(selectors.award_list(user=request.user), pk=award_pk)
+    award = get_visible_or_404(selectors.award_list(user=request.user, include_archived=True), pk=award_pk)
     refusal = services.payment_schedule_refusal(award, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))

@@ -7,6 +7,25 @@ from .models import PartnershipMember, Project, Region
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+
+class ArchivedChoice(forms.Form):
+    """The "Archived" list filter: finished work that was archived is hidden unless asked for.
+    The view hands `apply` a queryset that includes archived rows (`include_archived=True`)."""
+
+    archived = forms.ChoiceField(
+        choices=[("", "Hide archived"), ("include", "Include archived"), ("only", "Only archived")],
+        required=False,
+        label="Archived",
+    )
+
+    def apply_archived(self, qs):
+        choice = self.cleaned_data.get("archived", "") if self.is_valid() else ""
+        if choice == "only":
+            return qs.filter(archived_at__isnull=False)
+        if choice == "include":
+            return qs
+        return qs.filter(archived_at__isnull=True)
+
 class EndsAfterStart:
     """Form mixin: `date_order = (start field, end field, message)`; an end on or before the start is
     refused on the end field, in the form's own words."""
@@ -107,7 +126,7 @@ class ProjectPartnerForm(forms.Form):
 ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=3)
 
 
-class ProjectFilter(forms.Form):
+class ProjectFilter(ArchivedChoice, forms.Form):
     q = forms.CharField(label="Search", required=False)
     state = forms.ChoiceField(choices=[("", "Any stage")] + list(Project.State.choices), required=False, label="Stage")
     partnership = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partnership")
@@ -123,6 +142,7 @@ class ProjectFilter(forms.Form):
     def apply(self, qs):
         from django.db.models import Q
 
+        qs = self.apply_archived(qs)
         if not self.is_valid():
             return qs
         data = self.cleaned_data

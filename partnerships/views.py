@@ -141,7 +141,7 @@ def project_list(request):
         local_authorities=selectors.local_authority_list(),
         sub_regions=SubRegion.objects.all(),
     )
-    qs = filter_form.apply(selectors.project_list(user=request.user))
+    qs = filter_form.apply(selectors.project_list(user=request.user, include_archived=True))
     r = roles.of(request.user)
     return render(
         request,
@@ -152,7 +152,7 @@ def project_list(request):
 
 @login_required
 def project_detail(request, pk):
-    project = get_visible_or_404(selectors.project_list(user=request.user), pk=pk)
+    project = get_visible_or_404(selectors.project_list(user=request.user, include_archived=True), pk=pk)
     can_edit = services.project_edit_refusal(project, request.user) is None
     return render(
         request,
@@ -172,7 +172,7 @@ def project_detail(request, pk):
 
 @login_required
 def project_transition(request, pk, name):
-    project = get_visible_or_404(selectors.project_list(user=request.user), pk=pk)
+    project = get_visible_or_404(selectors.project_list(user=request.user, include_archived=True), pk=pk)
     return take_transition(
         request,
         obj=project,
@@ -231,7 +231,7 @@ def project_create(request):
 
 @login_required
 def project_edit(request, pk):
-    project = get_visible_or_404(selectors.project_list(user=request.user), pk=pk)
+    project = get_visible_or_404(selectors.project_list(user=request.user, include_archived=True), pk=pk)
     refusal = services.project_edit_refusal(project, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("partnerships:project_detail", args=[project.pk]))

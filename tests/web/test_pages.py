@@ -534,3 +534,21 @@ def test_history_and_update_pages_render_when_no_person_is_recorded(client, worl
     client_for(client, world.partner)
     assert "by the system" in html(client.get(f"/awards/{award.pk}/"))
     assert client.get(f"/updates/{update.pk}/").status_code == 200
+
+
+def test_archived_work_leaves_the_lists_but_stays_reachable(client, world):
+    from grants.services import award_archive
+    from partnerships.services import project_archive
+
+    award = force_state(f.AwardFactory(programme=world.programme, title="Finished peer review"), "declined")
+    project = force_state(f.ProjectFactory(partnership=world.partnership, title="Finished wellbeing"), "withdrawn")
+    award_archive(award=award, actor=world.manager)
+    project_archive(project=project, actor=world.manager)
+    c = client_for(client, world.manager)
+    assert "Finished peer review" not in html(c.get("/awards/"))
+    assert "Finished peer review" in html(c.get("/awards/?archived=only"))
+    assert "Finished wellbeing" not in html(c.get("/projects/"))
+    assert "Finished wellbeing" in html(c.get("/projects/?archived=include"))
+    assert c.get(f"/awards/{award.pk}/").status_code == 200
+    assert c.get(f"/projects/{project.pk}/").status_code == 200
+    assert client_for(client, world.manager_b).get(f"/awards/{award.pk}/").status_code == 404
