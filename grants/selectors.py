@@ -63,10 +63,6 @@ def award_list(*, user, include_archived: bool = False) -> QuerySet:
     return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
-def award_get(*, user, pk) -> Award:
-    return award_list(user=user, include_archived=True).get(pk=pk)
-
-
 def payment_list(*, user) -> QuerySet:
     return scoped(
         Payment.objects.select_related("award__programme", "award__recipient", "gated_on_update"),

@@ -2,6 +2,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import Count, Sum
 
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.audit import record_permission_change
@@ -57,7 +58,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
     resource_classes = [OrganisationResource]
-    list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count")
+    list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count", "size_band")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a website typed without a scheme
     list_filter = ("kind", "local_authority__sub_region", "local_authority")
     search_fields = ("name", "identifier")
@@ -67,6 +68,14 @@ class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if self._roles(request).is_admin else []
+
+    def get_queryset(self, request):
+        # The size band needs each trust's schools: counted in the list's own query, not row by row.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(school_count=Count("schools"), school_pupils=Sum("schools__pupil_count"))
+        )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not OrganisationMembership:

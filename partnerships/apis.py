@@ -68,6 +68,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     )
     trust_name = serializers.CharField(source="trust.name", read_only=True, allow_null=True, default=None)
     website = serializers.CharField(read_only=True, help_text="A URL, or empty when unknown.")
+    size_band = serializers.CharField(
+        read_only=True, help_text="For a trust: starter, established, national or system leader (national bands)."
+    )
 
     class Meta:
         model = Organisation
@@ -84,6 +87,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "trust",
             "trust_name",
             "pupil_count",
+            "size_band",
             "website",
             "postcode",
         ]

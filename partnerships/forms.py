@@ -7,7 +7,6 @@ from .models import PartnershipMember, Project, Region
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-
 class ArchivedChoice(forms.Form):
     """The "Archived" list filter: finished work that was archived is hidden unless asked for.
     The view hands `apply` a queryset that includes archived rows (`include_archived=True`)."""
@@ -25,6 +24,7 @@ class ArchivedChoice(forms.Form):
         if choice == "include":
             return qs
         return qs.filter(archived_at__isnull=True)
+
 
 class EndsAfterStart:
     """Form mixin: `date_order = (start field, end field, message)`; an end on or before the start is

@@ -99,12 +99,6 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    SIZE_BANDS = [
-        ("starter", "Starter trust", 6, 1500),
-        ("established", "Established trust", 15, 5000),
-        ("national", "National trust", 30, None),
-    ]
-
     @staticmethod
     def size_band_for(school_count: int, pupil_count: int | None) -> str:
         """The national MAT size band (seed 001): starter up to 5-6 schools / ~1,500 pupils,
@@ -119,11 +113,16 @@ class Organisation(models.Model):
 
     @property
     def size_band(self) -> str:
+        """Uses the `school_count` / `school_pupils` that organisation_list annotates; counts otherwise."""
         if self.kind != self.Kind.MAT:
             return ""
-        schools = list(self.schools.all())
-        pupils = sum(s.pupil_count or 0 for s in schools) or self.pupil_count
-        return self.size_band_for(len(schools), pupils)
+        count = getattr(self, "school_count", None)
+        if count is None:
+            schools = list(self.schools.all())
+            count, pupils = len(schools), sum(s.pupil_count or 0 for s in schools)
+        else:
+            pupils = self.school_pupils or 0
+        return self.size_band_for(count, pupils or self.pupil_count)
 
 
 class OrganisationMembership(models.Model):

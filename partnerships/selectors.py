@@ -4,7 +4,7 @@ Each `*_scope(user, prefix)` returns a Q that other layers reuse with a lookup p
 (`award_scope(user, "award__")`), so one rule decides visibility for pages, API and reports.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from . import roles
 from .models import LocalAuthority, Organisation, Partnership, Project, ProjectPartner
@@ -54,8 +54,11 @@ def scoped(qs: QuerySet, scope: Q | None) -> QuerySet:
 
 
 def organisation_list(*, user, search: str = "") -> QuerySet:
-    """The organisation directory: names and identifiers are public information to signed-in users."""
-    qs = Organisation.objects.select_related("local_authority__sub_region", "trust")
+    """The organisation directory: names and identifiers are public information to signed-in users.
+    Trusts carry their school count and pupils, for their size band, in the same query."""
+    qs = Organisation.objects.select_related("local_authority__sub_region", "trust").annotate(
+        school_count=Count("schools"), school_pupils=Sum("schools__pupil_count")
+    )
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(identifier__icontains=search))
     return qs if roles.of(user) is not roles.ANONYMOUS else qs.none()
@@ -72,10 +75,6 @@ def project_list(*, user, include_archived: bool = False) -> QuerySet:
         project_scope(user),
     )
     return qs if include_archived else qs.filter(archived_at__isnull=True)
-
-
-def project_get(*, user, pk) -> Project:
-    return project_list(user=user, include_archived=True).get(pk=pk)
 
 
 def local_authority_list() -> QuerySet:

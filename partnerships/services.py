@@ -42,23 +42,10 @@ def project_transition(*, project: Project, name: str, actor, note: str = "") ->
         return apply_transition(locked, name, actor=actor, note=note)
 
 
-def project_propose(*, project, actor, note=""):
-    return project_transition(project=project, name="propose", actor=actor, note=note)
-
-
-def project_approve(*, project, actor, note=""):
-    return project_transition(project=project, name="approve", actor=actor, note=note)
-
-
-def project_complete(*, project, actor, note=""):
-    return project_transition(project=project, name="complete", actor=actor, note=note)
-
-
 # Partnerships and project details (the web forms) ---------------------------------------------
 
 PARTNERSHIP_FIELDS = ("name", "region", "starts_on", "ends_on", "aims")
 PROJECT_FIELDS = ("title", "theme", "summary", "settings_reached", "children_reached", "planned_start", "planned_end")
-PROJECT_CLOSED = (Project.State.COMPLETED, Project.State.REJECTED, Project.State.WITHDRAWN)
 PROJECT_PARTNER_EDITABLE = (Project.State.DRAFT, Project.State.CHANGES_REQUESTED)
 
 
@@ -111,7 +98,7 @@ def project_edit_refusal(project: Project, actor) -> TransitionRefused | None:
     r = roles.of(actor)
     state = project.get_state_display().lower()
     if r.manages_partnership(project.partnership):
-        if project.state in PROJECT_CLOSED:
+        if project.state in Project.FINISHED_STATES:
             return TransitionRefused(f"This project is {state}; it can no longer change.")
         return None
     if r.is_partner_of(project.lead_organisation_id):

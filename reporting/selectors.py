@@ -116,12 +116,6 @@ REPORTING_AWARD_STATES = (Award.State.ACTIVE, Award.State.SUSPENDED, Award.State
 REPORTING_PROJECT_STATES = (Project.State.IN_DELIVERY, Project.State.ON_HOLD, Project.State.IN_EVALUATION)
 
 
-def _subject_filter(prefix: str = "", *, award=None, project=None) -> Q:
-    if award is not None:
-        return _p(prefix, award=award)
-    return _p(prefix, project=project)
-
-
 def default_schedule(subject) -> ReportingSchedule | None:
     """The schedule a subject has before a manager saves one: an award's own frequency and planned
     dates; termly over its planned dates for a project without an award."""
@@ -393,10 +387,6 @@ def indicator_rollup(*, user, project=None, partnership=None, programme=None) ->
 
 
 # Evaluations and the "what works" library -------------------------------------------------------
-
-
-def evaluation_get(*, user, pk) -> Evaluation:
-    return evaluation_list(user=user).get(pk=pk)
 
 
 def _lesson_scope(user) -> Q | None:

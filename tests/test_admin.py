@@ -94,3 +94,24 @@ def test_award_changelist_uses_a_constant_number_of_queries(client, world, djang
         f.AwardFactory(programme=world.programme)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_trust_size_bands_show_in_admin_and_api_without_a_query_per_row(client, world, django_assert_max_num_queries):
+    from rest_framework.test import APIClient
+
+    trust = f.OrganisationFactory(name="Arden Forest Trust", kind="mat")
+    for _ in range(8):
+        f.OrganisationFactory(kind="school", trust=trust, pupil_count=400)
+    client.force_login(world.admin)
+    url = reverse("admin:partnerships_organisation_changelist")
+    client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        assert "Established trust" in client.get(url).content.decode()
+    for _ in range(20):
+        f.OrganisationFactory(kind="school", trust=f.OrganisationFactory(kind="mat"), pupil_count=300)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+    api = APIClient()
+    api.force_authenticate(world.manager)
+    rows = {o["name"]: o["size_band"] for o in api.get("/api/v1/organisations/?page_size=200").json()["results"]}
+    assert rows["Arden Forest Trust"] == "Established trust"

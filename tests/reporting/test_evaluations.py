@@ -84,9 +84,12 @@ def test_award_close_refused_until_final_update_accepted(world, award):
 def test_project_complete_refused_without_evaluation_with_reason(world, project):
     evaluation = services.evaluation_begin(actor=world.manager, project=project)
     with pytest.raises(TransitionRefused, match="project cannot be completed until its evaluation"):
-        partnership_services.project_complete(project=project, actor=world.manager)
+        partnership_services.project_transition(project=project, name="complete", actor=world.manager)
     finish(evaluation, world.manager)
-    assert partnership_services.project_complete(project=project, actor=world.manager).state == "completed"
+    assert (
+        partnership_services.project_transition(project=project, name="complete", actor=world.manager).state
+        == "completed"
+    )
 
 
 def test_completed_evaluation_is_locked(world, project):
