@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from partnerships.models import PartnershipMember
 from tests import factories as f
@@ -46,7 +47,7 @@ def test_sign_in_page_is_accessible(browser_page, db):
     browser_page.goto(browser_page.base + "/accounts/login/")
     assert_accessible(browser_page, "sign-in")
     browser_page.get_by_role("button", name="Sign in").click()
-    assert browser_page.locator(".govuk-error-summary").is_visible()
+    expect(browser_page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(browser_page, "sign-in-error")
 
 
@@ -81,7 +82,7 @@ def test_manager_pages_are_accessible(browser_page, world, data):
     # A form with errors: the error summary and the fields in error are accessible too.
     page.goto(page.base + "/programmes/new/")
     page.get_by_role("button", name="Save programme").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "programme-form-errors")
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from grants.models import Award, Payment
 from partnerships.models import PartnershipMember, Project
@@ -40,7 +41,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     page.get_by_role("button", name="Save as draft").click()
     assert "is saved as a draft" in page.locator(".govuk-notification-banner").inner_text()
     take_step(page, "Propose")
-    assert page.locator(".govuk-tag", has_text="Proposed").is_visible()
+    expect(page.locator(".govuk-tag", has_text="Proposed")).to_be_visible()
     screenshot(page, "journey-1-partner-proposed")
     project = Project.objects.get(title="Reading for pleasure across Sandwell")
     assert project.state == Project.State.PROPOSED
@@ -54,7 +55,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     page.get_by_role("link", name="Reading for pleasure across Sandwell").click()
     take_step(page, "Start review")
     take_step(page, "Approve", note="A clear plan with named schools.")
-    assert page.locator(".govuk-tag", has_text="Approved").first.is_visible()
+    expect(page.locator(".govuk-tag", has_text="Approved").first).to_be_visible()
     assert "A clear plan with named schools." in page.locator(".exchange-timeline").inner_text()
     screenshot(page, "journey-2-manager-approved-project")
     project.refresh_from_db()
@@ -76,7 +77,9 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     take_step(page, "Start assessment")
     take_step(page, "Approve")
     take_step(page, "Start delivery")
-    assert page.locator(".govuk-tag", has_text="Active (in delivery)").is_visible()
+    expect(
+        page.locator(".govuk-tag", has_text="Active (in delivery)")
+    ).to_be_visible()
 
     # Payments: two tranches, then one that would exceed the award is refused with the reason.
     page.get_by_role("button", name="Schedule a payment").click()
@@ -88,7 +91,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     page.get_by_label("Amount (£)").fill("14000")
     page.get_by_role("button", name="Schedule payment", exact=True).click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "£12,000.00 left to schedule" in summary.inner_text()
     assert page.get_by_label("Amount (£)").input_value() == "14000"
     screenshot(page, "journey-3-payment-refused")
@@ -103,7 +106,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     page.get_by_role("link", name="1 Oct 2026").click()
     take_step(page, "Approve for payment")
     take_step(page, "Release (mark paid)", note="BACS run 14")
-    assert page.locator(".govuk-tag", has_text="Paid").is_visible()
+    expect(page.locator(".govuk-tag", has_text="Paid")).to_be_visible()
     first = award.payments.get(due_on=dt.date(2026, 10, 1))
     assert first.state == Payment.State.PAID
 

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from grants import services as grant_services
 from partnerships.models import PartnershipMember
@@ -48,7 +49,7 @@ def test_partner_writes_and_submits_an_update_and_the_manager_accepts(browser_pa
     page.get_by_label("Progress made").fill("Eight peer reviews across Walsall.")
     page.get_by_label("Children reached (children)").fill("many")
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.get_by_label("Progress made").input_value() == "Eight peer reviews across Walsall."
     assert_accessible(page, "update-form-errors")
     page.get_by_label("Children reached (children)").fill("120")
@@ -84,5 +85,5 @@ def test_evaluation_page_is_accessible(browser_page, world, award):
     page.goto(page.base + f"/updates/evaluation/award/{award.pk}/")
     assert_accessible(page, "evaluation-form")
     page.get_by_role("button", name="Save and mark complete").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page, "evaluation-form-errors")
