@@ -62,6 +62,22 @@ class Organisation(models.Model):
         FUNDER = "funder", "Funder"
         GOVERNMENT = "government", "Government body"
         UNIVERSITY = "university", "University"
+        CHILDRENS_CENTRE = "childrens_centre", "Children's centre"
+
+    class EstablishmentType(models.TextChoices):
+        """What kind of school or setting, in the DfE's groups (GIAS "TypeOfEstablishment")."""
+
+        ACADEMY = "academy", "Academy"
+        FREE_SCHOOL = "free_school", "Free school"
+        MAINTAINED = "maintained", "Local authority maintained school"
+        SPECIAL = "special", "Special school"
+        INDEPENDENT = "independent", "Independent school"
+        INDEPENDENT_SPECIAL = "independent_special", "Independent special school"
+        ALTERNATIVE_PROVISION = "alternative_provision", "Pupil referral unit"
+        COLLEGE = "college", "Further education college"
+        UNIVERSITY = "university", "Higher education institution"
+        CHILDRENS_CENTRE = "childrens_centre", "Children's centre"
+        OTHER = "other", "Other establishment"
 
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -87,6 +103,27 @@ class Organisation(models.Model):
     pupil_count = models.PositiveIntegerField(null=True, blank=True)
     website = models.URLField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
+    # As the DfE's Get Information About Schools (GIAS) gives them; empty for others.
+    establishment_type = models.CharField(max_length=30, choices=EstablishmentType.choices, blank=True)
+    type_of_establishment = models.CharField(
+        "GIAS type", max_length=80, blank=True, help_text="The DfE's own words: “Academy sponsor led”, “Trust”…"
+    )
+    phase = models.CharField("phase of education", max_length=40, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    closed_on = models.DateField(null=True, blank=True, help_text="Set when the establishment or trust has closed.")
+    district_code = models.CharField("district (GSS code)", max_length=9, blank=True)
+    ward_code = models.CharField("ward (GSS code)", max_length=9, blank=True)
+    lsoa_code = models.CharField("LSOA code", max_length=9, blank=True)
+    group_uid = models.CharField(
+        "GIAS group UID", max_length=10, blank=True, db_index=True, help_text="A trust's number in GIAS."
+    )
+    trust_uid = models.CharField(
+        "trust's GIAS group UID",
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text="The trust a school belongs to, as GIAS numbers it; kept until that trust is imported.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +135,11 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def urn(self) -> str:
+        """A school's DfE unique reference number (its org-id is GB-EDU-<URN>)."""
+        return self.identifier[7:] if self.identifier.startswith("GB-EDU-") else ""
 
     @staticmethod
     def size_band_for(school_count: int, pupil_count: int | None) -> str:

@@ -8,18 +8,17 @@ from .importing import (
     ChoiceWidget,
     DateWidget,
     ExchangeResource,
-    IdentifierWidget,
     LookupWidget,
-    TextWidget,
     WholeNumberWidget,
     cell_text,
     column,
     export_only,
-    local_authority_widget,
-    lookup_key,
     organisation_widget,
 )
-from .models import Organisation, Partnership, PartnershipMember, Project, Region
+from .models import Partnership, PartnershipMember, Project, Region
+from .organisation_import import OrganisationResource
+
+__all__ = ["OrganisationResource", "PartnershipResource", "ProjectResource", "ends_after_start"]
 
 ORG_ID = re.compile(r"^[A-Z]{2}-[A-Z]{2,5}-.+$")
 
@@ -28,155 +27,6 @@ def ends_after_start(start, end, *, end_attribute: str, what: str = "") -> dict[
     if start and end and end <= start:
         return {end_attribute: f"{what}ends ({end:%d/%m/%Y}) on or before it starts ({start:%d/%m/%Y})"}
     return {}
-
-
-class WebsiteWidget(TextWidget):
-    """School lists give `www.school.org.uk`; the model wants a full web address."""
-
-    def clean(self, value, row=None, **kwargs):
-        text = cell_text(value)
-        if text and "://" not in text:
-            text = f"https://{text}"
-        return text
-
-
-# Organisations ----------------------------------------------------------------------------------
-
-GIAS_COLUMNS = {
-    # the DfE "Get Information About Schools" extract → our columns
-    "Name": ("EstablishmentName",),
-    "Local authority": ("LA (code)", "LA (name)"),
-    "Trust": ("Trust identifier", "Trusts (identifier)", "Trusts (name)"),
-    "Pupils": ("NumberOfPupils",),
-    "Website": ("SchoolWebsite",),
-    "Postcode": ("Postcode",),
-}
-
-
-def is_gias_extract(headers) -> bool:
-    return "URN" in headers and "EstablishmentName" in headers
-
-
-def gias_to_organisations(dataset) -> dict[str, str]:
-    """Reshape a GIAS school list in place into organisation columns (URN → GB-EDU-<URN>, the local
-    authority by its DfE code or name, the school's trust by org-id or name). Returns, for each of
-    our columns, the GIAS column it came from, so problems name the column the person knows."""
-    headers = list(dataset.headers)
-    rows = [dict(zip(headers, r, strict=False)) for r in dataset]
-    sources = {"Identifier": "URN", "Kind": ""}
-    for ours, theirs in GIAS_COLUMNS.items():
-        present = [c for c in theirs if c in headers]
-        if present:
-            sources[ours] = present[0]
-    out = []
-    for row in rows:
-        values = {"Identifier": f"GB-EDU-{cell_text(row['URN'])}" if cell_text(row["URN"]) else "", "Kind": "school"}
-        for ours, theirs in GIAS_COLUMNS.items():
-            values[ours] = next((row[c] for c in theirs if c in row and cell_text(row[c])), "")
-        out.append(values)
-    names = ["Identifier", "Kind", *[c for c in GIAS_COLUMNS if c in sources]]
-    dataset.wipe()
-    dataset.headers = names
-    for values in out:
-        dataset.append([values[n] for n in names])
-    return sources
-
-
-class OrganisationResource(ExchangeResource):
-    kind = "organisations"
-    export_related = ("local_authority", "trust")
-    required_columns = ("Name",)
-
-    identifier = column("Identifier", "identifier", IdentifierWidget())
-    name = column("Name", "name")
-    org_kind = column("Kind", "kind", ChoiceWidget(Organisation.Kind.choices, noun="kind of organisation"))
-    local_authority = column("Local authority", "local_authority", local_authority_widget())
-    trust = column(
-        "Trust",
-        "trust",
-        LookupWidget(
-            Organisation,
-            "identifier",
-            noun="trust",
-            keys=("identifier", "name"),
-            queryset=Organisation.objects.filter(kind=Organisation.Kind.MAT),
-        ),
-    )
-    pupil_count = column("Pupils", "pupil_count", WholeNumberWidget())
-    website = column("Website", "website", WebsiteWidget())
-    postcode = column("Postcode", "postcode")
-
-    class Meta(ExchangeResource.Meta):
-        model = Organisation
-        fields = ("identifier", "name", "org_kind", "local_authority", "trust", "pupil_count", "website", "postcode")
-        import_id_fields = ()
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.sources: dict[str, str] = {}
-        self._pending_trusts: dict[str, str] = {}
-
-    def scoped_export(self, *, user):
-        return selectors.organisation_list(user=user)
-
-    def column_for(self, attribute):
-        name = super().column_for(attribute)
-        return self.sources.get(name) or name
-
-    def prepare_dataset(self, dataset):
-        self.sources = gias_to_organisations(dataset) if is_gias_extract(dataset.headers or []) else {}
-
-    def load_existing(self, dataset):
-        existing = super().load_existing(dataset)
-        # Trusts that arrive in the same file as their schools: linked once they have ids.
-        headers = dataset.headers
-        kinds = self.fields["org_kind"].widget
-        self._pending_trusts = {}
-        if "Kind" in headers:
-            for row in dataset.dict:
-                try:
-                    is_mat = kinds.clean(row.get("Kind")) == Organisation.Kind.MAT
-                except ValueError:
-                    continue
-                identifier = cell_text(row.get("Identifier"))
-                if is_mat and identifier and self.fields["trust"].widget.find(identifier) is None:
-                    for key in (identifier, row.get("Name")):
-                        if cell_text(key):
-                            self._pending_trusts[lookup_key(key)] = identifier
-        return existing
-
-    def import_instance(self, instance, row, **kwargs):
-        pending = self._pending_trusts.get(lookup_key(row.get("Trust")))
-        instance._pending_trust = pending
-        if pending:  # the trust is new in this file: linked once it has an id (after_write)
-            row = {**row, "Trust": ""}
-        super().import_instance(instance, row, **kwargs)
-
-    def check(self, instance, new, before):
-        problems = {}
-        if not ORG_ID.match(instance.identifier):
-            problems["identifier"] = (
-                f"“{instance.identifier}” is not an org-id identifier (like GB-EDU-137000, GB-CHC-1159393 "
-                "or GB-COH-08000001)"
-            )
-        has_trust = instance.trust_id or getattr(instance, "_pending_trust", None)
-        if has_trust and instance.kind != Organisation.Kind.SCHOOL:
-            problems["trust"] = "only a school belongs to a trust"
-        if instance.trust_id and instance.trust_id == instance.pk:
-            problems["trust"] = "an organisation cannot be its own trust"
-        return problems
-
-    def after_write(self):
-        pending = [o for o in self._created + self._updated if getattr(o, "_pending_trust", None)]
-        if not pending:
-            return
-        by_identifier = {
-            lookup_key(o.identifier): o
-            for o in Organisation.objects.filter(identifier__in={o._pending_trust for o in pending})
-        }
-        for school in pending:
-            school.trust = by_identifier[lookup_key(school._pending_trust)]
-        Organisation.objects.bulk_update(pending, ["trust"])
 
 
 # Partnerships -----------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class ExchangeResource(resources.ModelResource):
         self._simple: list | None = None
         self._blank_record: tuple | None = None
         self._now = timezone.now()
+        self.left_out: dict[int, str] = {}  # row number (1 = first data row) → why it is not imported
 
     def get_result_class(self):
         return ExchangeResult
@@ -126,7 +127,15 @@ class ExchangeResource(resources.ModelResource):
     # Hooks for each kind ---------------------------------------------------------------------
 
     def prepare_dataset(self, dataset: tablib.Dataset) -> None:
-        """Reshape a file before import (the GIAS school list does)."""
+        """Reshape a file before import (the GIAS school list does); rows to pass over go in `left_out`
+        (they stay in the dataset, so every problem keeps the row number the file shows)."""
+
+    def notes(self) -> list[str]:
+        """What a person should know about an import that worked: rows left out and why, links pending."""
+        reasons: dict[str, int] = {}
+        for reason in self.left_out.values():
+            reasons[reason] = reasons.get(reason, 0) + 1
+        return [f"{count:,} row{'s' if count != 1 else ''} left out: {reason}." for reason, count in reasons.items()]
 
     def key_of_row(self, row) -> str:
         return lookup_key(row.get(self.key_column))
@@ -155,6 +164,7 @@ class ExchangeResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self._file_refused = True  # until the file as a whole is accepted: then rows are read
+        self.left_out = {}
         self.user = self.user or kwargs.get("user")
         self.file_name = kwargs.get("file_name") or self.file_name
         if not self.may_import():
@@ -338,8 +348,8 @@ class ExchangeResource(resources.ModelResource):
         if kwargs.get("retain_instance_in_row_result"):
             self._meta.store_instance = True
         row_result = self.get_row_result_class()()
-        if self._file_refused:  # the file's problem is already reported; its rows are not read
-            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+        if self._file_refused or kwargs.get("row_number") in self.left_out:
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP  # a file's problem is reported once
             return row_result
         try:
             instance = self.get_instance(instance_loader, row)

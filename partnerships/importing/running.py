@@ -35,7 +35,9 @@ class ImportOutcome:
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    left_out: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # rows left out and why, links still to make
 
     @property
     def ok(self) -> bool:
@@ -57,9 +59,10 @@ class ImportOutcome:
                 f"({len(self.problems)} in all). Correct them and import the file again."
             )
         tail = "dry run: nothing was written" if self.dry_run else "saved"
+        left_out = f", {self.left_out} left out (below)" if self.left_out else ""
         return (
             f"{what}: {self.rows} rows — {self.created} created, {self.updated} updated, "
-            f"{self.skipped} unchanged (skipped), 0 errors; {tail}."
+            f"{self.skipped} unchanged (skipped){left_out}, 0 errors; {tail}."
         )
 
 
@@ -110,7 +113,9 @@ def run_import(
     if outcome.ok:
         outcome.created = totals[RowResult.IMPORT_TYPE_NEW]
         outcome.updated = totals[RowResult.IMPORT_TYPE_UPDATE]
-        outcome.skipped = totals[RowResult.IMPORT_TYPE_SKIP]
+        outcome.left_out = len(resource.left_out)
+        outcome.skipped = totals[RowResult.IMPORT_TYPE_SKIP] - outcome.left_out
+        outcome.notes = resource.notes()
     if progress:
         progress(outcome.rows, outcome.rows)
     return outcome
@@ -237,3 +242,5 @@ def command_import(command, resource: ExchangeResource, dataset: tablib.Dataset,
     if not outcome.ok:
         raise CommandError(outcome.summary())
     command.stdout.write(outcome.summary())
+    for note in outcome.notes:
+        command.stdout.write(note)

@@ -102,17 +102,20 @@ def test_gias_school_list_imports_with_urns_local_authorities_and_trusts(admin, 
     assert summit.size_band == "Starter trust"
 
 
-def test_gias_problems_name_the_gias_columns(admin, summit, birmingham):
+def test_gias_local_authority_by_code_else_by_name_and_problems_name_the_gias_columns(admin, summit, birmingham):
     rows = gias_rows()
-    rows[0][1] = "999"
-    rows[1][2], rows[1][9] = "Atlantis", "No Such Trust"
+    rows[0][1] = "999"  # an unknown number, but a known name: Birmingham by its name
+    rows[1][2], rows[1][9] = "Atlantis", "No Such Trust"  # no number and an unknown name
     outcome = run_import(OrganisationResource(user=admin), dataset(GIAS_HEADERS, *rows), dry_run=False)
-    assert [str(p) for p in outcome.problems] == [
-        "Row 2, column “LA (code)”: unknown local authority “999”",
-        "Row 3, column “LA (code)”: unknown local authority “Atlantis”",
-        "Row 3, column “Trusts (name)”: unknown trust “No Such Trust”",
-    ]
+    assert [str(p) for p in outcome.problems] == ["Row 3, column “LA (code)”: unknown local authority “Atlantis”"]
     assert not Organisation.objects.filter(kind="school").exists()
+
+    rows[1][2] = "sandwell"
+    outcome = run_import(OrganisationResource(user=admin), dataset(GIAS_HEADERS, *rows), dry_run=False)
+    assert outcome.ok, outcome.problems
+    assert Organisation.objects.get(identifier="GB-EDU-137000").local_authority == birmingham
+    elm = Organisation.objects.get(identifier="GB-EDU-137001")
+    assert (elm.local_authority.dfe_code, elm.trust, elm.trust_uid) == ("333", None, "2044")  # trust not known yet
 
 
 def test_reimporting_the_school_list_updates_rather_than_duplicates(admin, summit, birmingham, sandwell):
@@ -153,7 +156,8 @@ def test_organisation_rules_in_plain_words(admin, birmingham):
         "Row 2, column “Identifier”: “12345” is not an org-id identifier (like GB-EDU-137000, GB-CHC-1159393 "
         "or GB-COH-08000001)",
         "Row 3, column “Kind”: “shcool” is not a kind of organisation (one of: School, Multi-academy trust, "
-        "Local authority, Combined authority, College, Charity, Employer, Funder, Government body, University)",
+        "Local authority, Combined authority, College, Charity, Employer, Funder, Government body, University, "
+            "Children's centre)",
         "Row 3, column “Pupils”: “many” is not a whole number",
         "Row 4, column “Name”: this column is empty, and it is needed",
     ]
