@@ -1,14 +1,16 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Sum
+from import_export.forms import ConfirmImportForm
 
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
 from workflow.audit import record_permission_change
 
 from . import selectors, services
-from .importing.admin import ExchangeAdminMixin
+from .importing.admin import ExchangeAdminMixin, SizeLimitedImportForm
 from .models import (
     LocalAuthority,
     Organisation,
@@ -55,16 +57,43 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+class OrganisationImportForm(SizeLimitedImportForm):
+    include_closed = forms.BooleanField(
+        required=False,
+        label="Keep closed establishments and trusts (GIAS), marked closed with their close date",
+        help_text="Without this, a GIAS extract's closed rows are left out and counted.",
+    )
+
+
+class OrganisationConfirmForm(ConfirmImportForm):
+    include_closed = forms.BooleanField(required=False, widget=forms.HiddenInput())
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
     resource_classes = [OrganisationResource]
+    import_form_class = OrganisationImportForm
+    confirm_form_class = OrganisationConfirmForm
     list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count", "size_band")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a website typed without a scheme
-    list_filter = ("kind", "local_authority__sub_region", "local_authority")
+    list_filter = ("kind", "establishment_type", "local_authority__sub_region", "local_authority")
+
     search_fields = ("name", "identifier")
     list_select_related = ("local_authority", "trust")
     autocomplete_fields = ("trust", "local_authority")
     inlines = [MembershipInline]
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["include_closed"] = import_form.cleaned_data.get("include_closed", False)
+        return initial
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        cleaned = getattr(form, "cleaned_data", {}) or {}
+        include_closed = bool(cleaned.get("include_closed"))
+        return {**super().get_import_resource_kwargs(request, **kwargs), "include_closed": include_closed}
 
     def get_inlines(self, request, obj):
         return self.inlines if self._roles(request).is_admin else []

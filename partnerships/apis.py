@@ -67,6 +67,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         source="local_authority.sub_region.name", read_only=True, allow_null=True, default=None
     )
     trust_name = serializers.CharField(source="trust.name", read_only=True, allow_null=True, default=None)
+    urn = serializers.CharField(read_only=True, help_text="A school's DfE URN (its org-id is GB-EDU-<URN>).")
     website = serializers.CharField(read_only=True, help_text="A URL, or empty when unknown.")
     size_band = serializers.CharField(
         read_only=True, help_text="For a trust: starter, established, national or system leader (national bands)."
@@ -90,6 +91,15 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "size_band",
             "website",
             "postcode",
+            "establishment_type",
+            "type_of_establishment",
+            "phase",
+            "urn",
+            "ukprn",
+            "closed_on",
+            "district_code",
+            "ward_code",
+            "lsoa_code",
         ]
         read_only_fields = fields
 
@@ -100,7 +110,7 @@ class OrganisationFilter(ExchangeFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["kind", "local_authority", "sub_region", "region", "trust"]
+        fields = ["kind", "establishment_type", "local_authority", "sub_region", "region", "trust"]
 
 
 class OrganisationViewSet(ExchangeViewSet):

@@ -74,7 +74,8 @@ LEFT_OUT_REPEAT = "the same trust again (a links file names a trust once for eac
 
 
 def classify(type_name: str, group_name: str) -> tuple[str, str] | None:
-    """The organisation's kind and establishment type for a GIAS type; None when outside England."""
+    """The organisation's kind and establishment type for a GIAS type; None when outside England.
+    A type neither list knows comes back as it is, for the import to refuse in words."""
     if type_name in OUTSIDE_ENGLAND_TYPES or group_name == "Welsh schools":
         return None
     if type_name in TYPES:
@@ -83,7 +84,7 @@ def classify(type_name: str, group_name: str) -> tuple[str, str] | None:
         return Kind.SCHOOL, Type.ACADEMY
     if type_name.startswith(("Free school", "University technical", "Studio school")):
         return Kind.SCHOOL, Type.FREE_SCHOOL
-    return GROUPS.get(group_name)
+    return GROUPS.get(group_name) or (Kind.SCHOOL, type_name)  # an unknown type: a row error, in words
 
 
 def is_establishments(headers) -> bool:
@@ -159,7 +160,7 @@ def establishments(dataset, *, keep_closed: bool, la_known: Callable[[str], bool
             "Establishment type": sub_type,
             "GIAS type": type_name,
             # by the DfE number, else by name: GIAS leaves the number out, or gives an old one, at times
-            "Local authority": la_code if la_code and la_known(la_code) else (la_name or la_code),
+            "Local authority": next((v for v in (la_code, la_name) if v and la_known(v)), la_code or la_name),
             "Closed on": row.get("CloseDate", "") if closed else "",
         }
         for ours in names[6:]:

@@ -127,16 +127,16 @@ class OrganisationResource(ExchangeResource):
     def prepare_dataset(self, dataset):
         headers = dataset.headers or []
         self.sources, self._school_links, self._unlinked = {}, {}, 0
-        if gias.is_establishments(headers):
+        if gias.is_groups(headers):  # first: a links file names the school (URN, EstablishmentName) too
+            self.gias_file = "groups"
+            shaped = gias.groups(dataset, keep_closed=self.include_closed)
+        elif gias.is_establishments(headers):
             self.gias_file = "establishments"
             las = self.fields["local_authority"].widget
             las.load()
             shaped = gias.establishments(
                 dataset, keep_closed=self.include_closed, la_known=lambda v: las.find(v) is not None
             )
-        elif gias.is_groups(headers):
-            self.gias_file = "groups"
-            shaped = gias.groups(dataset, keep_closed=self.include_closed)
         else:
             self.gias_file = ""
             return
@@ -180,6 +180,8 @@ class OrganisationResource(ExchangeResource):
     def after_cells(self, instance, row):
         """A GIAS school's trust by its Group UID ("Trusts (code)"): a trust not imported yet is no error;
         the school keeps the number and is linked when the groups file comes."""
+        if self.gias_file == "groups" and not instance.identifier:
+            return {"identifier": "empty: Exchange knows a trust by its Companies House number (GB-COH-…)"}
         if self.gias_file == "establishments" and instance.trust_uid and instance.kind == Organisation.Kind.SCHOOL:
             trust = self._trusts_by_uid.get(instance.trust_uid) or self.fields["trust"].widget.find(
                 instance._trust_name
@@ -192,9 +194,7 @@ class OrganisationResource(ExchangeResource):
 
     def check(self, instance, new, before):
         problems = {}
-        if self.gias_file == "groups" and not instance.identifier:
-            problems["identifier"] = "empty: Exchange knows a trust by its Companies House number (GB-COH-…)"
-        elif not ORG_ID.match(instance.identifier):
+        if not ORG_ID.match(instance.identifier):
             problems["identifier"] = (
                 f"“{instance.identifier}” is not an org-id identifier (like GB-EDU-137000, GB-CHC-1159393 "
                 "or GB-COH-08000001)"

@@ -8,10 +8,18 @@ import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from import_export import resources
-from import_export.results import Result, RowResult
+from import_export.results import Error, Result, RowResult
 
 from .. import roles
 from .cells import LookupWidget, cell_text, lookup_key
+
+
+class PlainError(Error):
+    """A problem shown by its message alone (the admin would print a Python traceback with server paths)."""
+
+    @property
+    def traceback(self):
+        return ""
 
 
 class ExchangeResult(Result):
@@ -62,6 +70,9 @@ class ExchangeResource(resources.ModelResource):
 
     def get_result_class(self):
         return ExchangeResult
+
+    def get_error_result_class(self):
+        return PlainError
 
     # Permission and scope ---------------------------------------------------------------------
 

@@ -149,19 +149,25 @@ def check_import_size(name: str, size: int) -> None:
         )
 
 
+def decode_text(data: bytes, *, name: str, kind: str) -> str:
+    """UTF-8 (with or without the mark Excel adds), else Windows-1252: GIAS serves its extracts in it and
+    Excel on Windows saves CSV in it. ValueError in words when it is neither."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ValueError(f"{name} is not a text {kind} file (save it as CSV UTF-8).") from None
+
+
 def parse_dataset(data: bytes, fmt, name: str) -> tablib.Dataset:
     """Bytes of a .csv/.xlsx/.json file as a dataset with a header row, or ValueError in plain words
     (a file that is not what its name says, text in an unknown encoding, JSON that is not a list of rows)."""
     check_import_size(name, len(data))
     kind = fmt.get_title().upper()
-    if not fmt.is_binary():
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:  # a CSV saved by Excel on Windows
-            try:
-                data = data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise ValueError(f"“{name}” is not a text {kind} file (save it as CSV UTF-8).") from None
+    if kind in ("CSV", "JSON"):
+        data = decode_text(data, name=f"“{name}”", kind=kind)
     try:
         dataset = fmt.create_dataset(data)
     except Exception as error:  # tablib and openpyxl raise many kinds for a damaged file; all mean the same
