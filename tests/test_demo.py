@@ -82,6 +82,8 @@ def test_demo_data_is_complete_and_within_budget(settings):
     assert sorted(SubRegion.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
     assert LocalAuthority.objects.get(gss_code="E08000025").dfe_code == "330"
     assert LocalAuthority.objects.get(name="Birmingham").sub_region.number == 6
+    assert LocalAuthority.objects.count() == 153  # the demo looks its 18 up in the reference data; adds none
+    assert Organisation.objects.filter(local_authority__region__name="East Midlands").exists()
     assert Organisation.objects.count() >= 30
     assert Project.objects.count() >= 10
     assert Award.objects.count() >= 15

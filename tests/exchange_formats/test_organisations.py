@@ -157,7 +157,7 @@ def test_organisation_rules_in_plain_words(admin, birmingham):
         "or GB-COH-08000001)",
         "Row 3, column “Kind”: “shcool” is not a kind of organisation (one of: School, Multi-academy trust, "
         "Local authority, Combined authority, College, Charity, Employer, Funder, Government body, University, "
-            "Children's centre)",
+        "Children's centre)",
         "Row 3, column “Pupils”: “many” is not a whole number",
         "Row 4, column “Name”: this column is empty, and it is needed",
     ]

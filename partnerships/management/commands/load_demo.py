@@ -47,39 +47,15 @@ from workflow.services import log_money_change
 # Geography ----------------------------------------------------------------------------------------
 
 WEST_MIDLANDS, EAST_MIDLANDS = "E12000005", "E12000004"
-REGIONS = [(WEST_MIDLANDS, "West Midlands"), (EAST_MIDLANDS, "East Midlands")]
 
-# The six West Midlands sub-regions, numbered as on the regional map.
-SUB_REGIONS = [
-    (1, "Stoke-on-Trent and Staffordshire"),
-    (2, "Herefordshire and Worcestershire"),
-    (3, "Coventry, Solihull and Warwickshire"),
-    (4, "Black Country"),
-    (5, "Shropshire, Telford and Wrekin"),
-    (6, "Birmingham"),
-]
-
-# name, ONS (GSS) code, DfE LA number, region, sub-region number
-LOCAL_AUTHORITIES = [
-    ("Birmingham", "E08000025", "330", WEST_MIDLANDS, 6),
-    ("Coventry", "E08000026", "331", WEST_MIDLANDS, 3),
-    ("Dudley", "E08000027", "332", WEST_MIDLANDS, 4),
-    ("Sandwell", "E08000028", "333", WEST_MIDLANDS, 4),
-    ("Solihull", "E08000029", "334", WEST_MIDLANDS, 3),
-    ("Walsall", "E08000030", "335", WEST_MIDLANDS, 4),
-    ("Wolverhampton", "E08000031", "336", WEST_MIDLANDS, 4),
-    ("Herefordshire", "E06000019", "884", WEST_MIDLANDS, 2),
-    ("Worcestershire", "E10000034", "885", WEST_MIDLANDS, 2),
-    ("Shropshire", "E06000051", "893", WEST_MIDLANDS, 5),
-    ("Telford and Wrekin", "E06000020", "894", WEST_MIDLANDS, 5),
-    ("Staffordshire", "E10000028", "860", WEST_MIDLANDS, 1),
-    ("Stoke-on-Trent", "E06000021", "861", WEST_MIDLANDS, 1),
-    ("Warwickshire", "E10000031", "937", WEST_MIDLANDS, 3),
-    ("Nottingham", "E06000018", "892", EAST_MIDLANDS, None),
-    ("Nottinghamshire", "E10000024", "891", EAST_MIDLANDS, None),
-    ("Derby", "E06000015", "831", EAST_MIDLANDS, None),
-    ("Leicester", "E06000016", "856", EAST_MIDLANDS, None),
-]
+# The demo's local authorities, by their DfE number. Every English authority, its region and sub-region
+# come with the database (partnerships/data/local_authorities.csv, loaded by a migration): the demo only
+# looks them up, so it can never disagree with the reference data.
+DEMO_LOCAL_AUTHORITIES = [
+    "330", "331", "332", "333", "334", "335", "336",  # Birmingham and the Black Country, Coventry, Solihull
+    "884", "885", "893", "894", "860", "861", "937",  # the shire and unitary authorities of the West Midlands
+    "892", "891", "831", "856",  # Nottingham(shire), Derby, Leicester in the East Midlands
+]  # fmt: skip
 
 # Organisations ------------------------------------------------------------------------------------
 
@@ -1546,26 +1522,14 @@ class Command(BaseCommand):
     # Reference data ---------------------------------------------------------------------------
 
     def load_geography(self):
+        las = {la.dfe_code: la for la in LocalAuthority.objects.filter(dfe_code__in=DEMO_LOCAL_AUTHORITIES)}
+        missing = sorted(set(DEMO_LOCAL_AUTHORITIES) - set(las))
+        if missing:
+            raise CommandError(f"Local authorities {', '.join(missing)} are missing: run `manage.py migrate` first.")
+        self.las = {la.name: la for la in las.values()}
         self.regions = {
-            code: Region.objects.update_or_create(code=code, defaults={"name": name})[0] for code, name in REGIONS
+            region.code: region for region in Region.objects.filter(code__in=[WEST_MIDLANDS, EAST_MIDLANDS])
         }
-        self.sub_regions = {
-            number: SubRegion.objects.update_or_create(
-                name=name, defaults={"region": self.regions[WEST_MIDLANDS], "number": number}
-            )[0]
-            for number, name in SUB_REGIONS
-        }
-        self.las = {}
-        for name, gss, dfe, region, sub_region in LOCAL_AUTHORITIES:
-            self.las[name] = LocalAuthority.objects.update_or_create(
-                gss_code=gss,
-                defaults={
-                    "name": name,
-                    "dfe_code": dfe,
-                    "region": self.regions[region],
-                    "sub_region": self.sub_regions.get(sub_region),
-                },
-            )[0]
 
     def _org(self, identifier, name, kind, la=None, trust=None, pupils=None):
         org, _ = Organisation.objects.update_or_create(
