@@ -74,7 +74,16 @@ class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
     resource_classes = [OrganisationResource]
     import_form_class = OrganisationImportForm
     confirm_form_class = OrganisationConfirmForm
-    list_display = ("name", "kind", "identifier", "local_authority", "trust", "pupil_count", "size_band")
+    list_display = (
+        "name",
+        "kind",
+        "establishment_type",
+        "identifier",
+        "local_authority",
+        "trust",
+        "pupil_count",
+        "size_band",
+    )
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a website typed without a scheme
     list_filter = ("kind", "establishment_type", "local_authority__sub_region", "local_authority")
 

@@ -68,6 +68,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
     )
     trust_name = serializers.CharField(source="trust.name", read_only=True, allow_null=True, default=None)
     urn = serializers.CharField(read_only=True, help_text="A school's DfE URN (its org-id is GB-EDU-<URN>).")
+    establishment_type = serializers.CharField(
+        read_only=True,
+        help_text="For schools and settings: " + ", ".join(Organisation.EstablishmentType.values) + "; or empty.",
+    )
+    establishment_type_label = serializers.CharField(source="get_establishment_type_display", read_only=True)
     website = serializers.CharField(read_only=True, help_text="A URL, or empty when unknown.")
     size_band = serializers.CharField(
         read_only=True, help_text="For a trust: starter, established, national or system leader (national bands)."
@@ -92,6 +97,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "website",
             "postcode",
             "establishment_type",
+            "establishment_type_label",
             "type_of_establishment",
             "phase",
             "urn",

@@ -300,3 +300,19 @@ def test_the_admin_import_shows_problems_in_words_never_a_traceback(client, admi
     childrens = admin_upload(client, DATA / "childrens_centres.csv").content.decode()
     assert "Row 3, column “LA (code)”: unknown local authority “909”" in childrens
     assert "Traceback" not in childrens and "Confirm import" not in childrens
+
+
+def test_the_api_and_the_admin_list_show_and_filter_by_establishment_type(client, admin):
+    import_file(DATA / "edubasealldata_mixed_types.csv")
+    client.force_login(admin)
+    response = client.get("/api/v1/organisations/", {"establishment_type": "academy"})
+    assert response.status_code == 200, response.content
+    [academy] = response.json()["results"]
+    assert (academy["urn"], academy["establishment_type_label"], academy["phase"], academy["ward_code"]) == (
+        "137666",
+        "Academy",
+        "Primary",
+        "E05011899",
+    )
+    page = client.get("/admin/partnerships/organisation/", {"establishment_type__exact": "independent_special"})
+    assert "Fairley House School" in page.content.decode() and "Aldgate" not in page.content.decode()
