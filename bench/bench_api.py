@@ -29,15 +29,12 @@ def _build(n: int):
         Partnership,
         Project,
         ProjectPartner,
-        Region,
-        SubRegion,
     )
     from reporting.models import Indicator, IndicatorResult, ProgressUpdate
     from workflow.models import TransitionLog
 
-    region = Region.objects.create(name="West Midlands", code="E12000005")
-    sub = SubRegion.objects.create(region=region, name="Black Country", number=2)
-    la = LocalAuthority.objects.create(name="Walsall", gss_code="E08000030", region=region, sub_region=sub)
+    la = LocalAuthority.objects.get(gss_code="E08000030")  # Walsall: England's authorities come with migrate
+    region = la.region
     central = Organisation.objects.create(name="Bench Alliance", kind="charity", identifier="GB-CHC-1000002")
     funder = Organisation.objects.create(name="Bench Foundation", kind="funder", identifier="GB-CHC-1000001")
     manager = get_user_model().objects.create(username="bench-manager")

@@ -32,10 +32,9 @@ def _setup_world():
     from django.contrib.auth import get_user_model
 
     from grants.models import FundingProgramme
-    from partnerships.models import LocalAuthority, Organisation, Region
+    from partnerships.models import LocalAuthority, Organisation
 
-    region = Region.objects.create(name="West Midlands", code="E12000005")
-    la = LocalAuthority.objects.create(name="Birmingham", gss_code="E08000025", dfe_code="330", region=region)
+    la = LocalAuthority.objects.get(dfe_code="330")  # Birmingham: England's authorities come with migrate
     funder = Organisation.objects.create(name="Bench Foundation", kind="funder", identifier="GB-CHC-9000000")
     manager = Organisation.objects.create(name="Bench Exchange", kind="charity", identifier="GB-CHC-9000001")
     Organisation.objects.bulk_create(

@@ -35,20 +35,13 @@ def _build(n_awards: int):
         Project,
         ProjectPartner,
         Region,
-        SubRegion,
     )
     from reporting.models import Indicator, IndicatorResult, ProgressUpdate
     from workflow.models import MoneyChange, TransitionLog
 
     rnd = random.Random(4)
-    region = Region.objects.create(name="West Midlands", code="E12000005")
-    subs = [SubRegion.objects.create(region=region, name=f"Sub-region {i}", number=i) for i in range(1, 7)]
-    las = [
-        LocalAuthority.objects.create(
-            name=f"Authority {i}", gss_code=f"E0800{i:04d}", region=region, sub_region=subs[i % 6]
-        )
-        for i in range(14)
-    ]
+    region = Region.objects.get(code="E12000005")  # England's authorities come with the database (migrate)
+    las = list(LocalAuthority.objects.filter(region=region).order_by("dfe_code"))  # the 14 of the West Midlands
     funder = Organisation.objects.create(name="Bench Foundation", kind="funder", identifier="GB-CHC-1000001")
     central = Organisation.objects.create(name="Bench Alliance", kind="charity", identifier="GB-CHC-1000002")
     user = get_user_model().objects.create(username="bench-funder")

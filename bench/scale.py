@@ -29,7 +29,6 @@ def populate(n_awards: int, seed: int = 7) -> dict:
         Partnership,
         Project,
         Region,
-        SubRegion,
     )
     from reporting.models import Indicator
     from workflow.models import TransitionLog
@@ -37,14 +36,8 @@ def populate(n_awards: int, seed: int = 7) -> dict:
     rng = random.Random(seed)
     User = get_user_model()
     with transaction.atomic():
-        region = Region.objects.create(name="West Midlands", code="E12000005")
-        sub = SubRegion.objects.create(region=region, name="Birmingham", number=6)
-        las = [
-            LocalAuthority.objects.create(
-                name=f"Authority {i}", gss_code=f"E0800{i:04d}", dfe_code=f"{300 + i}", region=region, sub_region=sub
-            )
-            for i in range(14)
-        ]
+        region = Region.objects.get(code="E12000005")  # England's authorities come with the database (migrate)
+        las = list(LocalAuthority.objects.filter(region=region).order_by("dfe_code"))
         orgs = Organisation.objects.bulk_create(
             Organisation(
                 name=f"Trust {i}",

@@ -81,9 +81,9 @@ def test_a_fresh_database_has_every_english_local_authority(db):
 def test_a_real_establishments_extract_imports_open_english_schools_and_counts_the_rest(admin):
     out, _ = import_file(CAMDEN_WALES)
     assert out.splitlines() == [
-        "Organisations: 21 rows — 13 created, 0 updated, 0 unchanged (skipped), 8 left out (below), 0 errors; saved.",
-        "4 rows left out: closed (import them marked closed with --include-closed).",
-        "4 rows left out: not in England (Welsh, overseas and offshore establishments).",
+        "Organisations: 35 rows — 23 created, 0 updated, 0 unchanged (skipped), 12 left out (below), 0 errors; saved.",
+        "6 rows left out: closed (import them marked closed with --include-closed).",
+        "6 rows left out: not in England (Welsh, overseas and offshore establishments).",
     ]
     camden = LocalAuthority.objects.get(dfe_code="202")
     nursery = Organisation.objects.get(identifier="GB-EDU-100005")
@@ -112,12 +112,12 @@ def test_a_real_establishments_extract_imports_open_english_schools_and_counts_t
     assert Organisation.objects.get(identifier="GB-EDU-100012").closed_on is None  # open, but proposed to close
 
     again, _ = import_file(CAMDEN_WALES)
-    assert again.splitlines()[0].startswith("Organisations: 21 rows — 0 created, 0 updated, 13 unchanged (skipped)")
+    assert again.splitlines()[0].startswith("Organisations: 35 rows — 0 created, 0 updated, 23 unchanged (skipped)")
 
 
 def test_closed_establishments_kept_marked_closed_with_their_close_date(admin):
     out, _ = import_file(CAMDEN_WALES, "--include-closed")
-    assert "17 created" in out and "4 rows left out: not in England" in out and "closed (" not in out
+    assert "29 created" in out and "6 rows left out: not in England" in out and "closed (" not in out
     sherborne = Organisation.objects.get(identifier="GB-EDU-100004")
     assert sherborne.closed_on.isoformat() == "1992-08-31"
     assert Organisation.objects.get(identifier="GB-EDU-100037").closed_on.isoformat() == "2019-12-31"
@@ -128,7 +128,7 @@ def test_the_extract_in_windows_1252_as_gias_serves_it_on_the_command_line(admin
     raw = (DATA / "edubasealldata_camden_wales_cp1252.csv").read_bytes()
     assert "Ynys Môn".encode("cp1252") in raw and "Ynys Môn".encode() not in raw
     out, _ = import_file(DATA / "edubasealldata_camden_wales_cp1252.csv")
-    assert "13 created" in out
+    assert "23 created" in out
     assert Organisation.objects.get(identifier="GB-EDU-100002").name == "St Paul's Cathedral School"
 
 
@@ -285,7 +285,7 @@ def test_the_admin_imports_the_windows_1252_extract_and_keeps_closed_ones_when_a
     assert preview.status_code == 200 and "Confirm import" in page, page[-3000:]
     assert "UnicodeDecodeError" not in page and "Traceback" not in page
     confirm(client, page, include_closed="True")
-    assert Organisation.objects.filter(identifier__startswith="GB-EDU-").count() == 17
+    assert Organisation.objects.filter(identifier__startswith="GB-EDU-").count() == 29
     assert Organisation.objects.get(identifier="GB-EDU-100004").closed_on.isoformat() == "1992-08-31"
 
 
