@@ -1,5 +1,5 @@
-"""Import and export of organisations (including the DfE "Get Information About Schools" school list),
-partnerships and projects. The rules every import keeps are in `importing.py`."""
+"""Import and export of partnerships and projects (organisations, with the DfE's GIAS extracts, are in
+`organisation_import.py`). The rules every import keeps are in the `importing` package."""
 
 import re
 
