@@ -8,7 +8,8 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
-from .. import roles
+from accounts import roles
+
 from .running import check_import_size, decode_text, problems_of
 
 

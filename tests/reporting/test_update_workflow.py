@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_fsm import can_proceed
 
-from partnerships import roles
+from accounts import roles
 from reporting import services
 from reporting.models import ProgressUpdate
 from tests import factories as f
