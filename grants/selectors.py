@@ -70,6 +70,13 @@ def payment_list(*, user) -> QuerySet:
     )
 
 
+def gate_update_choices(award: Award) -> QuerySet:
+    """The progress updates of `award` a payment may be held on (updates are reporting's: reached
+    through the payment's own foreign key, not by name)."""
+    updates = Payment._meta.get_field("gated_on_update").related_model
+    return updates.objects.filter(award=award).select_related("award", "project")
+
+
 def programme_open_list(*, user) -> QuerySet:
     """Programmes a person may apply to: those they manage, and (for a partner) the programmes of the
     partnerships their organisation belongs to."""

@@ -46,8 +46,15 @@ def transition_info(obj, name: str) -> TransitionInfo:
     )
 
 
-def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefused | None:
-    """Why `user` may not take transition `name` on `obj` now, or None if they may."""
+def transition_refusal(
+    obj, name: str, user, note: str = "", *, check_conditions: bool = True
+) -> TransitionRefused | None:
+    """Why `user` may not take transition `name` on `obj` now, or None if they may.
+
+    The one refusal of every step, asked by the service before it moves (apply_transition) and by pages
+    and the API to offer the step (available_transitions, with check_conditions=False: the state, the
+    permission and the rules about the person — separation of duties — but not the conditions, which
+    may read other rows and are explained when the step is taken)."""
     meta = _meta(obj, name)
     info = transition_info(obj, name)
     current = obj.state
@@ -59,7 +66,12 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
         )
     if not transition.has_perm(obj, user):
         return PermissionRefused(f"You do not have permission to “{info.label}” this {noun}.")
-    for condition in transition.conditions:
+    for rule in transition.custom.get("person_rules", ()):
+        if not rule(obj, user):
+            return PermissionRefused(refusal_message(rule, obj))
+    if not check_conditions:
+        return None
+    for condition in [*transition.conditions, *_CONDITIONS.get((obj._meta.label, name), ())]:
         if not condition(obj):
             return TransitionRefused(refusal_message(condition, obj))
     if info.note_required and not note.strip():
@@ -68,11 +80,14 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
 
 
 def available_transitions(obj, user) -> list[TransitionInfo]:
-    """The steps `user` may take on `obj` now (permission and state; conditions are explained on refusal)."""
+    """The steps `user` may take on `obj` now (state, permission and the rules about the person;
+    conditions are explained on refusal, so a list of many rows costs no query per row)."""
     field = obj._meta.get_field("state")
     result = []
     for transition in field.get_all_transitions(obj.__class__):
-        if transition.source not in (obj.state, "*") or not transition.has_perm(obj, user):
+        if transition.source not in (obj.state, "*"):
+            continue
+        if transition_refusal(obj, transition.name, user, check_conditions=False) is not None:
             continue
         info = transition_info(obj, transition.name)
         if info not in result:
@@ -118,6 +133,19 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
 
 
 _AFTER_TRANSITION: dict[tuple[str, str], list] = {}
+_CONDITIONS: dict[tuple[str, str], list] = {}
+
+
+def add_condition(model_label: str, name: str, condition) -> None:
+    """Add a condition (a @guard function of the object) to step `name` of `model_label` ("grants.Award").
+
+    How a higher layer's rule joins a lower layer's step without the lower one naming the higher one's
+    fields: reporting adds "the final update is accepted" and "the evaluation is complete" to closing
+    an award or a project. Checked with the step's own conditions, on every door. Registered once, in an
+    AppConfig.ready()."""
+    conditions = _CONDITIONS.setdefault((model_label, name), [])
+    if condition not in conditions:
+        conditions.append(condition)
 
 
 def after_transition(model_label: str, name: str, hook) -> None:

@@ -10,7 +10,8 @@ from partnerships import roles
 from partnerships.models import Organisation
 from partnerships.selectors import partnership_list, project_list
 
-from .gather import NOT_RECORDED, _partnership_of, gather
+from .gather import gather
+from .items import NOT_RECORDED, partnership_of
 from .store import Report, fingerprint
 
 KINDS = ("award", "project", "partnership", "portfolio")
@@ -46,7 +47,7 @@ def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
         title=award.title,
         subject={"identifier": award.identifier, "recipient": award.recipient.name},
         funders=[funder.name],
-        partnerships=[p for p in [_partnership_of(award)] if p],
+        partnerships=[p for p in [partnership_of(award)] if p],
     )
     return _report("award", data, award.identifier)
 
