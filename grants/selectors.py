@@ -4,6 +4,7 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce
 
 from partnerships import roles
+from partnerships.models import PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 
 from .models import Award, FundingProgramme, Payment
@@ -80,8 +81,6 @@ def gate_update_choices(award: Award) -> QuerySet:
 def programme_open_list(*, user) -> QuerySet:
     """Programmes a person may apply to: those they manage, and (for a partner) the programmes of the
     partnerships their organisation belongs to."""
-    from partnerships.models import PartnershipMember
-
     r = roles.of(user)
     if r.is_admin:
         return programme_list(user=user)

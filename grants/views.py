@@ -270,7 +270,7 @@ def award_edit(request, pk):
 @login_required
 def payment_list(request):
     filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
-    qs = filter_form.apply(selectors.payment_list(user=request.user), today=timezone.localdate())
+    qs = filter_form.apply(selectors.payment_list(user=request.user))
     totals = qs.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))
     return render(
         request,

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
+from django.db.models.functions import Substr
+from django.utils import timezone
 
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
@@ -193,8 +196,6 @@ def history(obj):
 def archive(obj, *, actor, note: str = "", allowed: bool):
     """Take a finished piece of work out of the working lists, keeping it and its history.
     Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
-    from django.utils import timezone
-
     noun = obj._meta.verbose_name
     if not allowed:
         raise PermissionRefused(f"Only a programme manager of this {noun} can archive it.")
@@ -238,11 +239,6 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
     row of `queryset`, written by the database in INSERT … SELECT statements: an import that creates
     10,000 awards logs them without building 10,000 objects in Python. `object_repr` is an expression
     equal to str(obj), e.g. Concat("identifier", Value(" "), "title") for an award. Returns the count."""
-    from django.db import connections
-    from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
-    from django.db.models.functions import Substr
-    from django.utils import timezone
-
     columns = {
         "content_type_id": Value(ContentType.objects.get_for_model(queryset.model).pk, IntegerField()),
         "object_id": F("pk"),

@@ -1,6 +1,7 @@
 """Choosing what a report covers: every lookup goes through a selector scoped to the reader, so a report
 shows what its reader may see and nothing else (and a subject they may not see is ReportNotFound)."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -166,8 +167,6 @@ def _safe(name: str) -> str:
 
 def system_reader():
     """The reader a management command acts as: sees everything, like an administrator."""
-    from django.contrib.auth import get_user_model
-
     reader = get_user_model()(username="impact_report", is_superuser=True)
     setattr(reader, roles._CACHE_ATTR, roles.Roles(is_admin=True))
     return reader
