@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import TransitionRefused
-from .services import transition_info
+from .services import done_message, transition_info
 
 
 def take_transition(request, *, obj, name: str, run, next_url: str):
@@ -21,7 +21,7 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     except TransitionRefused as refusal:
         messages.error(request, refusal.reason)
     else:
-        messages.success(request, f"{info.label}: done.")
+        messages.success(request, done_message(obj, info))
     return HttpResponseRedirect(next_url)
 
 
