@@ -3,7 +3,7 @@
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 

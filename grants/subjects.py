@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import CheckConstraint, Q, QuerySet
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import Project
 from partnerships.selectors import project_list
 

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from partnerships import roles
+from accounts import roles
 
 from .models import MoneyChange, TransitionLog
 

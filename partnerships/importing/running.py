@@ -15,7 +15,8 @@ from django.core.management.base import CommandError
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
-from .. import roles
+from accounts import roles
+
 from .resource import ExchangeResource
 
 

@@ -6,10 +6,10 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts import roles
 from grants.models import Award
 from grants.selectors import award_scope
 from grants.subjects import Subject, key_of
-from partnerships import roles
 from partnerships.models import Project
 from partnerships.selectors import NOTHING, scoped
 

@@ -2,8 +2,8 @@
 
 from django.db.models import Q
 
+from accounts import roles
 from grants.selectors import award_scope
-from partnerships import roles
 from partnerships.selectors import NOTHING, _p, project_scope
 
 from ..models import ProgressUpdate

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from partnerships import roles
+from accounts import roles
 from partnerships.selectors import NOTHING, scoped
 
 from ..models import EvidenceFile, IndicatorResult, ProgressUpdate

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.models import OrganisationMembership
+from accounts.models import OrganisationMembership
 
 from .. import selectors
 from ..models import ProgressUpdate, SentReminder

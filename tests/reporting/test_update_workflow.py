@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_fsm import can_proceed
 
-from partnerships import roles
+from accounts import roles
 from reporting import services
 from reporting.models import ProgressUpdate
 from tests import factories as f

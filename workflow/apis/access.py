@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from partnerships import roles
+from accounts import roles
 
 from .errors import ERROR_RESPONSES
 

@@ -11,7 +11,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partnerships import roles
+from accounts import roles
 
 from ..services import available_transitions, transition_info
 from .access import Pagination, RoleMayWrite, WriteRateThrottle

@@ -6,6 +6,8 @@ list of fifty rows do not cost fifty queries.
 
 from dataclasses import dataclass, field
 
+from .models import OrganisationMembership
+
 _CACHE_ATTR = "_exchange_roles"
 
 
@@ -54,8 +56,6 @@ def of(user) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .models import OrganisationMembership
-
     buckets = {role: set() for role in OrganisationMembership.Role.values}
     for org_id, role in OrganisationMembership.objects.filter(user=user).values_list("organisation_id", "role"):
         buckets[role].add(org_id)
