@@ -12,7 +12,7 @@ from partnerships.models import Project
 class ReportingSchedule(models.Model):
     """When a partner reports on an award (or on a project that has no award).
 
-    Due periods are derived from it (reporting.schedules), plus ad-hoc dates a manager adds;
+    Due periods are derived from it (reporting.periods), plus ad-hoc dates a manager adds;
     extensions move a single due date and keep who, when and why.
     """
 
