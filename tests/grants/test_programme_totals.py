@@ -16,9 +16,7 @@ def money_of(user, programme):
     return row.committed, row.paid
 
 
-def test_programme_money_reads_the_running_totals_in_a_constant_number_of_queries(
-    world, django_assert_max_num_queries
-):
+def test_programme_money_reads_the_running_totals_in_a_constant_number_of_queries(world, django_assert_max_num_queries):
     """3 programmes or 30 cost the same: the totals are columns, not sums worked out per row."""
     central = world.programme.managed_by
     for _ in range(30):
