@@ -278,7 +278,7 @@ def payment_approve(*, payment, actor, note=""):
 
 
 def payment_release(*, payment, actor, note="", paid_on: date | None = None, reference: str = ""):
-    params = {"reference": reference}
+    params: dict[str, object] = {"reference": reference}
     if paid_on:
         params["paid_on"] = paid_on
     return payment_transition(payment=payment, name="release", actor=actor, note=note, **params)

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
@@ -12,6 +14,8 @@ from django.utils import timezone
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def transition_refusal(
             return PermissionRefused(refusal_message(rule, obj))
     if not check_conditions:
         return None
-    for condition in [*transition.conditions, *_CONDITIONS.get((obj._meta.label, name), ())]:
+    for condition in transition.conditions:
         if not condition(obj):
             return TransitionRefused(refusal_message(condition, obj))
     if info.note_required and not note.strip():
@@ -142,19 +146,18 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
 
 
 _AFTER_TRANSITION: dict[tuple[str, str], list] = {}
-_CONDITIONS: dict[tuple[str, str], list] = {}
-
-
 def add_condition(model_label: str, name: str, condition) -> None:
     """Add a condition (a @guard function of the object) to step `name` of `model_label` ("grants.Award").
 
     How a higher layer's rule joins a lower layer's step without the lower one naming the higher one's
     fields: reporting adds "the final update is accepted" and "the evaluation is complete" to closing
-    an award or a project. Checked with the step's own conditions, on every door. Registered once, in an
-    AppConfig.ready()."""
-    conditions = _CONDITIONS.setdefault((model_label, name), [])
-    if condition not in conditions:
-        conditions.append(condition)
+    an award or a project. The condition joins the step's own (after them), so django-fsm, every door
+    and `transition_refusal` see one list. Registered once, in an AppConfig.ready()."""
+    meta = getattr(apps.get_model(model_label), name)._django_fsm
+    for step in meta.transitions.values():
+        if condition not in step.conditions:
+            # A new list: django-fsm shares one default list between every step declared without conditions.
+            step.conditions = [*step.conditions, condition]
 
 
 def after_transition(model_label: str, name: str, hook) -> None:
@@ -182,8 +185,8 @@ def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     return obj
 
 
-def lock(model: type[models.Model], pk) -> models.Model:
-    return model.objects.select_for_update().get(pk=pk)
+def lock(model: type[M], pk) -> M:
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
 def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
@@ -195,7 +198,7 @@ def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
 
 def history(obj):
     """The stage timeline of `obj`, each entry carrying the states' readable names (`source_label`, `target_label`)."""
-    entries = list(
+    entries: list[Any] = list(  # each entry gains two attributes for the template
         TransitionLog.objects.filter(
             content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
         ).select_related("actor")
@@ -228,7 +231,7 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
 def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
     """`log_money_change` for many objects in one insert (imports): `changes` holds
     (obj, field, old, new) tuples; unchanged amounts are not logged."""
-    content_types = {}
+    content_types: dict[type[models.Model], ContentType] = {}
     rows = [
         MoneyChange(
             content_type=content_types.get(obj.__class__)
