@@ -146,6 +146,8 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
 
 
 _AFTER_TRANSITION: dict[tuple[str, str], list] = {}
+
+
 def add_condition(model_label: str, name: str, condition) -> None:
     """Add a condition (a @guard function of the object) to step `name` of `model_label` ("grants.Award").
 
