@@ -704,3 +704,46 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         ):
             sent["manager_overdue"] += 1
     return sent
+
+
+# Indicators -------------------------------------------------------------------------------------
+
+INDICATOR_FIELDS = ("name", "unit", "baseline", "target", "direction", "cumulative", "allow_negative", "breakdowns")
+
+
+def indicator_edit_refusal(indicator: Indicator, actor) -> TransitionRefused | None:
+    """Why `actor` may not change the indicator, or None: its award's or project's managers may."""
+    subject = _subject_of(indicator)
+    if not manages_subject(actor, subject):
+        return PermissionRefused(f"Only a programme manager of {subject} can change its indicators.")
+    return None
+
+
+def indicator_create(*, actor, award=None, project=None, **fields) -> Indicator:
+    subject = _subject(award, project)
+    with transaction.atomic():
+        subject = lock(subject.__class__, subject.pk)
+        _require_subject_manager(actor, subject, "add indicators to it")
+        indicator = Indicator(**{"award" if isinstance(subject, Award) else "project": subject})
+        _set_indicator_fields(indicator, fields)
+        return indicator
+
+
+def indicator_update(*, indicator: Indicator, actor, **fields) -> Indicator:
+    with transaction.atomic():
+        indicator = lock(Indicator, indicator.pk)
+        refusal = indicator_edit_refusal(indicator, actor)
+        if refusal is not None:
+            raise refusal
+        _set_indicator_fields(indicator, fields)
+        return indicator
+
+
+def _set_indicator_fields(indicator: Indicator, fields: dict) -> None:
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"Not indicator fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    indicator.full_clean()
+    indicator.save()
