@@ -10,7 +10,7 @@ from django.urls import path, reverse
 
 from partnerships import roles
 
-from .admin_scope import ScopedAdminMixin, ScopedRelationsMixin
+from .admin_scope import ScopedAdminMixin, ScopedInlineFormSet, ScopedRelationsMixin
 from .errors import TransitionRefused
 from .models import AuditEvent, MoneyChange, TransitionLog
 from .services import available_transitions, transition_info
@@ -46,6 +46,7 @@ class ScopedInline(ScopedRelationsMixin, admin.TabularInline):
     """An inline whose related fields a non-administrator picks from `related_scopes`."""
 
     extra = 0
+    formset = ScopedInlineFormSet
 
 
 # Never typed into a form by anyone: states move by their steps, archiving by the archive action (which

@@ -13,7 +13,8 @@
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.forms.models import _get_foreign_key
+from django.forms import ModelChoiceField
+from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.urls import reverse
 
 from partnerships import roles
@@ -59,6 +60,17 @@ class ScopedRelationsMixin:
                 )
             kwargs["queryset"] = queryset
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ScopedInlineFormSet(BaseInlineFormSet):
+    """Django checks a row's own id against every row of the model, so another parent's row id posted
+    in a new row would pass where a missing one fails: here it is checked against this parent's rows."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row_id = form.fields.get(self._pk_field.name)
+        if isinstance(row_id, ModelChoiceField):
+            row_id.queryset = self.get_queryset()
 
 
 def source_field_scope(admin_site, request, queryset):
