@@ -64,6 +64,7 @@ class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
     list_filter = ("kind", "local_authority__sub_region", "local_authority")
     search_fields = ("name", "identifier")
     list_select_related = ("local_authority", "trust")
+    ordering = ("name", "pk")
     autocomplete_fields = ("trust", "local_authority")
     related_scopes = {
         "trust": selectors.organisation_list,

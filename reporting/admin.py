@@ -44,6 +44,7 @@ class SubjectAdmin(RoleScopedAdmin):
     form = OneSubjectForm
     related_scopes = SUBJECT_SCOPES
     autocomplete_fields = ("project", "award")
+    list_select_related = ("project", "award")
 
     def fixed_fields(self, request, obj=None):
         # What it belongs to is fixed once made.
