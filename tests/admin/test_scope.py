@@ -274,3 +274,29 @@ def test_list_filters_name_only_what_the_manager_may_see(manager, world, model):
         "Robin Hood MAT",
     ):
         assert name not in text, f"{model} names {name}"
+
+
+def test_an_active_awards_page_is_read_only_but_keeps_its_steps(manager, world):
+    active = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "active")
+    html = manager.get(reverse("admin:grants_award_change", args=[active.pk])).content.decode()
+    assert 'name="title"' not in html
+    assert reverse("admin:grants_award_transition", args=[active.pk, "suspend"]) in html
+
+
+def test_a_refusal_from_the_service_comes_back_on_the_form_with_what_was_typed(manager, world):
+    award = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "approved")
+    Award.objects.filter(pk=award.pk).update(amount_awarded=Decimal("500"))
+    data = {"award": award.pk, "due_on": "2026-04-01", "amount": "600", "reference": "REM-77"}
+    response = add(manager, "grants_payment", data)
+    assert response.status_code == 200
+    assert "more than the £500.00 awarded" in " ".join(form_errors(response)["__all__"])
+    assert 'value="REM-77"' in response.content.decode()
+    assert not Payment.objects.exists()
+
+
+def test_archiving_goes_through_the_action_which_refuses_active_work(manager, world):
+    active = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "active")
+    url = reverse("admin:grants_award_changelist")
+    response = manager.post(url, {"action": "archive_selected", "_selected_action": [active.pk]}, follow=True)
+    assert "can be archived" in response.content.decode()
+    assert Award.objects.get(pk=active.pk).archived_at is None
