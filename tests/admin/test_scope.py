@@ -300,3 +300,21 @@ def test_archiving_goes_through_the_action_which_refuses_active_work(manager, wo
     response = manager.post(url, {"action": "archive_selected", "_selected_action": [active.pk]}, follow=True)
     assert "can be archived" in response.content.decode()
     assert Award.objects.get(pk=active.pk).archived_at is None
+
+
+def test_a_managers_import_does_not_rename_another_organisation(world):
+    from partnerships.importing import run_import
+    from partnerships.resources import OrganisationResource
+    from tests.exchange_formats.conftest import dataset
+
+    headers = ["Identifier", "Name", "Kind"]
+    other = dataset(headers, [world.funder_org_b.identifier, "Renamed by import", "Funder"])
+    outcome = run_import(OrganisationResource(user=world.manager), other, dry_run=False)
+    assert [str(p) for p in outcome.problems] == [
+        "Row 2, column “Name”: “Paul Hamlyn Foundation” is an organisation you do not manage; "
+        "an administrator can change it"
+    ]
+    assert Organisation.objects.get(pk=world.funder_org_b.pk).name == "Paul Hamlyn Foundation"
+    own = dataset(headers, [world.central.identifier, "Fair Education Alliance (West Midlands)", "Charity"])
+    assert run_import(OrganisationResource(user=world.manager), own, dry_run=False).ok
+    assert Organisation.objects.get(pk=world.central.pk).name == "Fair Education Alliance (West Midlands)"
