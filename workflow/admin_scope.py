@@ -17,7 +17,7 @@ from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet, _get_foreign_key
 from django.urls import reverse
 
-from partnerships import roles
+from accounts import roles
 
 from .errors import TransitionRefused
 

@@ -113,7 +113,7 @@ ADMIN_FORMS = {
     "partnerships.region": Form("region"),
     "partnerships.subregion": Form("sub_region"),
     "partnerships.localauthority": Form("local_authority"),
-    "partnerships.organisationmembership": ADMIN_ONLY,
+    "accounts.organisationmembership": ADMIN_ONLY,
     "reporting.indicator": Form(
         "indicator",
         lambda w, b: {
@@ -142,7 +142,7 @@ ADMIN_FORMS = {
     "reporting.sentreminder": ADMIN_ONLY,
     "workflow.transitionlog": ADMIN_ONLY,
     "workflow.moneychange": ADMIN_ONLY,
-    "workflow.auditevent": ADMIN_ONLY,
+    "accounts.auditevent": ADMIN_ONLY,
     "auth.user": ADMIN_ONLY,
     "auth.group": ADMIN_ONLY,
     "authtoken.tokenproxy": ADMIN_ONLY,
@@ -239,7 +239,7 @@ def written(b) -> dict:
     """Every row count in the project's own apps, and side B's objects as they stand."""
     counts = {
         model._meta.label: model.objects.count()
-        for app in ("partnerships", "grants", "reporting", "workflow", "auth")
+        for app in ("accounts", "partnerships", "grants", "reporting", "workflow", "auth")
         for model in apps.get_app_config(app).get_models()
     }
     objects = {key: model_to_dict(obj.__class__.objects.get(pk=obj.pk)) for key, obj in b.items() if hasattr(obj, "pk")}
