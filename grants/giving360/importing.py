@@ -122,17 +122,23 @@ class Outcome360:
         bad = len(self.bad_rows)
         if self.problems and not self.skip_bad_rows:
             if not bad:
-                return "Nothing imported: the file as a whole has a problem (above)."
+                return "360Giving grants: nothing imported — the file as a whole has a problem (above)."
             return (
-                f"Nothing imported: {bad:,} of {len(self.grants):,} {self.source.noun}s have problems "
+                f"360Giving grants: nothing imported — {bad:,} of {len(self.grants):,} {self.source.noun}s have problems "
                 f"({len(self.problem_lines())} cause(s), above). Correct them and import the file again, "
                 "or import the others with --skip-bad-rows."
             )
-        tail = "dry run: nothing was written" if self.dry_run else "saved"
         skipped = f"; {bad:,} {self.source.noun}(s) with problems left out" if bad else ""
-        return (
-            f"360Giving grants: {self.created:,} imported, {len(self.already):,} already in Exchange{skipped}; {tail}."
-        )
+        if self.dry_run:
+            return (
+                f"360Giving grants: {self.to_import:,} to import, {len(self.already):,} already in Exchange"
+                f"{skipped}; dry run: nothing was written."
+            )
+        return f"360Giving grants: {self.created:,} imported, {len(self.already):,} already in Exchange{skipped}; saved."
+
+    @property
+    def to_import(self) -> int:
+        return sum(1 for g in self.grants if not g.problems and not g.skip)
 
 
 class Importer:
@@ -242,6 +248,8 @@ class Importer:
         if grant.programme_title:
             suffixed = f"{grant.programme_title} ({grant.funder.name})"
             found = next((p for p in mine if p.name in (grant.programme_title, suffixed)), None)
+            if found is None:  # another funder's programme of that name: place() refuses the mismatch
+                found = next((p for p in self.programmes if p.name == grant.programme_title), None)
             return found, grant.programme_title
         name = grant.programme_code or f"{grant.funder.name} grants"[:200]
         return next((p for p in mine if p.name == name), None), name
