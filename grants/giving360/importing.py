@@ -225,7 +225,10 @@ class Importer:
                 )
                 return
             if not self.roles.manages_programme(programme):
-                grant.problems.append(RowProblem(grant.row, title, f"“{programme.name}” is not a programme you manage"))
+                if not self.programme_name:  # a named one is refused once, for the whole file
+                    grant.problems.append(
+                        RowProblem(grant.row, title, f"“{programme.name}” is not a programme you manage")
+                    )
                 return
             name = programme.name
         else:
