@@ -43,7 +43,9 @@ class FundingProgramme(models.Model):
     )
     description = models.TextField(blank=True)
     code = models.CharField(
-        max_length=100, blank=True, help_text="The funder's own code for the programme (360Giving Grant Programme:Code)."
+        max_length=100,
+        blank=True,
+        help_text="The funder's own code for the programme (360Giving Grant Programme:Code).",
     )
     # Running totals, kept by the award and payment services in the same transaction as the change,
     # so dashboards need not sum every award; the constraints make the database refuse any write

@@ -134,7 +134,9 @@ class Outcome360:
                 f"360Giving grants: {self.to_import:,} to import, {len(self.already):,} already in Exchange"
                 f"{skipped}; dry run: nothing was written."
             )
-        return f"360Giving grants: {self.created:,} imported, {len(self.already):,} already in Exchange{skipped}; saved."
+        return (
+            f"360Giving grants: {self.created:,} imported, {len(self.already):,} already in Exchange{skipped}; saved."
+        )
 
     @property
     def to_import(self) -> int:
