@@ -52,7 +52,7 @@ def test_the_page_runs_the_same_queries_for_3_or_30_awards(world, client):
     client.force_login(world.manager)
 
     def queries_for(n):
-        for i in range(n - Award.objects.count()):
+        for _ in range(n - Award.objects.count()):
             approved(f.AwardFactory(programme=world.programme, amount_requested="10"))
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(PAGE).status_code == 200

@@ -195,7 +195,7 @@ def test_the_files_own_column_title_is_named(world, tmp_path):
 
 
 def test_programme_named_with_the_option_and_its_budget_is_respected(world, tmp_path):
-    world.programme.funder.identifier  # WM Fund: £100,000 budget, funded by world.funder_org
+    # WM Fund: a £100,000 budget, funded by world.funder_org
     rows = [
         [
             f"360G-T-{n}",
