@@ -59,3 +59,17 @@ def test_the_page_runs_the_same_queries_for_3_or_30_awards(world, client):
         return len(ctx.captured_queries)
 
     assert queries_for(3) == queries_for(30)
+
+
+def test_an_imported_award_shows_what_the_funder_published(world, client):
+    from pathlib import Path
+
+    from grants import giving360
+
+    source = giving360.read_path(Path(__file__).with_name("data") / "wolfson-foundation.json")
+    giving360.import_grants(source, actor=world.manager, as_awarded=True)
+    award = Award.objects.get(identifier="360G-wolfson-19747")
+    client.force_login(world.manager)
+    html = client.get(reverse("grants:award_detail", args=[award.pk])).content.decode()
+    assert "360G-wolfson:org-13177 (no official identifier)" in html
+    assert "5 June 2014" in html and "Imported from wolfson-foundation.json" in html
