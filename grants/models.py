@@ -9,7 +9,7 @@ from django.db.models import F, ProtectedError, Q, Sum
 from django.db.models.functions import Coalesce
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import Organisation, Partnership, Project
 from workflow.rules import guard
 

@@ -1,14 +1,16 @@
 """Reads of programmes, awards and payments, scoped to what a person may see."""
 
+from decimal import Decimal
+
 from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from partnerships import roles
+from accounts import roles
 from partnerships.selectors import NOTHING, _p, scoped
 
 from .models import Award, FundingProgramme, Payment
 
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
 
 def programme_scope(user, prefix: str = "") -> Q | None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from partnerships import roles
+from accounts import roles
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, log_money_change, set_fields, transition_refusal
 
@@ -277,7 +277,7 @@ def payment_approve(*, payment, actor, note=""):
 
 
 def payment_release(*, payment, actor, note="", paid_on: date | None = None, reference: str = ""):
-    params = {"reference": reference}
+    params: dict[str, object] = {"reference": reference}
     if paid_on:
         params["paid_on"] = paid_on
     return payment_transition(payment=payment, name="release", actor=actor, note=note, **params)

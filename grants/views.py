@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import SubRegion
 from partnerships.selectors import (
     local_authority_list,

@@ -5,9 +5,8 @@ from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from accounts import roles
 from workflow.rules import guard
-
-from . import roles
 
 
 class Region(models.Model):
@@ -131,30 +130,6 @@ class Organisation(models.Model):
         else:
             pupils = self.school_pupils or 0
         return self.size_band_for(count, pupils or self.pupil_count)
-
-
-class OrganisationMembership(models.Model):
-    """A person's role in an organisation; what they may see and do follows from it."""
-
-    class Role(models.TextChoices):
-        MANAGER = "manager", "Programme manager"
-        FUNDER = "funder", "Funder"
-        PARTNER = "partner", "Partner"
-        ADMINISTRATOR = "administrator", "Administrator"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    job_title = models.CharField(max_length=120, blank=True)
-
-    class Meta:
-        ordering = ["organisation__name", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
 
 
 class Partnership(models.Model):

@@ -6,7 +6,8 @@ Each `*_scope(user, prefix)` returns a Q that other layers reuse with a lookup p
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from . import roles
+from accounts import roles
+
 from .models import LocalAuthority, Organisation, Partnership, Project, ProjectPartner
 
 NOTHING = Q(pk__in=[])

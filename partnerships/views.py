@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from grants.selectors import award_list, programme_list
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
-from . import roles, selectors, services
+from . import selectors, services
 from .forms import (
     MemberForm,
     PartnershipFilter,

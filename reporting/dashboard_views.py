@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts import roles
 from grants.selectors import award_list
-from partnerships import roles
 from partnerships.selectors import project_list
 
 from . import dashboard

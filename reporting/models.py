@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from accounts import roles
 from grants.models import MONEY, Award
-from partnerships import roles
 from partnerships.models import LocalAuthority, Project
 from workflow.rules import guard
 

@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from accounts import roles
 from grants.models import Award, FundingProgramme, Payment
 from grants.selectors import award_scope, payment_list, programme_scope
-from partnerships import roles
 from partnerships.models import Partnership, Project
 from partnerships.selectors import NOTHING, _p, partnership_scope, project_scope, scoped
 from workflow.models import MoneyChange, TransitionLog

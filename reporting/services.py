@@ -15,9 +15,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import OrganisationMembership
 from grants.models import Award
-from partnerships import roles
-from partnerships.models import OrganisationMembership, Project
+from partnerships.models import Project
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock, transition_refusal
 

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from grants.selectors import award_list, programme_list
-from partnerships import roles
 from partnerships.selectors import partnership_list, project_list
 from workflow.errors import TransitionRefused
 from workflow.services import available_transitions, history

@@ -118,7 +118,7 @@ def test_list_selectors_use_a_constant_number_of_queries(world, objects, django_
     for _ in range(20):
         f.AwardFactory(programme=world.programme, recipient=world.partner_org)
     user = world.manager
-    from partnerships import roles
+    from accounts import roles
 
     roles.of(user)
     with django_assert_num_queries(1):

@@ -25,7 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from partnerships import roles
+from accounts import roles
 
 from .errors import TransitionRefused
 from .services import available_transitions, transition_info

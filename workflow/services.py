@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -9,6 +10,8 @@ from django.db import models, transaction
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,8 @@ def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     return obj
 
 
-def lock(model: type[models.Model], pk) -> models.Model:
-    return model.objects.select_for_update().get(pk=pk)
+def lock(model: type[M], pk) -> M:
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
 def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
@@ -164,7 +167,7 @@ def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
 
 def history(obj):
     """The stage timeline of `obj`, each entry carrying the states' readable names (`source_label`, `target_label`)."""
-    entries = list(
+    entries: list[Any] = list(  # each entry gains two attributes for the template
         TransitionLog.objects.filter(
             content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
         ).select_related("actor")
@@ -199,7 +202,7 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
 def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
     """`log_money_change` for many objects in one insert (imports): `changes` holds
     (obj, field, old, new) tuples; unchanged amounts are not logged."""
-    content_types = {}
+    content_types: dict[type[models.Model], ContentType] = {}
     rows = [
         MoneyChange(
             content_type=content_types.get(obj.__class__)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from import_export import resources
 from import_export.results import Result, RowResult
 
-from .. import roles
+from accounts import roles
+
 from .cells import LookupWidget, cell_text, lookup_key
 
 

@@ -13,7 +13,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
-from .. import roles
+from accounts import roles
+
 from .resource import ExchangeResource
 
 

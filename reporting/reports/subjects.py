@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import roles
 from grants.selectors import award_list
-from partnerships import roles
 from partnerships.models import Organisation
 from partnerships.selectors import partnership_list, project_list
 

@@ -6,18 +6,20 @@ list of fifty rows do not cost fifty queries.
 
 from dataclasses import dataclass, field
 
+from .models import OrganisationMembership
+
 _CACHE_ATTR = "_exchange_roles"
 
 
 @dataclass(frozen=True)
 class Roles:
     is_admin: bool = False
-    manager_orgs: frozenset = field(default_factory=frozenset)
-    funder_orgs: frozenset = field(default_factory=frozenset)
-    partner_orgs: frozenset = field(default_factory=frozenset)
+    manager_orgs: frozenset[int] = field(default_factory=frozenset)
+    funder_orgs: frozenset[int] = field(default_factory=frozenset)
+    partner_orgs: frozenset[int] = field(default_factory=frozenset)
 
     @property
-    def all_orgs(self) -> frozenset:
+    def all_orgs(self) -> frozenset[int]:
         return self.manager_orgs | self.funder_orgs | self.partner_orgs
 
     @property
@@ -54,9 +56,7 @@ def of(user) -> Roles:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from .models import OrganisationMembership
-
-    buckets = {role: set() for role in OrganisationMembership.Role.values}
+    buckets: dict[str, set[int]] = {role: set() for role in OrganisationMembership.Role.values}
     for org_id, role in OrganisationMembership.objects.filter(user=user).values_list("organisation_id", "role"):
         buckets[role].add(org_id)
     Role = OrganisationMembership.Role
