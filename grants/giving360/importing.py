@@ -23,7 +23,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnerships import roles
+from accounts import roles
 from partnerships.importing import RowProblem, grouped_report
 from partnerships.models import Organisation
 

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from partnerships import roles
+from accounts import roles
 from partnerships.importing import format_for
 from workflow.views import require_role
 

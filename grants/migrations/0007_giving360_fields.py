@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('grants', '0006_award_identifier_help'),
-        ('partnerships', '0004_giving360_fields'),
+        ('partnerships', '0005_giving360_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
