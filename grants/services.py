@@ -7,6 +7,7 @@ award for payment totals), so two managers acting at once cannot both spend the 
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -124,11 +125,13 @@ def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None
         award = lock(Award, award.pk)
         amount = award.amount_requested if amount is None else Decimal(amount)
         if amount <= 0:
-            raise TransitionRefused("The amount awarded must be more than £0.")
+            raise ValidationError({"amount": "The amount awarded must be more than £0."})
         if amount > award.amount_requested:
-            raise TransitionRefused(
-                f"The amount awarded ({money(amount)}) cannot be more than "
-                f"the {money(award.amount_requested)} requested."
+            raise ValidationError(
+                {
+                    "amount": f"The amount awarded ({money(amount)}) cannot be more than "
+                    f"the {money(award.amount_requested)} requested."
+                }
             )
         refusal = transition_refusal(award, "approve", actor, note)
         if refusal is not None:
@@ -156,7 +159,9 @@ def award_archive(*, award: Award, actor, note: str = "") -> Award:
 def award_change_amount(*, award: Award, amount: Decimal, actor, note: str) -> Award:
     """Vary the amount awarded after approval (a variation), within budget and above what is scheduled."""
     if not note.strip():
-        raise TransitionRefused("Please say why the amount awarded is changing; the reason is kept in the history.")
+        raise ValidationError(
+            {"note": "Please say why the amount awarded is changing; the reason is kept in the history."}
+        )
     with transaction.atomic():
         programme = lock(FundingProgramme, award.programme_id)
         award = lock(Award, award.pk)
@@ -193,7 +198,7 @@ def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
             f"this one is {award.get_state_display().lower()}."
         )
     if amount <= 0:
-        raise TransitionRefused("A payment must be more than £0.")
+        raise ValidationError({"amount": "A payment must be more than £0."})
     scheduled = award.scheduled_total(exclude_pk=exclude_pk)
     if scheduled + amount > (award.amount_awarded or 0):
         raise TransitionRefused(
@@ -205,7 +210,9 @@ def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
 
 def _check_gate(award: Award, update):
     if update is not None and update.award_id != award.pk:
-        raise TransitionRefused("A payment can be held only on a progress update for the same award.")
+        raise ValidationError(
+            {"gated_on_update": "A payment can be held only on a progress update for the same award."}
+        )
 
 
 def payment_schedule(

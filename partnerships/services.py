@@ -1,5 +1,6 @@
 """Every write a person can cause on partnerships and projects."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts import roles
@@ -137,9 +138,9 @@ def project_set_partners(*, project: Project, actor, partners: list[tuple]) -> l
         seen = set()
         for organisation, gives, receives in partners:
             if organisation.pk in seen:
-                raise TransitionRefused(f"{organisation} is listed twice.")
+                raise ValidationError(f"{organisation} is listed twice.")
             if not (gives or receives):
-                raise TransitionRefused(f"Mark {organisation} as giving support, receiving support, or both.")
+                raise ValidationError(f"Mark {organisation} as giving support, receiving support, or both.")
             seen.add(organisation.pk)
         project.partners.exclude(organisation_id__in=seen).delete()
         result = []

@@ -93,7 +93,8 @@ def set_fields(obj, fields: dict, allowed: tuple) -> None:
     """Copy the details a form or API sent onto `obj`, refusing any field not open to editing here."""
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+        # The form or serializer chose the fields: another one here is a programming mistake, not input.
+        raise TypeError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(obj, name, value)
 

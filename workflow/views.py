@@ -2,6 +2,7 @@
 always comes back to the page with its reason."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import TransitionRefused
@@ -16,8 +17,8 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     try:
         info = transition_info(obj, name)
         run(obj, name, request.user, request.POST.get("note", ""))
-    except TransitionRefused as refusal:
-        messages.error(request, refusal.reason)
+    except (TransitionRefused, ValidationError) as error:
+        messages.error(request, reason_of(error))
     else:
         messages.success(request, done_message(obj, info))
     return HttpResponseRedirect(next_url)
@@ -43,8 +44,6 @@ def get_visible_or_404(queryset, **lookup):
 def refusal_into_form(form, error) -> None:
     """Show a service's refusal (TransitionRefused or a model ValidationError) in the form's error summary,
     keeping what the person typed."""
-    from django.core.exceptions import ValidationError
-
     if isinstance(error, TransitionRefused):
         form.add_error(None, error.reason)
         return
@@ -55,9 +54,16 @@ def refusal_into_form(form, error) -> None:
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
-def refused(request, refusal: TransitionRefused, next_url: str):
+def reason_of(error: TransitionRefused | ValidationError) -> str:
+    """The words of a refusal (a state conflict or a permission) or of bad input (a ValidationError)."""
+    if isinstance(error, TransitionRefused):
+        return error.reason
+    return " ".join(error.messages)
+
+
+def refused(request, refusal: TransitionRefused | ValidationError, next_url: str):
     """Back to `next_url` with the reason a page cannot be used, instead of a form that would only fail."""
-    messages.error(request, refusal.reason)
+    messages.error(request, reason_of(refusal))
     return HttpResponseRedirect(next_url)
 
 
