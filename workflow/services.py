@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
@@ -99,7 +100,7 @@ def set_fields(obj, fields: dict, allowed: tuple) -> None:
         setattr(obj, name, value)
 
 
-def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> TransitionLog:
+def log_transition(obj, *, name: str, source: str, actor: User, note: str = "") -> TransitionLog:
     return TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
         object_id=obj.pk,
@@ -112,7 +113,7 @@ def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> Tra
     )
 
 
-def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor, note: str = ""):
+def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor: User, note: str = ""):
     if old == new:
         return None
     return MoneyChange.objects.create(
@@ -141,7 +142,7 @@ def after_transition(model_label: str, name: str, hook) -> None:
         hooks.append(hook)
 
 
-def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+def apply_transition(obj, name: str, *, actor: User, note: str = "", **kwargs):
     """Move an already locked `obj` through `name`, save it and log it. Call inside atomic()."""
     refusal = transition_refusal(obj, name, actor, note)
     if refusal is not None:
@@ -159,7 +160,7 @@ def lock(model: type[M], pk) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+def run_transition(obj, name: str, *, actor: User, note: str = "", **kwargs):
     """Lock the row, then apply the transition, in one transaction. Returns the fresh object."""
     with transaction.atomic():
         locked = lock(obj.__class__, obj.pk)
@@ -179,7 +180,7 @@ def history(obj):
     return entries
 
 
-def archive(obj, *, actor, note: str = "", allowed: bool):
+def archive(obj, *, actor: User, note: str = "", allowed: bool):
     """Take a finished piece of work out of the working lists, keeping it and its history.
     Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
     from django.utils import timezone
@@ -200,7 +201,7 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
     return obj
 
 
-def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
+def log_money_changes(changes, *, actor: User, note: str = "") -> list[MoneyChange]:
     """`log_money_change` for many objects in one insert (imports): `changes` holds
     (obj, field, old, new) tuples; unchanged amounts are not logged."""
     content_types: dict[type[models.Model], ContentType] = {}
@@ -222,7 +223,7 @@ def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
     return MoneyChange.objects.bulk_create(rows, batch_size=2000)
 
 
-def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str = "") -> int:
+def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor: User, note: str = "") -> int:
     """The MoneyChange `log_money_change(obj, field=field, old=None, new=obj.<field>)` would write, for every
     row of `queryset`, written by the database in INSERT … SELECT statements: an import that creates
     10,000 awards logs them without building 10,000 objects in Python. `object_repr` is an expression
