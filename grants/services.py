@@ -223,7 +223,9 @@ def payment_schedule(
 ) -> Payment:
     with transaction.atomic():
         award = lock(Award, award.pk)
-        _require_programme_manager(award.programme, actor, "schedule payments")
+        refusal = payment_schedule_refusal(award, actor)
+        if refusal is not None:
+            raise refusal
         amount = Decimal(amount)
         _check_schedule_fits(award, amount)
         _check_gate(award, gated_on_update)
@@ -249,11 +251,10 @@ def payment_edit(
     with transaction.atomic():
         award = lock(Award, payment.award_id)
         payment = lock(Payment, payment.pk)
-        _require_programme_manager(award.programme, actor, "change payments")
-        if payment.state != Payment.State.SCHEDULED:
-            raise TransitionRefused(
-                f"This payment is {payment.get_state_display().lower()}; only scheduled payments can be changed."
-            )
+        payment.award = award
+        refusal = payment_edit_refusal(payment, actor)
+        if refusal is not None:
+            raise refusal
         old_amount = payment.amount
         if amount is not None:
             amount = Decimal(amount)

@@ -2,8 +2,9 @@
 always comes back to the page with its reason."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import TransitionRefused
 from .services import done_message, transition_info
@@ -26,15 +27,11 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
 
 def paginate(request, queryset, per_page: int = 25):
     """One page of `queryset` for ?page= (a count and a slice: two queries whatever the size)."""
-    from django.core.paginator import Paginator
-
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def get_visible_or_404(queryset, **lookup):
     """The object from a selector's scoped queryset, or 404: outside a person's scope is as if absent."""
-    from django.http import Http404
-
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as missing:
@@ -69,7 +66,5 @@ def refused(request, refusal: TransitionRefused | ValidationError, next_url: str
 
 def require_role(request, allowed: bool, what: str) -> None:
     """403 when the person's role cannot use a page at all (a funder setting up a programme)."""
-    from django.core.exceptions import PermissionDenied
-
     if not allowed:
         raise PermissionDenied(f"Only {what}.")

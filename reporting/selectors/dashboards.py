@@ -13,8 +13,8 @@ from grants.selectors import award_list, payment_list, programme_money_list
 from partnerships.models import Project, Region
 from partnerships.selectors import local_authority_list, project_list, project_partner_list
 
-from .models import ProgressUpdate
-from .selectors import update_list
+from ..models import ProgressUpdate
+from .updates import update_list
 
 UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
 AWAITING_REVIEW = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.RESUBMITTED)

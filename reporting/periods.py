@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from grants.subjects import Subject
+
 MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -92,20 +94,26 @@ class DuePeriod:
     today: dt.date | None = None
 
     @property
-    def is_award(self) -> bool:
-        return self.subject.__class__.__name__ == "Award"
+    def work(self) -> Subject:
+        """The award or project, as the subject adapter (the raw object is `subject`)."""
+        return Subject(self.subject)
 
     @property
     def subject_kind(self) -> str:
-        return "award" if self.is_award else "project"
+        return self.work.kind.name
 
     @property
     def subject_reference(self) -> str:
-        return self.subject.identifier if self.is_award else self.subject.reference
+        return self.work.reference
+
+    @property
+    def owner(self):
+        """The organisation that owes the report."""
+        return self.work.owner
 
     @property
     def owner_organisation_id(self) -> int:
-        return self.subject.recipient_id if self.is_award else self.subject.lead_organisation_id
+        return self.work.owner_id
 
     @property
     def period_label(self) -> str:

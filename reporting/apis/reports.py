@@ -11,8 +11,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import reports
-from .report_views import REFRESH_SECONDS, pdf_response
+from .. import reports
+from ..views.reports import REFRESH_SECONDS, pdf_response
 
 
 class ReportDownloadApi(APIView):

@@ -9,7 +9,7 @@ from accounts import roles
 from grants.selectors import award_list
 from partnerships.selectors import project_list
 
-from . import dashboard
+from ..selectors import dashboards as dashboard
 
 
 @login_required

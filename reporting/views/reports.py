@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import reports
+from .. import reports
 
 REFRESH_SECONDS = 5
 
