@@ -45,7 +45,10 @@ def refusal_into_form(form, error) -> None:
         form.add_error(None, error.reason)
         return
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
+        # A form may name the service's keys differently (`service_field_map`, e.g. "results" -> a field).
+        field_map = getattr(form, "service_field_map", {})
+        for key, messages_ in error.message_dict.items():
+            field = field_map.get(key, key)
             form.add_error(field if field in form.fields else None, messages_)
         return
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
