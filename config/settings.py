@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnerships",
     "grants",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "demo.context_processors.demo",
             ],
         },
     },

@@ -18,6 +18,7 @@ from django.utils import timezone
 from grants.models import Award
 from partnerships import roles
 from partnerships.models import OrganisationMembership, Project
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock, transition_refusal
 
@@ -44,7 +45,7 @@ def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "
     """submit, resubmit (the partner), accept, request_changes, reopen (a manager who did not write it)."""
     with transaction.atomic():
         locked = lock(ProgressUpdate, update.pk)
-        now = timezone.now()
+        now = clock.now()
         if name in ("accept", "request_changes", "reopen"):
             refusal = transition_refusal(locked, name, actor, note)
             if refusal is not None:
@@ -106,7 +107,7 @@ def evaluation_complete(*, evaluation: Evaluation, actor) -> Evaluation:
         ]
         if missing:
             raise TransitionRefused("The evaluation cannot be marked complete without " + ", ".join(missing) + ".")
-        evaluation.completed_at = timezone.now()
+        evaluation.completed_at = clock.now()
         evaluation.save(update_fields=["completed_at", "updated_at"])
         return evaluation
 
@@ -555,6 +556,40 @@ def evaluation_open(*, actor, award=None, project=None) -> Evaluation:
                 "an evaluation is written once it enters evaluation."
             )
         return Evaluation.objects.create(**{key: subject}, author=actor, outcomes=_outcomes_from_indicators(subject))
+
+
+def indicator_add(
+    *,
+    actor,
+    name: str,
+    unit: str,
+    target: Decimal,
+    baseline: Decimal = Decimal("0"),
+    direction: str = Indicator.Direction.INCREASE,
+    cumulative: bool = True,
+    allow_negative: bool = False,
+    award=None,
+    project=None,
+) -> Indicator:
+    """Set up an outcome measure on an award or a project (a programme manager of it)."""
+    subject = _subject(award, project)
+    with transaction.atomic():
+        subject = lock(subject.__class__, subject.pk)
+        _require_subject_manager(actor, subject, "set up its indicators")
+        indicator = Indicator(
+            award=award,
+            project=project,
+            name=name.strip(),
+            unit=unit.strip(),
+            baseline=baseline,
+            target=target,
+            direction=direction,
+            cumulative=cumulative,
+            allow_negative=allow_negative,
+        )
+        indicator.full_clean()
+        indicator.save()
+        return indicator
 
 
 EVALUATION_FIELDS = (

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from . import clock
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
@@ -165,8 +166,6 @@ def history(obj):
 def archive(obj, *, actor, note: str = "", allowed: bool):
     """Take a finished piece of work out of the working lists, keeping it and its history.
     Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
-    from django.utils import timezone
-
     noun = obj._meta.verbose_name
     if not allowed:
         raise PermissionRefused(f"Only a programme manager of this {noun} can archive it.")
@@ -177,7 +176,7 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
         )
     if obj.archived_at is not None:
         raise TransitionRefused(f"This {noun} is already archived.")
-    obj.archived_at = timezone.now()
+    obj.archived_at = clock.now()
     obj.save(update_fields=["archived_at", "updated_at"])
     log_transition(obj, name="archive", source=obj.state, actor=actor, note=note or "Archived")
     return obj
@@ -213,7 +212,6 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
     from django.db import connections
     from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
     from django.db.models.functions import Substr
-    from django.utils import timezone
 
     columns = {
         "content_type_id": Value(ContentType.objects.get_for_model(queryset.model).pk, IntegerField()),
@@ -223,7 +221,7 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
         "old_amount": Value(None, DecimalField()),
         "new_amount": F(field),
         "actor_id": Value(getattr(actor, "pk", None), IntegerField()),
-        "at": Value(timezone.now(), DateTimeField()),
+        "at": Value(clock.now(), DateTimeField()),
         "note": Value(note, TextField()),
     }
     aliases = {f"log_{name}": expression for name, expression in columns.items()}

@@ -77,9 +77,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     take_step(page, "Start assessment")
     take_step(page, "Approve")
     take_step(page, "Start delivery")
-    expect(
-        page.locator(".govuk-tag", has_text="Active (in delivery)")
-    ).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="Active (in delivery)")).to_be_visible()
 
     # Payments: two tranches, then one that would exceed the award is refused with the reason.
     page.get_by_role("button", name="Schedule a payment").click()
