@@ -12,6 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from grants.models import MONEY, Award
 from partnerships import roles
 from partnerships.models import LocalAuthority, Project
+from workflow import clock
 from workflow.rules import guard
 
 
@@ -307,7 +308,7 @@ class AdHocDueDate(models.Model):
     period_end = models.DateField()
     due_on = models.DateField()
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -331,7 +332,7 @@ class DueDateExtension(models.Model):
     new_due_on = models.DateField()
     reason = models.TextField()
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    extended_at = models.DateTimeField(auto_now_add=True)
+    extended_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["extended_at", "id"]
