@@ -134,6 +134,8 @@ def test_real_bodies_given_invented_grants_are_marked_and_every_page_says_demo(c
     assert client.get("/accounts/login/").content.decode().count("Demo data") == 1
     client.force_login(get_user_model().objects.get(username="funder"))
     assert "Demo data" in client.get("/").content.decode()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    assert "Demo data" in client.get("/admin/grants/award/").content.decode()
     assert DemoScenario.objects.get().loaded_on == timezone.localdate()
 
 
