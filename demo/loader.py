@@ -22,19 +22,25 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import roles
+from accounts.models import OrganisationMembership
 from grants.models import Award, FundingProgramme
-from grants.services import award_create, programme_create
-from partnerships import roles
+from grants.services import award_create, award_transition, programme_create
 from partnerships.models import (
     LocalAuthority,
     Organisation,
-    OrganisationMembership,
     Partnership,
     Project,
     Region,
     SubRegion,
 )
-from partnerships.services import partnership_add_member, partnership_create, project_create, project_set_partners
+from partnerships.services import (
+    partnership_add_member,
+    partnership_create,
+    project_create,
+    project_set_partners,
+    project_transition,
+)
 from reporting.services import indicator_add
 from workflow import clock
 
@@ -51,6 +57,14 @@ PARTNER = "partner"
 def read(name: str):
     with open(SCENARIO / f"{name}.yaml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+def _award_step(award, **step):
+    return award_transition(award=award, **step)
+
+
+def _project_step(project, **step):
+    return project_transition(project=project, **step)
 
 
 def display_name(spec: dict) -> str:
@@ -280,7 +294,7 @@ class Loader:
                 partners=[(self.orgs[org], gives, receives) for org, gives, receives in spec["partners"]],
             )
             self._indicators(spec, manager, project=project)
-        replay = Replay(self, project, kind="project", manager=manager, applicant=applicant, started=started)
+        replay = Replay(self, project, step=_project_step, manager=manager, applicant=applicant, started=started)
         project = replay.run(spec.get("steps"))
         self._check_state(project, spec["state"])
         self.created["project"] += 1
@@ -313,7 +327,7 @@ class Loader:
                 reporting_frequency=spec.get("frequency", "termly"),
             )
             self._indicators(spec, manager, award=award)
-        replay = Replay(self, award, kind="award", manager=manager, applicant=applicant, started=started)
+        replay = Replay(self, award, step=_award_step, manager=manager, applicant=applicant, started=started)
         award = replay.run(spec.get("steps"))
         self._check_state(award, spec["state"])
         self.created["award"] += 1

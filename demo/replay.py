@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from grants.services import award_transition, payment_schedule, payment_transition
-from partnerships.services import project_transition
+from grants.services import payment_schedule, payment_transition
+from grants.subjects import Subject
 from reporting import selectors as reporting_selectors
 from reporting.services import (
     due_date_add,
@@ -56,8 +56,9 @@ class ScenarioError(Exception):
 class Replay:
     """One award's or project's history, replayed in order."""
 
-    def __init__(self, loader, subject, *, kind: str, manager, applicant, started: dt.datetime):
-        self.loader, self.subject, self.kind = loader, subject, kind
+    def __init__(self, loader, subject, *, step, manager, applicant, started: dt.datetime):
+        """`step(obj, name=…, actor=…, note=…, **params)` takes a workflow step on the award or project."""
+        self.loader, self.subject, self.step = loader, subject, step
         self.manager, self.applicant = manager, applicant or manager
         self.cursor = started
         self.payments: dict = {}
@@ -113,14 +114,15 @@ class Replay:
 
     def transition(self, name: str, actor, step: dict):
         note = step.pop("note", "")
-        if self.kind == "award":
-            amount = step.pop("amount", None)
-            params = {"amount": Decimal(str(amount))} if amount is not None else {}
-            self.subject = award_transition(award=self.subject, name=name, actor=actor, note=note, **params)
-        else:
-            self.subject = project_transition(project=self.subject, name=name, actor=actor, note=note)
+        params = {"amount": Decimal(str(step.pop("amount")))} if "amount" in step else {}
         if step:
             raise ScenarioError(f"{self.subject}: step {name} has unknown details {sorted(step)}.")
+        self.subject = self.step(self.subject, name=name, actor=actor, note=note, **params)
+
+    @property
+    def holder(self) -> dict:
+        """`award=…` or `project=…`, for the reporting services that take either."""
+        return Subject(self.subject).kwargs()
 
     def when_activate(self, step):
         return self.subject.planned_start
@@ -128,15 +130,15 @@ class Replay:
     when_start_delivery = when_activate
 
     def do_begin_evaluation(self, actor, note=""):
-        evaluation_begin(actor=actor, note=note, **{self.kind: self.subject})
+        evaluation_begin(actor=actor, note=note, **self.holder)
         self.subject.refresh_from_db()
 
     def do_write_evaluation(self, actor, **fields):
-        evaluation = evaluation_open(actor=actor, **{self.kind: self.subject})
+        evaluation = evaluation_open(actor=actor, **self.holder)
         evaluation_edit(evaluation=evaluation, actor=actor, **fields)
 
     def do_complete_evaluation(self, actor):
-        evaluation = evaluation_open(actor=actor, **{self.kind: self.subject})
+        evaluation = evaluation_open(actor=actor, **self.holder)
         evaluation_complete(evaluation=evaluation, actor=actor)
 
     # Payments -----------------------------------------------------------------------------------
@@ -206,9 +208,7 @@ class Replay:
 
     def do_write_update(self, actor, key, period, **fields):
         due = self.period(period)
-        update = update_start(
-            actor=actor, period_start=due.period_start, period_end=due.period_end, **{self.kind: self.subject}
-        )
+        update = update_start(actor=actor, period_start=due.period_start, period_end=due.period_end, **self.holder)
         self.updates[key] = update
         self.do_edit_update(actor, key, **fields)
 
@@ -289,7 +289,7 @@ class Replay:
             due_on=self._day(due),
             period_start=self._day(period_start),
             period_end=self._day(period_end),
-            **{self.kind: self.subject},
+            **self.holder,
         )
 
     def do_extend_due_date(self, actor, period, to, reason):
@@ -302,5 +302,5 @@ class Replay:
                 period_end=due.period_end,
                 new_due_on=new_due_on,
                 reason=reason,
-                **{self.kind: self.subject},
+                **self.holder,
             )

@@ -6,13 +6,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import OrganisationMembership
 from demo.loader import Loader
 from demo.replay import ScenarioError
 from grants.models import Award, FundingProgramme, Payment
 from partnerships.models import (
     LocalAuthority,
     Organisation,
-    OrganisationMembership,
     Partnership,
     PartnershipMember,
     Project,
