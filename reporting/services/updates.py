@@ -6,9 +6,9 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from grants.subjects import Subject
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock
 
@@ -23,7 +23,7 @@ def update_transition(*, update: ProgressUpdate, name: str, actor: User, note: s
     """submit, resubmit (the partner), accept, request_changes, reopen (a manager who did not write it)."""
     with transaction.atomic():
         locked = lock(ProgressUpdate, update.pk)
-        now = timezone.now()
+        now = clock.now()
         params: dict = {"at": now}
         if name in REVIEW_STEPS:
             params["by"] = actor
