@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from grants.services import payment_schedule, payment_transition
@@ -106,7 +107,8 @@ class Replay:
             except ScenarioError:
                 raise
             except Exception as error:  # a refusal, a validation error: say which step of which subject
-                raise ScenarioError(f"{self.subject}: step {index + 1} ({name}) failed: {error}") from error
+                words = " ".join(error.messages) if isinstance(error, ValidationError) else error
+                raise ScenarioError(f"{self.subject}: step {index + 1} ({name}) failed: {words}") from error
             self.cursor = max(self.cursor, moment)
         return self.subject
 
