@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from accounts import roles
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, log_money_change, set_fields, transition_refusal
 
@@ -110,7 +110,7 @@ def award_transition(*, award: Award, name: str, actor, note: str = "", **params
     """Take step `name` on an award. Approval goes through award_approve for its budget check."""
     if name == "approve":
         return award_approve(award=award, actor=actor, note=note, **params)
-    now = timezone.now()
+    now = clock.now()
     extra = {"at": now} if name in ("submit", "decline") else {}
     with transaction.atomic():
         locked = lock(Award, award.pk)
@@ -141,7 +141,7 @@ def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None
                 f"{money(committed)} is already committed, leaving {money(remaining)}."
             )
         old = award.amount_awarded
-        apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=timezone.now())
+        apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=clock.now())
         log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
         _add_to_totals(award.programme_id, committed=amount)
         return award
@@ -266,7 +266,7 @@ def payment_transition(*, payment: Payment, name: str, actor, note: str = "", **
         lock(Award, payment.award_id)
         locked = lock(Payment, payment.pk)
         if name == "release":
-            params.setdefault("paid_on", timezone.localdate())
+            params.setdefault("paid_on", clock.today())
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
         if name == "release":
             _add_to_totals(payment.award.programme_id, paid=payment.amount)

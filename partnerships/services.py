@@ -83,12 +83,15 @@ def partnership_update(*, partnership: Partnership, actor, **fields) -> Partners
         return partnership
 
 
-def partnership_add_member(*, partnership: Partnership, actor, organisation, role: str = PartnershipMember.Role.MEMBER):
+def partnership_add_member(
+    *, partnership: Partnership, actor, organisation, role: str = PartnershipMember.Role.MEMBER, joined_on=None
+):
     with transaction.atomic():
         partnership = lock(Partnership, partnership.pk)
         _require_partnership_manager(partnership, actor, "add members")
+        defaults = {"role": role} if joined_on is None else {"role": role, "joined_on": joined_on}
         member, _ = PartnershipMember.objects.update_or_create(
-            partnership=partnership, organisation=organisation, defaults={"role": role}
+            partnership=partnership, organisation=organisation, defaults=defaults
         )
         return member
 

@@ -9,8 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from . import clock
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
@@ -224,7 +224,7 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
         )
     if obj.archived_at is not None:
         raise TransitionRefused(f"This {noun} is already archived.")
-    obj.archived_at = timezone.now()
+    obj.archived_at = clock.now()
     obj.save(update_fields=["archived_at", "updated_at"])
     log_transition(obj, name="archive", source=obj.state, actor=actor, note=note or "Archived")
     return obj
@@ -265,7 +265,7 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
         "old_amount": Value(None, DecimalField()),
         "new_amount": F(field),
         "actor_id": Value(getattr(actor, "pk", None), IntegerField()),
-        "at": Value(timezone.now(), DateTimeField()),
+        "at": Value(clock.now(), DateTimeField()),
         "note": Value(note, TextField()),
     }
     aliases = {f"log_{name}": expression for name, expression in columns.items()}

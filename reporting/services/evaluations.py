@@ -2,13 +2,13 @@
 completed by its managers; completed ones feed the "what works" library."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from grants.models import Award
 from grants.services import award_transition
 from grants.subjects import Subject
 from partnerships.models import Project
 from partnerships.services import project_transition
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import lock
 
@@ -48,7 +48,7 @@ def evaluation_complete(*, evaluation: Evaluation, actor) -> Evaluation:
         missing = [label for field, label in REQUIRED_TO_COMPLETE if not str(getattr(evaluation, field)).strip()]
         if missing:
             raise TransitionRefused("The evaluation cannot be marked complete without " + ", ".join(missing) + ".")
-        evaluation.completed_at = timezone.now()
+        evaluation.completed_at = clock.now()
         evaluation.save(update_fields=["completed_at", "updated_at"])
         return evaluation
 

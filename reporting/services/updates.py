@@ -5,9 +5,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from grants.subjects import Subject
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock
 
@@ -22,7 +22,7 @@ def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "
     """submit, resubmit (the partner), accept, request_changes, reopen (a manager who did not write it)."""
     with transaction.atomic():
         locked = lock(ProgressUpdate, update.pk)
-        now = timezone.now()
+        now = clock.now()
         params: dict = {"at": now}
         if name in REVIEW_STEPS:
             params["by"] = actor
