@@ -194,14 +194,6 @@ def _project_is_complete(project) -> bool:
     return bool(project.summary.strip() and project.theme and project.planned_start and project.planned_end)
 
 
-@guard(
-    "The project cannot be completed until its evaluation is written and marked complete "
-    "(outcomes against targets, what worked, lessons for other schools)."
-)
-def _project_has_completed_evaluation(project) -> bool:
-    return project.evaluations.filter(completed_at__isnull=False).exists()
-
-
 class Project(FSMModelMixin, models.Model):
     """A collaboration project inside a partnership, from proposal to evaluation."""
 
@@ -383,7 +375,7 @@ class Project(FSMModelMixin, models.Model):
         state,
         source=State.IN_EVALUATION,
         target=State.COMPLETED,
-        conditions=[_project_has_completed_evaluation],
+        # reporting adds: the evaluation complete (reporting.closing)
         permission=_manages_project,
         custom={"label": "Complete", "style": "primary"},
     )
