@@ -148,7 +148,8 @@ def main():
 
     from grants.selectors import award_list, payment_list
     from partnerships.selectors import project_list
-    from reporting.selectors import transition_list, update_list
+    from reporting.selectors import update_list
+    from workflow.selectors import transition_list
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.contrib import admin
+from django.urls import path
 
 from partnerships.importing.admin import ExchangeAdminMixin
 from partnerships.selectors import (
@@ -14,6 +15,7 @@ from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMi
 from workflow.errors import PermissionRefused
 
 from . import selectors, services
+from .giving360 import admin_views as giving360_admin
 from .models import Award, FundingProgramme, Payment, money
 from .resources import AwardResource, PaymentResource
 
@@ -97,6 +99,21 @@ class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     autocomplete_fields = ("programme", "recipient", "project", "partnership")
     readonly_fields = ("amount_awarded", "submitted_at", "decided_at", "created_by", "created_at")
     inlines = [PaymentInline, TransitionLogInline, MoneyChangeInline]
+    import_export_change_list_template = "admin/grants/award_change_list.html"
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, self))
+
+        return [
+            path("import-360giving/", wrap(giving360_admin.import_view), name="grants_award_import_360giving"),
+            path(
+                "import-360giving/<str:token>/problems/",
+                wrap(giving360_admin.problems_download),
+                name="grants_award_import_360giving_problems",
+            ),
+            *super().get_urls(),
+        ]
 
     def edit_refusal(self, request, obj):
         return services.award_edit_refusal(obj, request.user)

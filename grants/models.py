@@ -42,6 +42,11 @@ class FundingProgramme(models.Model):
         help_text="360Giving prefix for award identifiers, e.g. 360G-WMEX. Awards are numbered under it.",
     )
     description = models.TextField(blank=True)
+    code = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The funder's own code for the programme (360Giving Grant Programme:Code).",
+    )
     # Running totals, kept by the award and payment services in the same transaction as the change,
     # so dashboards need not sum every award; the constraints make the database refuse any write
     # that would take a programme past its budget.
@@ -108,21 +113,6 @@ def _award_has_no_unpaid_payments(award) -> bool:
     return not award.unpaid_payments()
 
 
-@guard("The award cannot close until its final progress update has been accepted.")
-def _award_final_update_accepted(award) -> bool:
-    updates = award.progress_updates.exclude(state="draft").order_by("-period_end", "-id")
-    latest = updates.first()
-    return latest is not None and latest.state == "accepted"
-
-
-@guard(
-    "The award cannot close until its evaluation is written and marked complete "
-    "(outcomes against targets, what worked, lessons for other schools)."
-)
-def _award_has_completed_evaluation(award) -> bool:
-    return award.evaluations.filter(completed_at__isnull=False).exists()
-
-
 class Award(FSMModelMixin, models.Model):
     """A grant from a programme to a recipient organisation, for a project or a partnership."""
 
@@ -158,7 +148,7 @@ class Award(FSMModelMixin, models.Model):
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards_received")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
     partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=400)
     description = models.TextField(blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     amount_requested = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
@@ -166,6 +156,19 @@ class Award(FSMModelMixin, models.Model):
     planned_start = models.DateField(null=True, blank=True)
     planned_end = models.DateField(null=True, blank=True)
     reporting_frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
+    # What a funder's 360Giving file says about a grant made outside Exchange, kept to publish it back unchanged.
+    award_date = models.DateField(null=True, blank=True, help_text="When the funder decided to make the grant.")
+    planned_duration = models.DecimalField(
+        "planned duration (months)", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    actual_start = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    beneficiary_locations = models.JSONField(
+        default=list, blank=True, help_text="360Giving Beneficiary Location entries as the funder gave them."
+    )
+    classifications = models.JSONField(default=list, blank=True, help_text="360Giving Classifications as given.")
+    data_source = models.CharField(max_length=500, blank=True, help_text="Where the funder published this grant.")
+    source_file = models.CharField(max_length=255, blank=True, help_text="The file this award was imported from.")
     state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -189,8 +192,8 @@ class Award(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
                 | Q(planned_start__isnull=True)
-                | Q(planned_end__gt=F("planned_start")),
-                name="award_ends_after_start",
+                | Q(planned_end__gte=F("planned_start")),
+                name="award_ends_after_start",  # a one-day grant (start = end) is real in funders' files
             ),
         ]
 
@@ -313,7 +316,8 @@ class Award(FSMModelMixin, models.Model):
         state,
         source=State.IN_EVALUATION,
         target=State.CLOSED,
-        conditions=[_award_has_no_unpaid_payments, _award_final_update_accepted, _award_has_completed_evaluation],
+        # reporting adds: the final update accepted, the evaluation complete (reporting.closing)
+        conditions=[_award_has_no_unpaid_payments],
         permission=_manages_award,
         custom={"label": "Close", "style": "primary"},
     )
@@ -323,16 +327,6 @@ class Award(FSMModelMixin, models.Model):
 
 def _manages_payment(payment, user) -> bool:
     return roles.of(user).manages_programme(payment.award.programme)
-
-
-@guard(
-    lambda p: (
-        f"This payment is held until the progress update for {p.gated_on_update.period_label} is accepted "
-        f"(it is {p.gated_on_update.get_state_display().lower()})."
-    )
-)
-def _payment_gate_open(payment) -> bool:
-    return payment.gated_on_update_id is None or payment.gated_on_update.state == "accepted"
 
 
 @guard(
@@ -387,7 +381,7 @@ class Payment(FSMModelMixin, models.Model):
         state,
         source=State.SCHEDULED,
         target=State.APPROVED,
-        conditions=[_payment_gate_open, _payment_award_is_live],
+        conditions=[_payment_award_is_live],  # reporting adds: its gate update accepted
         permission=_manages_payment,
         custom={"label": "Approve for payment", "style": "primary"},
     )
@@ -398,7 +392,7 @@ class Payment(FSMModelMixin, models.Model):
         state,
         source=State.APPROVED,
         target=State.PAID,
-        conditions=[_payment_gate_open, _payment_award_is_live],
+        conditions=[_payment_award_is_live],  # reporting adds: its gate update accepted
         permission=_manages_payment,
         custom={"label": "Release (mark paid)", "style": "primary"},
     )

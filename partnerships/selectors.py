@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts import roles
 
-from .models import LocalAuthority, Organisation, Partnership, Project, ProjectPartner
+from .models import LocalAuthority, Organisation, Partnership, PartnershipMember, Project, ProjectPartner
 
 NOTHING = Q(pk__in=[])
 
@@ -100,8 +100,6 @@ def managed_organisation_list(*, user) -> QuerySet:
 
 
 def partnership_member_list(*, user) -> QuerySet:
-    from .models import PartnershipMember
-
     return scoped(
         PartnershipMember.objects.select_related("organisation__local_authority"),
         partnership_scope(user, "partnership__"),

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from grants.selectors import award_list
+from grants.subjects import Subject
 from partnerships.importing.admin import ExchangeAdminMixin
 from partnerships.selectors import project_list
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
@@ -71,7 +72,10 @@ class IndicatorAdmin(SubjectAdmin):
         if change:
             saved = services.indicator_update(indicator=obj, actor=request.user, **fields)
         else:
-            saved = services.indicator_create(actor=request.user, **self.subject_of(form), **fields)
+            breakdowns = fields.pop("breakdowns", "")
+            saved = services.indicator_add(actor=request.user, **self.subject_of(form), **fields)
+            if breakdowns:
+                saved = services.indicator_update(indicator=saved, actor=request.user, breakdowns=breakdowns)
         obj.pk = saved.pk
 
 
@@ -165,7 +169,7 @@ class EvaluationAdmin(SubjectAdmin):
     actions = ["mark_complete"]
 
     def edit_refusal(self, request, obj):
-        if not services.manages_subject(request.user, services._subject_of(obj)):
+        if not Subject.of(obj).manages(request.user):
             return TransitionRefused("Only a programme manager of its award or project can change an evaluation.")
         if obj.completed_at is not None:
             return TransitionRefused("This evaluation is complete and in the “what works” library.")
@@ -210,7 +214,7 @@ class ReportingScheduleAdmin(SubjectAdmin):
     inlines = [AdHocDueDateInline, DueDateExtensionInline]
 
     def edit_refusal(self, request, obj):
-        if not services.manages_subject(request.user, services._subject_of(obj)):
+        if not Subject.of(obj).manages(request.user):
             return TransitionRefused("Only a programme manager of its award or project can change its schedule.")
         return None
 

@@ -1,11 +1,11 @@
 """Forms for the reporting pages. They only collect what was typed: the services decide what is valid,
-and their reasons come back onto the fields (`add_service_errors`), so a page never loses the input."""
+and their reasons come back onto the fields (`workflow.views.refusal_into_form`), so a page never loses the input."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from partnerships.models import LocalAuthority
 
+from .figures import plain
 from .models import Evaluation, ReportingSchedule
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"})
@@ -13,18 +13,10 @@ DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input-
 
 
 class ServiceErrorsMixin:
-    """Put a service's ValidationError (keyed by the service's names) onto this form's fields."""
+    """Names the service's error keys that differ from this form's fields; `workflow.views.refusal_into_form`
+    puts a service's errors onto the fields through it."""
 
     service_field_map: dict = {}
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            field = self.service_field_map.get(key, key)
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class UpdateForm(ServiceErrorsMixin, forms.Form):
@@ -61,7 +53,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             self.fields[key] = forms.CharField(
                 label=f"{indicator.name} ({indicator.unit})",
                 required=False,
-                initial="" if result is None else _plain(result.value),
+                initial="" if result is None else plain(result.value),
                 widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}),
             )
             self.fields[f"{key}_note"] = forms.CharField(
@@ -107,7 +99,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
         if not self.is_bound:
             for name in ("progress", "challenges", "next_steps"):
                 self.fields[name].initial = getattr(update, name)
-            self.fields["spend_to_date"].initial = _plain(update.spend_to_date)
+            self.fields["spend_to_date"].initial = plain(update.spend_to_date)
 
     def reach_fields(self):
         return [(self[f"{p}_la"], self[f"{p}_settings"], self[f"{p}_children"]) for p in self.reach_rows]
@@ -148,11 +140,6 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             "results": results,
             "reach": reach,
         }
-
-
-def _plain(value) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ScheduleForm(ServiceErrorsMixin, forms.Form):

@@ -4,9 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.apps import apps
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
+from django.db.models.functions import Substr
 
+from . import clock
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
@@ -55,8 +60,15 @@ def transition_info(obj, name: str) -> TransitionInfo:
     )
 
 
-def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefused | None:
-    """Why `user` may not take transition `name` on `obj` now, or None if they may."""
+def transition_refusal(
+    obj, name: str, user, note: str = "", *, check_conditions: bool = True
+) -> TransitionRefused | None:
+    """Why `user` may not take transition `name` on `obj` now, or None if they may.
+
+    The one refusal of every step, asked by the service before it moves (apply_transition) and by pages
+    and the API to offer the step (available_transitions, with check_conditions=False: the state, the
+    permission and the rules about the person — separation of duties — but not the conditions, which
+    may read other rows and are explained when the step is taken)."""
     meta = _meta(obj, name)
     info = transition_info(obj, name)
     current = obj.state
@@ -68,6 +80,11 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
         )
     if not transition.has_perm(obj, user):
         return PermissionRefused(f"You do not have permission to “{info.label}” this {noun}.")
+    for rule in transition.custom.get("person_rules", ()):
+        if not rule(obj, user):
+            return PermissionRefused(refusal_message(rule, obj))
+    if not check_conditions:
+        return None
     for condition in transition.conditions:
         if not condition(obj):
             return TransitionRefused(refusal_message(condition, obj))
@@ -77,11 +94,14 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
 
 
 def available_transitions(obj, user) -> list[TransitionInfo]:
-    """The steps `user` may take on `obj` now (permission and state; conditions are explained on refusal)."""
+    """The steps `user` may take on `obj` now (state, permission and the rules about the person;
+    conditions are explained on refusal, so a list of many rows costs no query per row)."""
     field = obj._meta.get_field("state")
     result = []
     for transition in field.get_all_transitions(obj.__class__):
-        if transition.source not in (obj.state, "*") or not transition.has_perm(obj, user):
+        if transition.source not in (obj.state, "*"):
+            continue
+        if transition_refusal(obj, transition.name, user, check_conditions=False) is not None:
             continue
         info = transition_info(obj, transition.name)
         if info not in result:
@@ -93,12 +113,13 @@ def set_fields(obj, fields: dict, allowed: tuple) -> None:
     """Copy the details a form or API sent onto `obj`, refusing any field not open to editing here."""
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+        # The form or serializer chose the fields: another one here is a programming mistake, not input.
+        raise TypeError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(obj, name, value)
 
 
-def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> TransitionLog:
+def log_transition(obj, *, name: str, source: str, actor: User, note: str = "") -> TransitionLog:
     return TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
         object_id=obj.pk,
@@ -111,7 +132,7 @@ def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> Tra
     )
 
 
-def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor, note: str = ""):
+def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor: User, note: str = ""):
     if old == new:
         return None
     return MoneyChange.objects.create(
@@ -129,6 +150,20 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
 _AFTER_TRANSITION: dict[tuple[str, str], list] = {}
 
 
+def add_condition(model_label: str, name: str, condition) -> None:
+    """Add a condition (a @guard function of the object) to step `name` of `model_label` ("grants.Award").
+
+    How a higher layer's rule joins a lower layer's step without the lower one naming the higher one's
+    fields: reporting adds "the final update is accepted" and "the evaluation is complete" to closing
+    an award or a project. The condition joins the step's own (after them), so django-fsm, every door
+    and `transition_refusal` see one list. Registered once, in an AppConfig.ready()."""
+    meta = getattr(apps.get_model(model_label), name)._django_fsm
+    for step in meta.transitions.values():
+        if condition not in step.conditions:
+            # A new list: django-fsm shares one default list between every step declared without conditions.
+            step.conditions = [*step.conditions, condition]
+
+
 def after_transition(model_label: str, name: str, hook) -> None:
     """Run `hook(obj, actor)` in the same transaction after step `name` of `model_label` ("grants.Award").
 
@@ -140,7 +175,7 @@ def after_transition(model_label: str, name: str, hook) -> None:
         hooks.append(hook)
 
 
-def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+def apply_transition(obj, name: str, *, actor: User, note: str = "", **kwargs):
     """Move an already locked `obj` through `name`, save it and log it. Call inside atomic()."""
     refusal = transition_refusal(obj, name, actor, note)
     if refusal is not None:
@@ -158,7 +193,7 @@ def lock(model: type[M], pk) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+def run_transition(obj, name: str, *, actor: User, note: str = "", **kwargs):
     """Lock the row, then apply the transition, in one transaction. Returns the fresh object."""
     with transaction.atomic():
         locked = lock(obj.__class__, obj.pk)
@@ -178,11 +213,9 @@ def history(obj):
     return entries
 
 
-def archive(obj, *, actor, note: str = "", allowed: bool):
+def archive(obj, *, actor: User, note: str = "", allowed: bool):
     """Take a finished piece of work out of the working lists, keeping it and its history.
     Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
-    from django.utils import timezone
-
     noun = obj._meta.verbose_name
     if not allowed:
         raise PermissionRefused(f"Only a programme manager of this {noun} can archive it.")
@@ -193,13 +226,13 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
         )
     if obj.archived_at is not None:
         raise TransitionRefused(f"This {noun} is already archived.")
-    obj.archived_at = timezone.now()
+    obj.archived_at = clock.now()
     obj.save(update_fields=["archived_at", "updated_at"])
     log_transition(obj, name="archive", source=obj.state, actor=actor, note=note or "Archived")
     return obj
 
 
-def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
+def log_money_changes(changes, *, actor: User, note: str = "") -> list[MoneyChange]:
     """`log_money_change` for many objects in one insert (imports): `changes` holds
     (obj, field, old, new) tuples; unchanged amounts are not logged."""
     content_types: dict[type[models.Model], ContentType] = {}
@@ -221,16 +254,11 @@ def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
     return MoneyChange.objects.bulk_create(rows, batch_size=2000)
 
 
-def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str = "") -> int:
+def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor: User, note: str = "") -> int:
     """The MoneyChange `log_money_change(obj, field=field, old=None, new=obj.<field>)` would write, for every
     row of `queryset`, written by the database in INSERT … SELECT statements: an import that creates
     10,000 awards logs them without building 10,000 objects in Python. `object_repr` is an expression
     equal to str(obj), e.g. Concat("identifier", Value(" "), "title") for an award. Returns the count."""
-    from django.db import connections
-    from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
-    from django.db.models.functions import Substr
-    from django.utils import timezone
-
     columns = {
         "content_type_id": Value(ContentType.objects.get_for_model(queryset.model).pk, IntegerField()),
         "object_id": F("pk"),
@@ -239,7 +267,7 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
         "old_amount": Value(None, DecimalField()),
         "new_amount": F(field),
         "actor_id": Value(getattr(actor, "pk", None), IntegerField()),
-        "at": Value(timezone.now(), DateTimeField()),
+        "at": Value(clock.now(), DateTimeField()),
         "note": Value(note, TextField()),
     }
     aliases = {f"log_{name}": expression for name, expression in columns.items()}

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from grants import services
 from grants.models import FundingProgramme
-from reporting.dashboard import programme_money
+from reporting.selectors.dashboards import programme_money
 from tests import factories as f
 from tests.helpers import force_state
 
