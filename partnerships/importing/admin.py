@@ -10,7 +10,7 @@ from import_export.forms import ImportForm
 
 from accounts import roles
 
-from .running import check_import_size, decode_text, problems_of
+from .running import check_import_size, decode_text
 
 
 class TextAsItComes:
@@ -52,7 +52,7 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
     programme managers; the resource acts as the signed-in person (scope, money log)."""
 
     import_form_class = SizeLimitedImportForm  # over IMPORT_MAX_BYTES: refused before it is stored or read
-    import_error_display = ("message",)
+    import_template_name = "admin/import_export/exchange_import.html"  # problems grouped by cause, no traceback
     skip_admin_log = True  # the money log and the records' own fields say who imported what
     show_change_form_export = False  # a workflow's change page keeps its own template (transition buttons)
 
@@ -74,15 +74,6 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
 
     def get_import_formats(self):
         return [CSVAsItComes, base_formats.XLSX, JSONAsItComes]
-
-    def import_action(self, request, **kwargs):
-        """The preview names every problem as the command line does (row, column, reason), above the table."""
-        response = super().import_action(request, **kwargs)
-        result = getattr(response, "context_data", {}).get("result")
-        if result is not None and (result.has_errors() or result.has_validation_errors()):
-            for problem in problems_of(result)[:50]:
-                messages.error(request, str(problem))
-        return response
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0004_membership_moves_to_accounts'),
+        ('partnerships', '0005_giving360_fields'),
     ]
 
     operations = [
