@@ -298,7 +298,7 @@ def test_the_admin_import_shows_problems_in_words_never_a_traceback(client, admi
     assert "Traceback" not in page and "site-packages" not in page and "/work/" not in page
 
     childrens = admin_upload(client, DATA / "childrens_centres.csv").content.decode()
-    assert "Row 3, column “LA (code)”: unknown local authority “909”" in childrens
+    assert "column “LA (code)”: unknown local authority “909”" in childrens  # grouped by cause, with its row
     assert "Traceback" not in childrens and "Confirm import" not in childrens
 
 
