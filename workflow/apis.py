@@ -19,7 +19,6 @@ from rest_framework import filters as drf_filters
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -28,6 +27,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from partnerships import roles
 
 from .errors import TransitionRefused
+from .pagination import Pagination
 from .services import available_transitions, transition_info
 
 # Errors --------------------------------------------------------------------------------------
@@ -180,11 +180,6 @@ class WriteRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class RoleMayWrite(permissions.IsAuthenticated):

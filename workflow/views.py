@@ -23,11 +23,11 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     return HttpResponseRedirect(next_url)
 
 
-def paginate(request, queryset, per_page: int = 25):
-    """One page of `queryset` for ?page= (a count and a slice: two queries whatever the size)."""
-    from django.core.paginator import Paginator
+def paginate(request, queryset, per_page: int = 25, count: int | None = None):
+    """One page of `queryset` for ?page= (a capped count and a slice: two queries whatever the size)."""
+    from .pagination import paginate as capped
 
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return capped(request, queryset, per_page, count=count)
 
 
 def get_visible_or_404(queryset, **lookup):
