@@ -21,7 +21,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0005_programme_running_totals'),
+        ('grants', '0006_award_identifier_help'),
     ]
 
     operations = [
