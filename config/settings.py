@@ -267,6 +267,9 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
 }
+# Lists (pages and API) count at most this many rows; beyond it they say "more than 10,000" and still page
+# on (workflow/pagination.py), so a list costs the same at 1,000,000 awards as at 10,000.
+PAGINATION_COUNT_CAP = int(os.environ.get("PAGINATION_COUNT_CAP", "10000"))
 # Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Exports: a cell starting "=" loses it (no formula runs when a spreadsheet opens the file), and control
