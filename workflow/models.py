@@ -20,7 +20,11 @@ class TransitionLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        # The list walks the newest-first index and stops after a page (and the capped count).
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"]),
+            models.Index(fields=["-at", "-id"], name="transition_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.object_repr}: {self.source} → {self.target}"
@@ -42,7 +46,10 @@ class MoneyChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"]),
+            models.Index(fields=["-at", "-id"], name="money_change_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.object_repr} {self.field}: {self.old_amount} → {self.new_amount}"
