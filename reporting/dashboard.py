@@ -227,9 +227,7 @@ def award_progress(*, user, limit: int = 50) -> list:
     page of awards (newest first, along the award_newest_first index: sorting a whole portfolio by
     programme name took seconds at 1,000,000 awards), then the two figures for just those awards
     (three queries, however large the portfolio)."""
-    awards = list(
-        award_list(user=user).filter(state__in=Award.COMMITTED_STATES).order_by("-created_at", "-id")[:limit]
-    )
+    awards = list(award_list(user=user).filter(state__in=Award.COMMITTED_STATES).order_by("-created_at", "-id")[:limit])
     ids = [a.pk for a in awards]
     paid = dict(
         payment_list(user=user)
