@@ -9,7 +9,7 @@ from django.urls import path
 from rest_framework.authtoken.models import Token
 
 from config.urls import urlpatterns as app_urlpatterns
-from grants.apis import _total
+from grants.apis.programmes import _total
 from grants.models import Award, Payment
 from grants.selectors import award_list
 from workflow.pagination import count_cap

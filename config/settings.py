@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "accounts",
     "workflow",
     "partnerships",
     "grants",

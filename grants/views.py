@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import SubRegion
 from partnerships.selectors import (
     local_authority_list,
@@ -271,7 +271,7 @@ def award_edit(request, pk):
 @login_required
 def payment_list(request):
     filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
-    qs = filter_form.apply(selectors.payment_list(user=request.user), today=timezone.localdate())
+    qs = filter_form.apply(selectors.payment_list(user=request.user))
     # Count and total in one bounded query: past the count cap the page says "more than 10,000"
     # and asks for a narrower filter rather than summing a million rows on every request.
     head = qs.order_by()[: count_cap() + 1].aggregate(n=Count("pk"), total=Coalesce(Sum("amount"), Value(ZERO)))
@@ -321,7 +321,7 @@ def payment_create(request, award_pk):
     refusal = services.payment_schedule_refusal(award, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))
-    form = PaymentForm(request.POST or None, updates=award.progress_updates.select_related("award", "project"))
+    form = PaymentForm(request.POST or None, updates=selectors.gate_update_choices(award))
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.payment_schedule(award=award, actor=request.user, **form.cleaned_data)
@@ -358,7 +358,7 @@ def payment_edit(request, pk):
     form = PaymentForm(
         request.POST or None,
         initial=initial,
-        updates=payment.award.progress_updates.select_related("award", "project"),
+        updates=selectors.gate_update_choices(payment.award),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():

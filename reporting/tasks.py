@@ -12,11 +12,12 @@ import datetime as dt
 from celery import shared_task
 from django.core.cache import cache
 
+from .reports import store_pdf
+from .services import reminders_send
+
 
 @shared_task(name="reporting.render_report_pdf", ignore_result=True)
 def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> str:
-    from .reports import store_pdf
-
     try:
         return store_pdf(storage_path, html)
     finally:
@@ -27,6 +28,4 @@ def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> st
 @shared_task(name="reporting.send_reminders")
 def send_reminders(today: str | None = None) -> dict:
     """Email partners before and after due dates and managers about overdue work; safe to repeat."""
-    from .services import reminders_send
-
     return reminders_send(today=dt.date.fromisoformat(today) if today else None)
