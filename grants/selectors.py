@@ -1,7 +1,7 @@
 """Reads of programmes, awards and payments, scoped to what a person may see."""
 
 from decimal import Decimal
-from typing import cast
+from typing import Literal, cast
 
 from django.db.models import DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -117,7 +117,7 @@ def programme_money_list(*, user) -> QuerySet:
     )
 
 
-def award_tally_scope(user) -> Q | None | bool:
+def award_tally_scope(user) -> Q | None | Literal[False]:
     """`award_scope` said in terms of a programme and a stage, for reading `AwardTally`; False when
     the person's scope cannot be (a partner sees awards by recipient, not by programme)."""
     r = roles.of(user)

@@ -42,7 +42,7 @@ def _history_scope(user) -> Q | None:
     q = Q(pk__in=[])
     for label, selector in _VISIBLE.items():
         ct = ContentType.objects.get_for_model(apps.get_model(label))
-        q |= Q(content_type=ct) & Exists(selector(user=user).filter(pk=OuterRef("object_id")))
+        q |= Q(Exists(selector(user=user).filter(pk=OuterRef("object_id"))), content_type=ct)
     return q
 
 

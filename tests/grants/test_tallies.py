@@ -8,7 +8,7 @@ import pytest
 from grants import services, tallies
 from grants.models import Award, AwardTally
 from grants.selectors import award_stage_figures, programme_money_list
-from reporting import dashboard
+from reporting.selectors import dashboards as dashboard
 from tests import factories as f
 from tests.helpers import force_state
 
