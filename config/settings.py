@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "partnerships",
     "grants",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "demo.context_processors.demo",
             ],
         },
     },

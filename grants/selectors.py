@@ -147,3 +147,12 @@ def award_stage_figures(*, user) -> dict[str, dict] | None:
         .annotate(n=Sum("awards"), requested=Sum("requested"), awarded=Sum("awarded"), awarded_n=Sum("awarded_awards"))
     )
     return {r["state"]: r for r in rows if r["n"]}
+
+
+def payment_gate_list(*, user) -> QuerySet:
+    """Progress updates a payment may be held on: those of awards the person may see (the service
+    then insists on the payment's own award). By the model's name: reporting sits above grants."""
+    from django.apps import apps
+
+    updates = apps.get_model("reporting", "ProgressUpdate").objects.select_related("award", "project")
+    return updates.filter(award__in=award_list(user=user, include_archived=True).values("pk"))

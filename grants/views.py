@@ -182,7 +182,7 @@ def award_transition(request, pk, name):
         except InvalidOperation:
             return refused(
                 request,
-                TransitionRefused("Enter the amount to award in pounds, for example 12500 or 12500.50."),
+                ValidationError("Enter the amount to award in pounds, for example 12500 or 12500.50."),
                 reverse("grants:award_detail", args=[award.pk]),
             )
     return take_transition(

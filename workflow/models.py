@@ -5,6 +5,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import clock
+
 
 class TransitionLog(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -15,7 +17,7 @@ class TransitionLog(models.Model):
     source = models.CharField("from", max_length=40)
     target = models.CharField("to", max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     note = models.TextField(blank=True)
 
     class Meta:
@@ -41,7 +43,7 @@ class MoneyChange(models.Model):
     old_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     new_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     note = models.TextField(blank=True)
 
     class Meta:

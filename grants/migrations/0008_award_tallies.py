@@ -21,7 +21,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0006_award_identifier_help'),
+        ('grants', '0007_giving360_fields'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('workflow', '0003_audit_event_moves_to_accounts'),
+        ('workflow', '0004_clock_stamps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
