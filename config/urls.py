@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from reporting.dashboard_views import home
+from workflow.password_reset import RateLimitedPasswordResetView
 
 from .health import health
 
@@ -12,6 +13,8 @@ urlpatterns = [
     path("reports/", include("reporting.report_urls")),
     path("api/v1/reports/", include(("reporting.report_apis", "reports-api"))),
     path("api/", include("config.api_urls")),
+    # Before Django's own, so the reset form is the rate-limited one.
+    path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("updates/", include("reporting.urls")),
     path("", include("partnerships.urls")),

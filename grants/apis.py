@@ -25,6 +25,8 @@ from workflow.apis import (
     editable_schema,
     money_field,
 )
+from workflow.dates import GrantDateSerializerField
+from workflow.text import NOTE
 
 from . import selectors, services
 from .models import ZERO, Award, FundingProgramme, Payment
@@ -99,7 +101,7 @@ class ProgrammeEditSerializer(serializers.ModelSerializer):
         partnership_selectors.partnership_list, queryset=Partnership.objects.all(), required=False, allow_null=True
     )
     budget = money_field(min_value=ZERO, required=False, help_text="Never below what is already committed.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="Why the budget changed.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE, help_text="Why the budget changed.")
 
     class Meta:
         model = FundingProgramme
@@ -217,7 +219,7 @@ class _AwardFields(serializers.ModelSerializer):
 
 class AwardEditSerializer(_AwardFields):
     amount_requested = money_field(min_value=ZERO, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE)
 
     class Meta:
         model = Award
@@ -244,7 +246,7 @@ class AwardApproveSerializer(NoteSerializer):
 
 class AwardVarySerializer(serializers.Serializer):
     amount = money_field(min_value=ZERO)
-    note = serializers.CharField(max_length=5000, help_text="Why the amount awarded changes (kept in the history).")
+    note = serializers.CharField(max_length=NOTE, help_text="Why the amount awarded changes (kept in the history).")
 
 
 class AwardFilter(ExchangeFilterSet):
@@ -390,7 +392,7 @@ class _PaymentFields(serializers.ModelSerializer):
 
 class PaymentEditSerializer(_PaymentFields):
     amount = money_field(min_value=ZERO, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE)
 
     class Meta:
         model = Payment
@@ -407,7 +409,7 @@ class PaymentCreateSerializer(_PaymentFields):
 
 
 class PaymentReleaseSerializer(NoteSerializer):
-    paid_on = serializers.DateField(required=False, help_text="Today if left out.")
+    paid_on = GrantDateSerializerField(required=False, help_text="Today if left out.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 

@@ -29,7 +29,10 @@ from workflow.apis import (
     add_transition_actions,
     editable_schema,
 )
+from workflow.dates import GrantDateSerializerField
 from workflow.models import MoneyChange, TransitionLog
+from workflow.request_limits import body_limit
+from workflow.text import NARRATIVE, NOTE
 
 from . import selectors, services
 from .models import (
@@ -236,7 +239,7 @@ class ResultInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="One of the update's indicators.")
     value = FigureField(help_text="The figure; blank or null removes this indicator's result.")
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="Qualitative notes, kept apart."
+        required=False, allow_blank=True, default="", max_length=NOTE, help_text="Qualitative notes, kept apart."
     )
     breakdown = serializers.DictField(
         child=FigureField(),
@@ -253,14 +256,14 @@ class ReachInputSerializer(serializers.Serializer):
 
 
 class UpdateStartSerializer(SubjectSerializer):
-    period_start = serializers.DateField(help_text="A due period of the award or project (see its schedule).")
-    period_end = serializers.DateField()
+    period_start = GrantDateSerializerField(help_text="A due period of the award or project (see its schedule).")
+    period_end = GrantDateSerializerField()
 
 
 class UpdateEditSerializer(serializers.Serializer):
-    progress = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    challenges = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=50000)
+    progress = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    challenges = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
     spend_to_date = FigureField(help_text="Pounds and pence, like 2500 or 2,500.00.")
     results = serializers.ListField(
         child=ResultInputSerializer(),
@@ -407,6 +410,7 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
         except DjangoValidationError as error:
             raise exceptions.ValidationError(_update_errors(error)) from error
 
+    @body_limit("EVIDENCE_MAX_BYTES")
     @extend_schema(
         operation_id="update_evidence_add",
         summary="Attach an evidence file (multipart, field `file`)",
@@ -529,16 +533,16 @@ class EvaluationFilter(ExchangeFilterSet):
 
 class EvaluationBeginSerializer(SubjectSerializer):
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="Kept in the history of the work."
+        required=False, allow_blank=True, default="", max_length=NOTE, help_text="Kept in the history of the work."
     )
 
 
 class EvaluationEditSerializer(serializers.Serializer):
     evaluator_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    outcomes = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    what_worked = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    what_did_not_work = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    lessons = serializers.CharField(required=False, allow_blank=True, max_length=50000)
+    outcomes = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    what_worked = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    what_did_not_work = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    lessons = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
     rating = serializers.ChoiceField(choices=Evaluation.Rating.choices, required=False, allow_blank=True)
     stage_reached = serializers.ChoiceField(choices=Evaluation.Stage.choices, required=False, allow_blank=True)
 
@@ -647,8 +651,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 class ScheduleEditSerializer(serializers.Serializer):
     frequency = serializers.ChoiceField(choices=ReportingSchedule.Frequency.choices, required=False)
-    starts_on = serializers.DateField(required=False)
-    ends_on = serializers.DateField(required=False)
+    starts_on = GrantDateSerializerField(required=False)
+    ends_on = GrantDateSerializerField(required=False)
 
 
 class ScheduleSetSerializer(SubjectSerializer, ScheduleEditSerializer):
@@ -656,24 +660,24 @@ class ScheduleSetSerializer(SubjectSerializer, ScheduleEditSerializer):
 
 
 class DueDateAddSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    due_on = serializers.DateField()
+    period_start = GrantDateSerializerField()
+    period_end = GrantDateSerializerField()
+    due_on = GrantDateSerializerField()
     label = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
 
 
 class ExtendSerializer(serializers.Serializer):
-    period_end = serializers.DateField(help_text="The end of the due period whose date moves.")
-    new_due_on = serializers.DateField()
-    reason = serializers.CharField(allow_blank=True, max_length=5000, help_text="Kept, with who and when.")
+    period_end = GrantDateSerializerField(help_text="The end of the due period whose date moves.")
+    new_due_on = GrantDateSerializerField()
+    reason = serializers.CharField(allow_blank=True, max_length=NOTE, help_text="Kept, with who and when.")
 
 
 class DuePeriodSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = GrantDateSerializerField()
+    period_end = GrantDateSerializerField()
     label = serializers.CharField()
-    original_due_on = serializers.DateField()
-    due_on = serializers.DateField()
+    original_due_on = GrantDateSerializerField()
+    due_on = GrantDateSerializerField()
     extended = serializers.BooleanField()
     is_final = serializers.BooleanField()
     ad_hoc = serializers.BooleanField()

@@ -12,7 +12,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from grants.models import MONEY, Award
 from partnerships import roles
 from partnerships.models import LocalAuthority, Project
+from workflow.dates import grant_date
 from workflow.rules import guard
+from workflow.text import NOTE, text_field
 
 
 def _one_of_project_or_award(prefix: str) -> models.CheckConstraint:
@@ -100,13 +102,13 @@ class ProgressUpdate(FSMModelMixin, models.Model):
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
     )
-    period_start = models.DateField()
-    period_end = models.DateField()
-    due_on = models.DateField(null=True, blank=True)
+    period_start = models.DateField(validators=[grant_date])
+    period_end = models.DateField(validators=[grant_date])
+    due_on = models.DateField(validators=[grant_date], null=True, blank=True)
     is_final = models.BooleanField(default=False, help_text="The last update of the award or project.")
-    progress = models.TextField("progress made", blank=True)
-    challenges = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
+    progress = text_field("progress made", blank=True)
+    challenges = text_field(blank=True)
+    next_steps = text_field(blank=True)
     spend_to_date = models.DecimalField(**MONEY, default=Decimal("0.00"))
     settings_reached = models.PositiveIntegerField(default=0)
     children_reached = models.PositiveIntegerField(default=0)
@@ -117,7 +119,7 @@ class ProgressUpdate(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
+    review_note = text_field(blank=True, max_length=NOTE)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -209,7 +211,7 @@ class IndicatorResult(models.Model):
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="results")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
     value = models.DecimalField(max_digits=14, decimal_places=2)
-    note = models.TextField(blank=True, help_text="Qualitative notes, kept apart from the figure.")
+    note = text_field(blank=True, max_length=NOTE, help_text="Qualitative notes, kept apart from the figure.")
     breakdown = models.JSONField(
         default=dict, blank=True, help_text="Parts of the figure by the indicator's breakdowns: {label: number}."
     )
@@ -241,10 +243,10 @@ class Evaluation(models.Model):
     award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     evaluator_name = models.CharField(max_length=200, blank=True, help_text="An outside evaluator, if any.")
-    outcomes = models.TextField("outcomes against targets", blank=True)
-    what_worked = models.TextField(blank=True)
-    what_did_not_work = models.TextField(blank=True)
-    lessons = models.TextField("lessons for other schools", blank=True)
+    outcomes = text_field("outcomes against targets", blank=True)
+    what_worked = text_field(blank=True)
+    what_did_not_work = text_field(blank=True)
+    lessons = text_field("lessons for other schools", blank=True)
     rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
     stage_reached = models.CharField("stage of improvement reached", max_length=20, choices=Stage.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -276,8 +278,8 @@ class ReportingSchedule(models.Model):
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="reporting_schedule"
     )
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(validators=[grant_date])
+    ends_on = models.DateField(validators=[grant_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -303,9 +305,9 @@ class AdHocDueDate(models.Model):
 
     schedule = models.ForeignKey(ReportingSchedule, on_delete=models.CASCADE, related_name="ad_hoc_dates")
     label = models.CharField(max_length=120, blank=True)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    due_on = models.DateField()
+    period_start = models.DateField(validators=[grant_date])
+    period_end = models.DateField(validators=[grant_date])
+    due_on = models.DateField(validators=[grant_date])
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -326,10 +328,10 @@ class DueDateExtension(models.Model):
     """A due date moved by a manager: the latest extension for a period wins; all are kept."""
 
     schedule = models.ForeignKey(ReportingSchedule, on_delete=models.CASCADE, related_name="extensions")
-    period_end = models.DateField(help_text="Identifies the due period (with the schedule).")
-    original_due_on = models.DateField()
-    new_due_on = models.DateField()
-    reason = models.TextField()
+    period_end = models.DateField(validators=[grant_date], help_text="Identifies the due period (with the schedule).")
+    original_due_on = models.DateField(validators=[grant_date])
+    new_due_on = models.DateField(validators=[grant_date])
+    reason = text_field(max_length=NOTE)
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     extended_at = models.DateTimeField(auto_now_add=True)
 

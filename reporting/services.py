@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,11 +18,14 @@ from django.utils import timezone
 from grants.models import Award
 from partnerships import roles
 from partnerships.models import OrganisationMembership, Project
+from workflow.dates import require_in_range
 from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.figures import FigureError, parse_decimal
+from workflow.figures import message as figure_message
 from workflow.services import apply_transition, lock, transition_refusal
 
 from . import evidence as evidence_rules
-from . import selectors
+from . import schedules, selectors
 from .models import (
     AdHocDueDate,
     DueDateExtension,
@@ -169,8 +172,12 @@ def schedule_save(
         _require_subject_manager(actor, subject, "change its reporting schedule")
         if frequency not in ReportingSchedule.Frequency.values:
             raise ValidationError({"frequency": "Choose how often the partner reports."})
+        require_in_range(starts_on=starts_on, ends_on=ends_on)
         if ends_on < starts_on:
             raise ValidationError({"ends_on": "The schedule must end on or after the day it starts."})
+        too_many = schedules.too_many_periods(frequency, starts_on, ends_on)
+        if too_many:
+            raise ValidationError({"ends_on": too_many})
         schedule = _ensure_schedule(subject, actor)
         schedule.frequency, schedule.starts_on, schedule.ends_on = frequency, starts_on, ends_on
         schedule.save()
@@ -196,6 +203,7 @@ def due_date_add(
     with transaction.atomic():
         subject = lock(subject.__class__, subject.pk)
         _require_subject_manager(actor, subject, "add due dates")
+        require_in_range(due_on=due_on, period_start=period_start, period_end=period_end)
         errors = {}
         if period_end < period_start:
             errors["period_end"] = "The period must end on or after the day it starts."
@@ -223,6 +231,7 @@ def due_date_extend(
     subject = _subject(award, project)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the due date is moving; the partner and other managers will see it."})
+    require_in_range(new_due_on=new_due_on)
     with transaction.atomic():
         subject = lock(subject.__class__, subject.pk)
         _require_subject_manager(actor, subject, "extend due dates")
@@ -303,21 +312,12 @@ MAX_FIGURE = Decimal("999999999999.99")
 
 
 def parse_number(raw) -> Decimal | None:
-    """A figure as a person types it ("1,250", " 12.5 "); None for blank. Raises ValueError if not a number."""
-    if raw is None:
-        return None
-    if isinstance(raw, Decimal):
-        return raw
-    text = str(raw).strip().replace(",", "")
-    if text == "":
-        return None
+    """A figure as a person types it ("1,250", " 12.5 "); None for blank (workflow.figures: the one rule for
+    typed numbers). Raises ValueError: empty for something that is not a number at all, else the reason."""
     try:
-        value = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+        return parse_decimal(raw)
+    except FigureError as error:
+        raise ValueError("" if error.code == "not_a_number" else figure_message(error)) from None
 
 
 def result_problem(indicator: Indicator, value: Decimal, what: str | None = None) -> str | None:
@@ -347,8 +347,10 @@ def _clean_results(update, results: dict) -> tuple[dict, dict]:
         note = (given.get("note") or "").strip()
         try:
             value = parse_number(given.get("value"))
-        except ValueError:
-            errors[key] = f"{indicator.name} must be a number, like 120 or 12.5."
+        except ValueError as error:
+            errors[key] = (
+                f"{indicator.name}: {error}" if str(error) else f"{indicator.name} must be a number, like 120 or 12.5."
+            )
             continue
         breakdown = {}
         for label, raw in (given.get("breakdown") or {}).items():
@@ -356,8 +358,8 @@ def _clean_results(update, results: dict) -> tuple[dict, dict]:
                 continue
             try:
                 part = parse_number(raw)
-            except ValueError:
-                errors[f"{key}_{label}"] = f"{indicator.name}, {label}: must be a number."
+            except ValueError as error:
+                errors[f"{key}_{label}"] = f"{indicator.name}, {label}: {error or 'must be a number.'}"
                 continue
             if part is None:
                 continue
@@ -426,8 +428,12 @@ def update_edit(
         if spend_to_date is not None:
             try:
                 spend = parse_number(spend_to_date)
-            except ValueError:
-                errors["spend_to_date"] = "Spend to date must be an amount in pounds, like 2500 or 2,500.00."
+            except ValueError as error:
+                errors["spend_to_date"] = (
+                    f"Spend to date: {error}"
+                    if str(error)
+                    else "Spend to date must be an amount in pounds, like 2500 or 2,500.00."
+                )
             else:
                 if spend is None:
                     spend = Decimal("0.00")

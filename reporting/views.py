@@ -18,6 +18,7 @@ from grants.selectors import award_list, programme_list
 from partnerships import roles
 from partnerships.selectors import partnership_list, project_list
 from workflow.errors import TransitionRefused
+from workflow.request_limits import body_limit
 from workflow.services import available_transitions, history
 from workflow.views import take_transition
 
@@ -121,6 +122,7 @@ def update_transition(request, pk, name):
     )
 
 
+@body_limit("EVIDENCE_MAX_BYTES")  # the form carries an evidence file
 @login_required
 def update_edit(request, pk):
     update = _get_or_404(selectors.update_get, user=request.user, pk=pk)

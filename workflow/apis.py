@@ -5,6 +5,7 @@ model's @transition rules (so a new step appears in the API without new code).""
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, serializers, status, throttling, viewsets
 from rest_framework import filters as drf_filters
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.pagination import PageNumberPagination
@@ -27,8 +28,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from partnerships import roles
 
+from .client_address import client_address
 from .errors import TransitionRefused
+from .figures import MoneySerializerField
 from .services import available_transitions, transition_info
+from .text import NOTE
+from .tokens import ExpiringTokenAuthentication, token_expired
 
 # Errors --------------------------------------------------------------------------------------
 
@@ -158,7 +163,15 @@ class _SettingsRate:
             raise exceptions.ImproperlyConfigured(f"No throttle rate set for scope '{self.scope}'.") from missing
 
 
-class AuthRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
+class _ClientAddress:
+    """Count by the client address of workflow.client_address (PROXY_COUNT), the same as axes and the
+    audit log; in the default cache, which is Redis, shared by every process, when CACHE_URL is set."""
+
+    def get_ident(self, request):
+        return client_address(request) or "unknown"
+
+
+class AuthRateThrottle(_ClientAddress, _SettingsRate, throttling.SimpleRateThrottle):
     """Attempts at the token endpoint, per client address."""
 
     scope = "api_auth"
@@ -167,7 +180,7 @@ class AuthRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class WriteRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
+class WriteRateThrottle(_ClientAddress, _SettingsRate, throttling.SimpleRateThrottle):
     """Writes (create, edit, transitions) per user; reads are not counted."""
 
     scope = "api_write"
@@ -212,13 +225,14 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField(help_text="After this the token is refused (401): ask for a new one.")
 
 
 class TokenView(APIView):
     """POST username and password for your API token; DELETE (with the token) revokes it."""
 
     throttle_classes = [AuthRateThrottle]
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -244,7 +258,10 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": ["Those details do not match an active account."]})
         token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if token_expired(token):  # an old token is replaced, never handed out again
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires": token.created + dt.timedelta(seconds=settings.API_TOKEN_TTL)})
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
     def delete(self, request):
@@ -291,11 +308,11 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 def money_field(**kwargs):
-    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+    return MoneySerializerField(**kwargs)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 # Viewsets ------------------------------------------------------------------------------------
@@ -305,7 +322,7 @@ class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Read access through the app's selector; subclasses add writes and transitions."""
 
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     pagination_class = Pagination
     filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter, drf_filters.OrderingFilter]
     permission_classes = [RoleMayWrite]

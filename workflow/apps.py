@@ -6,4 +6,10 @@ class WorkflowConfig(AppConfig):
     verbose_name = "History and audit"
 
     def ready(self):
+        from django.db.models.signals import pre_save
+
         from . import audit  # noqa: F401 - connects the sign-in audit receivers
+        from .text import clean_instance_text
+
+        # Bidirectional control characters never reach the database, whichever door the text came in by.
+        pre_save.connect(clean_instance_text, dispatch_uid="workflow.text.clean_instance_text")

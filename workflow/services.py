@@ -9,6 +9,7 @@ from django.db import models, transaction
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
+from .text import NOTE
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
             return TransitionRefused(refusal_message(condition, obj))
     if info.note_required and not note.strip():
         return TransitionRefused(f"Please give a reason: “{info.label}” needs a note that the other side will read.")
+    if len(note) > NOTE:
+        return TransitionRefused(f"The note is {len(note):,} characters long: keep it to {NOTE:,}.")
     return None
 
 

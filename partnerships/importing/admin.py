@@ -8,6 +8,7 @@ from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.forms import ImportForm
 
 from .. import roles
+from . import formulae
 from .running import check_import_size
 
 
@@ -25,6 +26,7 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
     """Import (with its preview) and export of the filtered list, for administrators and
     programme managers; the resource acts as the signed-in person (scope, money log)."""
 
+    formats = formulae.FORMATS  # CSV and XLSX exports neutralise formulae (formulae.neutralise)
     import_form_class = SizeLimitedImportForm  # over IMPORT_MAX_BYTES: refused before it is stored or read
     skip_admin_log = True  # the money log and the records' own fields say who imported what
     show_change_form_export = False  # a workflow's change page keeps its own template (transition buttons)

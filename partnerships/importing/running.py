@@ -9,10 +9,10 @@ from pathlib import Path
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS
-from import_export.formats import base_formats
 from import_export.results import RowResult
 
 from .. import roles
+from . import formulae
 from .resource import ExchangeResource
 
 
@@ -118,7 +118,7 @@ def run_import(
 
 # Files ----------------------------------------------------------------------------------------
 
-FORMATS = {".csv": base_formats.CSV, ".xlsx": base_formats.XLSX, ".json": base_formats.JSON}
+FORMATS = {".csv": formulae.CSV, ".xlsx": formulae.XLSX, ".json": formulae.JSON}  # exports neutralise formulae
 
 
 def format_for(path: str | Path):

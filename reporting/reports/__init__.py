@@ -24,13 +24,16 @@ from .gather import NOT_RECORDED, gather
 from .store import (
     LARGE_KINDS,
     Report,
+    ReportFailed,
     broker_configured,
+    failure,
     fingerprint,
     is_ready,
     pdf_bytes,
     prepare,
     render_html,
     render_pdf,
+    retry,
     store_pdf,
 )
 from .subjects import (
@@ -60,6 +63,9 @@ __all__ = [
     "is_ready",
     "partnership_report",
     "pdf_bytes",
+    "ReportFailed",
+    "failure",
+    "retry",
     "portfolio_funder",
     "portfolio_funders",
     "portfolio_report",
