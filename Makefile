@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 .PHONY: run setup system assets migrate demo test test-postgres test-browser bench lint clean
 
 $(VENV)/.installed: requirements.txt
+	@echo "== Installing Exchange's Python packages into $(VENV) (the first time takes a minute or two) =="
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements.txt
@@ -21,6 +22,7 @@ setup: $(VENV)/.installed system assets
 assets: static/govuk/govuk-frontend.min.css
 
 static/govuk/govuk-frontend.min.css: package-lock.json scripts/build_assets.py
+	@echo "== Installing the GOV.UK Design System from npm =="
 	npm ci --no-audit --no-fund
 	$(PY) scripts/build_assets.py
 
@@ -32,9 +34,11 @@ system: $(VENV)/.installed
 	  exit 1; }
 
 migrate: setup
+	@echo "== Preparing the database =="
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	@echo "== Loading the demo data =="
 	$(PY) manage.py load_demo
 
 run: demo

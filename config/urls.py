@@ -6,6 +6,10 @@ from workflow.password_reset import RateLimitedPasswordResetView
 
 from .health import health
 
+admin.site.site_header = "Exchange administration"
+admin.site.site_title = "Exchange administration"
+admin.site.index_title = "Records, imports and people"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),

@@ -151,7 +151,10 @@ class Award(FSMModelMixin, models.Model):
         ONE_OFF = "one_off", "One-off"
 
     identifier = models.CharField(
-        max_length=100, unique=True, help_text="Stable public identifier, 360Giving style: 360G-<prefix>-<ref>."
+        max_length=100,
+        unique=True,
+        help_text="Stable public identifier in 360Giving style: 360G-, the programme prefix, then a reference "
+        "(for example 360G-WMEX-00012).",
     )
     programme = models.ForeignKey(FundingProgramme, on_delete=models.PROTECT, related_name="awards")
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards_received")

@@ -38,7 +38,7 @@ def test_admin_transition_goes_through_the_service_and_logs_the_manager(client, 
     assert award.state == Award.State.APPROVED and award.amount_awarded == Decimal("60000.00")
     log = TransitionLog.objects.get(target="approved")
     assert (log.actor, log.note) == (world.manager, "Strong proposal")
-    assert "Approve: done" in response.content.decode()
+    assert f"Approve — {award} is now “Approved”." in response.content.decode()
 
 
 def test_admin_shows_the_refusal_reason(client, world, award):
@@ -115,3 +115,16 @@ def test_trust_size_bands_show_in_admin_and_api_without_a_query_per_row(client, 
     api.force_authenticate(world.manager)
     rows = {o["name"]: o["size_band"] for o in api.get("/api/v1/organisations/?page_size=200").json()["results"]}
     assert rows["Arden Forest Trust"] == "Established trust"
+
+
+def test_admin_is_titled_exchange_and_tells_the_time_on_the_24_hour_clock(client, world):
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    client.force_login(world.admin)
+    page = client.get("/admin/").content.decode()
+    assert "Exchange administration" in page and "Django administration" not in page
+    with translation.override("en-gb"):
+        assert formats.date_format(dt.datetime(2026, 12, 2, 14, 5), "DATETIME_FORMAT") == "2 December 2026, 14:05"
+        assert formats.time_format(dt.time(9, 30)) == "09:30"

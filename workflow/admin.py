@@ -12,7 +12,7 @@ from partnerships import roles
 
 from .errors import TransitionRefused
 from .models import AuditEvent, MoneyChange, TransitionLog
-from .services import available_transitions, transition_info
+from .services import available_transitions, done_message, transition_info
 
 
 class ReadOnlyInline(GenericTabularInline):
@@ -136,7 +136,7 @@ class TransitionAdminMixin:
                 if info.note_required and not note.strip():
                     return self._confirm(request, obj, info, change_url, error=refusal.reason)
             else:
-                messages.success(request, f"{info.label}: done. {obj._meta.verbose_name.capitalize()} is now updated.")
+                messages.success(request, done_message(obj, info))
             return HttpResponseRedirect(change_url)
         return self._confirm(request, obj, info, change_url)
 

@@ -30,8 +30,14 @@ def _meta(obj, name: str):
 
 
 def state_label(obj, state: str) -> str:
+    """A state's readable name ("under_review" -> "Under review"), also for a state no longer in the choices."""
     field = obj._meta.get_field("state")
-    return dict(field.choices).get(state, state)
+    return str(dict(field.choices).get(state, state.replace("_", " ").capitalize()))
+
+
+def done_message(obj, info: TransitionInfo) -> str:
+    """What a step did, in words: "Start assessment — 360G-WMEX-00012 Reading recovery is now “In assessment”." """
+    return f"{info.label} — {obj} is now “{state_label(obj, info.target)}”."
 
 
 def transition_info(obj, name: str) -> TransitionInfo:
@@ -160,9 +166,16 @@ def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
 
 
 def history(obj):
-    return TransitionLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
-    ).select_related("actor")
+    """The stage timeline of `obj`, each entry carrying the states' readable names (`source_label`, `target_label`)."""
+    entries = list(
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
+        ).select_related("actor")
+    )
+    for entry in entries:
+        entry.source_label = state_label(obj, entry.source)
+        entry.target_label = state_label(obj, entry.target)
+    return entries
 
 
 def archive(obj, *, actor, note: str = "", allowed: bool):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import TransitionRefused
-from .services import transition_info
+from .services import done_message, transition_info
 
 
 def take_transition(request, *, obj, name: str, run, next_url: str):
@@ -19,7 +19,7 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     except TransitionRefused as refusal:
         messages.error(request, refusal.reason)
     else:
-        messages.success(request, f"{info.label}: done.")
+        messages.success(request, done_message(obj, info))
     return HttpResponseRedirect(next_url)
 
 

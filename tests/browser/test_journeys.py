@@ -77,9 +77,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     take_step(page, "Start assessment")
     take_step(page, "Approve")
     take_step(page, "Start delivery")
-    expect(
-        page.locator(".govuk-tag", has_text="Active (in delivery)")
-    ).to_be_visible()
+    expect(page.locator(".govuk-tag", has_text="Active (in delivery)")).to_be_visible()
 
     # Payments: two tranches, then one that would exceed the award is refused with the reason.
     page.get_by_role("button", name="Schedule a payment").click()
@@ -123,7 +121,7 @@ def test_core_flow_works_without_javascript(chromium, live_server, world):
         sign_in(page, "manager")
         page.goto(page.base + f"/projects/{project.pk}/")
         take_step(page, "Request changes", note="Please name the receiving schools.")
-        assert "Request changes: done." in page.inner_text("main")
+        assert f"Request changes — {project} is now “Changes requested”." in page.inner_text("main")
         project.refresh_from_db()
         assert project.state == Project.State.CHANGES_REQUESTED
         # A refusal comes back with its reason, without JavaScript too.
@@ -161,7 +159,7 @@ def test_funder_follows_an_award_and_downloads_the_reports(browser_page, world):
     screenshot(page, "journey-5-funder-portfolio")
 
     with page.expect_download() as portfolio:
-        page.get_by_role("link", name=f"Download {world.funder_org.name}'s portfolio report (PDF)").click()
+        page.get_by_role("link", name=f"Download the portfolio report for {world.funder_org.name} (PDF)").click()
     assert portfolio.value.suggested_filename.endswith(".pdf")
     with open(portfolio.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"

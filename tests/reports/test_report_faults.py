@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -44,16 +45,25 @@ def broker(settings):
     _reset_pool()
 
 
-def test_with_redis_down_a_large_report_is_made_in_the_request_instead(client, world, broker, renders):
+def test_with_redis_down_a_large_report_is_made_in_the_request_instead(client, world, broker, renders, monkeypatch):
     broker("redis://127.0.0.1:6399/0")  # nothing listens there
+    attempts = []
+    connect = socket.socket.connect
+
+    def counting_connect(sock, address):
+        if isinstance(address, tuple) and address[1:2] == (6399,):
+            attempts.append(address)
+        return connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", counting_connect)
     f.AwardFactory(programme=world.programme, partnership=world.partnership, state="draft")
     client.force_login(world.manager)
-    started = time.perf_counter()
     response = client.get(reverse("reports:partnership", args=[world.partnership.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response_bytes(response).startswith(b"%PDF")
     assert len(renders) == 1
-    assert time.perf_counter() - started < 20  # gave up on the queue quickly rather than hanging
+    # It gave up on the queue after a bounded number of tries rather than retrying (and hanging) on the request.
+    assert 1 <= len(attempts) <= 4
 
 
 def _big_html(rows: int) -> str:

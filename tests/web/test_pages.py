@@ -226,7 +226,8 @@ def test_manager_reviews_and_approves_a_proposal_through_the_service(client, wor
     response = client.post(f"/projects/{project.pk}/steps/approve/", {"note": "Strong plan"}, follow=True)
     project.refresh_from_db()
     assert project.state == Project.State.APPROVED
-    assert "Approve: done." in html(response)
+    assert f"Approve — {project} is now “Approved”." in html(response)
+    assert "Under review → Approved" in html(response)  # the history names states as people do
     log = TransitionLog.objects.filter(object_id=project.pk, transition="approve").get()
     assert (log.actor, log.note) == (world.manager, "Strong plan")
     assert "Strong plan" in html(response)  # the history timeline
@@ -508,7 +509,7 @@ def test_manager_approves_a_smaller_amount_than_requested(client, world):
     response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "£12,500", "note": ""}, follow=True)
     award.refresh_from_db()
     assert award.state == Award.State.APPROVED and award.amount_awarded == Decimal("12500")
-    assert "Approve: done." in html(response)
+    assert f"Approve — {award} is now “Approved”." in html(response)
 
 
 def test_approving_more_than_requested_or_nonsense_is_refused(client, world):
