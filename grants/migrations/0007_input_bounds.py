@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0005_programme_running_totals'),
+        ('grants', '0006_award_identifier_help'),
     ]
 
     operations = [
