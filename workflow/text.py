@@ -20,7 +20,7 @@ import re
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-NARRATIVE = 4000
+NARRATIVE = 3000
 NOTE = 1000
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")

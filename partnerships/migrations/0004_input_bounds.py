@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='partnership',
             name='aims',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)]),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)]),
         ),
         migrations.AlterField(
             model_name='partnership',
@@ -45,6 +45,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='project',
             name='summary',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)]),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)]),
         ),
     ]

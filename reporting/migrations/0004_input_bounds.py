@@ -50,22 +50,22 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='evaluation',
             name='lessons',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)], verbose_name='lessons for other schools'),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)], verbose_name='lessons for other schools'),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='outcomes',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)], verbose_name='outcomes against targets'),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)], verbose_name='outcomes against targets'),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='what_did_not_work',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)]),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)]),
         ),
         migrations.AlterField(
             model_name='evaluation',
             name='what_worked',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)]),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)]),
         ),
         migrations.AlterField(
             model_name='indicatorresult',
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='progressupdate',
             name='challenges',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)]),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)]),
         ),
         migrations.AlterField(
             model_name='progressupdate',
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='progressupdate',
             name='next_steps',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)]),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)]),
         ),
         migrations.AlterField(
             model_name='progressupdate',
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='progressupdate',
             name='progress',
-            field=models.TextField(blank=True, max_length=4000, validators=[django.core.validators.MaxLengthValidator(4000)], verbose_name='progress made'),
+            field=models.TextField(blank=True, max_length=3000, validators=[django.core.validators.MaxLengthValidator(3000)], verbose_name='progress made'),
         ),
         migrations.AlterField(
             model_name='progressupdate',
