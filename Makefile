@@ -9,11 +9,11 @@ PYTEST_ARGS ?=
 
 .PHONY: run setup system assets migrate demo test test-postgres test-browser bench lint clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "== Installing Exchange's Python packages into $(VENV) (the first time takes a minute or two) =="
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
+	$(PIP) install --quiet -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed system assets
@@ -58,12 +58,18 @@ test-browser: setup
 	EXCHANGE_REQUIRE_BROWSER=1 $(PY) -m pytest -q -m browser tests/browser $(PYTEST_ARGS)
 
 bench: setup
-	$(PIP) install --quiet -r requirements-bench.txt
 	$(PY) -m bench
+
+# Style, formatting, the layer rule (import-linter contracts in pyproject.toml) and types in every service and
+# selector (mypy with django-stubs). CI runs it before the tests.
+TYPED := $(shell find accounts workflow partnerships grants reporting demo -name migrations -prune -o \
+	\( -name services.py -o -name selectors.py -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print 2>/dev/null)
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy $(TYPED)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache node_modules static/govuk test-artifacts

@@ -21,11 +21,11 @@ def _build(n: int):
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
+    from accounts.models import OrganisationMembership
     from grants.models import Award, FundingProgramme, Payment
     from partnerships.models import (
         LocalAuthority,
         Organisation,
-        OrganisationMembership,
         Partnership,
         Project,
         ProjectPartner,
@@ -148,7 +148,8 @@ def main():
 
     from grants.selectors import award_list, payment_list
     from partnerships.selectors import project_list
-    from reporting.selectors import transition_list, update_list
+    from reporting.selectors import update_list
+    from workflow.selectors import transition_list
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)

@@ -2,7 +2,7 @@
 concurrent clients (locust, headless), printing throughput, median and 95th percentile and errors.
 
 The 100,000-award figures are printed beside the 10,000-award ones (aim: within twice).
-Needs PostgreSQL on 127.0.0.1:5432 and `pip install -r requirements-bench.txt` (make bench does).
+Needs PostgreSQL on 127.0.0.1:5432 and `pip install -r requirements-dev.txt` (make setup does).
 Sizes and duration: LOAD_SIZES=10000,100000 LOAD_SECONDS=30 LOAD_USERS=20.
 """
 
@@ -120,7 +120,7 @@ def main():
 
         psycopg.connect(f"{PG}/postgres", connect_timeout=3).close()
     except Exception as problem:  # noqa: BLE001
-        print(f"  skipped: needs locust (requirements-bench.txt) and PostgreSQL at {PG} ({problem})")
+        print(f"  skipped: needs locust (requirements-dev.txt) and PostgreSQL at {PG} ({problem})")
         return
     sizes = [int(s) for s in os.environ.get("LOAD_SIZES", "10000,100000").split(",")]
     seconds = int(os.environ.get("LOAD_SECONDS", "30"))

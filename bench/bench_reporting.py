@@ -30,8 +30,9 @@ def _timed(fn, repeat=3):
 def _build(n: int):
     from django.contrib.auth import get_user_model
 
+    from accounts.models import OrganisationMembership
     from grants.models import Award, FundingProgramme
-    from partnerships.models import Organisation, OrganisationMembership, Partnership, Region
+    from partnerships.models import Organisation, Partnership, Region
     from reporting.models import ProgressUpdate
 
     suffix = f"{n}"

@@ -26,11 +26,11 @@ def _build(n_awards: int):
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
 
+    from accounts.models import OrganisationMembership
     from grants.models import Award, FundingProgramme, Payment
     from partnerships.models import (
         LocalAuthority,
         Organisation,
-        OrganisationMembership,
         Partnership,
         Project,
         ProjectPartner,

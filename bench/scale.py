@@ -21,16 +21,9 @@ def populate(n_awards: int, seed: int = 7) -> dict:
     from django.db import connection, transaction
     from rest_framework.authtoken.models import Token
 
+    from accounts.models import OrganisationMembership
     from grants.models import Award, FundingProgramme, Payment
-    from partnerships.models import (
-        LocalAuthority,
-        Organisation,
-        OrganisationMembership,
-        Partnership,
-        Project,
-        Region,
-        SubRegion,
-    )
+    from partnerships.models import LocalAuthority, Organisation, Partnership, Project, Region, SubRegion
     from reporting.models import Indicator
     from workflow.models import TransitionLog
 

@@ -10,12 +10,10 @@ from reporting.apis import (
     EvaluationViewSet,
     EvidenceViewSet,
     IndicatorViewSet,
-    MoneyChangeViewSet,
     ProgressUpdateViewSet,
     ScheduleViewSet,
-    TransitionLogViewSet,
 )
-from workflow.apis import TokenView
+from workflow.apis import MoneyChangeViewSet, TokenView, TransitionLogViewSet
 
 app_name = "api"
 

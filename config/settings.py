@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "accounts",
     "workflow",
     "partnerships",
     "grants",
@@ -81,10 +82,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.axes.username"  # cut to the 255 its log column holds
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
-# The client's address (throttles, lock-outs, the audit log) by one rule, workflow.client_address: behind
+# The client's address (throttles, lock-outs, the audit log) by one rule, accounts.client_address: behind
 # PROXY_COUNT proxies it is that many places from the right of X-Forwarded-For; with none, REMOTE_ADDR.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
-AXES_CLIENT_IP_CALLABLE = "workflow.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 # The same proxies described to django-ipware (axes' own fallback): right-most, PROXY_COUNT of them.
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 AXES_IPWARE_PROXY_ORDER = "right-most"

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from reporting.dashboard_views import home
-from workflow.password_reset import RateLimitedPasswordResetView
+from accounts.password_reset import RateLimitedPasswordResetView
+from reporting import urls as reporting_urls
+from reporting.apis import reports as report_apis
+from reporting.views.dashboards import home
 
 from .health import health
 
@@ -14,8 +16,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", health, name="health"),
     path("admin/", admin.site.urls),
-    path("reports/", include("reporting.report_urls")),
-    path("api/v1/reports/", include(("reporting.report_apis", "reports-api"))),
+    path("reports/", include(reporting_urls.report_urls)),
+    path("api/v1/reports/", include((report_apis.urlpatterns, "reports-api"))),
     path("api/", include("config.api_urls")),
     # Before Django's own, so the reset form is the rate-limited one.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
@@ -23,5 +25,5 @@ urlpatterns = [
     path("updates/", include("reporting.urls")),
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),
-    path("", include("reporting.dashboard_urls")),
+    path("", include(reporting_urls.dashboard_urls)),
 ]

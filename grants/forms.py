@@ -1,13 +1,14 @@
 """Forms for programmes, awards and payments: plain input checks; the services decide what is allowed."""
 
 from django import forms
-from django.db.models import Q
 
+from partnerships.filters import page_filter
 from partnerships.forms import ArchivedChoice, EndsAfterStart
 from workflow.dates import GrantDateFormField
 from workflow.figures import MoneyFormField
 from workflow.text import NARRATIVE, NOTE
 
+from . import filters as filtersets
 from .models import Award, Payment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,27 +117,10 @@ class AwardFilter(ArchivedChoice, forms.Form):
         self.fields["sub_region"].queryset = sub_regions
 
     def apply(self, qs):
-        qs = self.apply_archived(qs)
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(
-                Q(title__icontains=data["q"])
-                | Q(identifier__icontains=data["q"])
-                | Q(recipient__name__icontains=data["q"])
-            )
-        if data["state"]:
-            qs = qs.filter(state=data["state"])
-        if data["programme"]:
-            qs = qs.filter(programme=data["programme"])
-        if data["partnership"]:
-            qs = qs.filter(Q(partnership=data["partnership"]) | Q(programme__partnership=data["partnership"]))
-        if data["local_authority"]:
-            qs = qs.filter(recipient__local_authority=data["local_authority"])
-        if data["sub_region"]:
-            qs = qs.filter(recipient__local_authority__sub_region=data["sub_region"])
-        return qs
+        # The page's "partnership" is the broad one (the award's own or its programme's).
+        return page_filter(
+            filtersets.AwardFilter, self, self.apply_archived(qs), rename={"partnership": "in_partnership"}
+        )
 
 
 class PaymentFilter(forms.Form):
@@ -150,25 +134,5 @@ class PaymentFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
 
-    def apply(self, qs, *, today):
-        import datetime as dt
-
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(
-                Q(award__identifier__icontains=data["q"])
-                | Q(award__title__icontains=data["q"])
-                | Q(award__recipient__name__icontains=data["q"])
-            )
-        if data["state"]:
-            qs = qs.filter(state=data["state"])
-        if data["programme"]:
-            qs = qs.filter(award__programme=data["programme"])
-        unpaid = (Payment.State.SCHEDULED, Payment.State.APPROVED)
-        if data["when"] == "overdue":
-            qs = qs.filter(state__in=unpaid, due_on__lt=today)
-        elif data["when"] == "next30":
-            qs = qs.filter(state__in=unpaid, due_on__gte=today, due_on__lte=today + dt.timedelta(days=30))
-        return qs
+    def apply(self, qs):
+        return page_filter(filtersets.PaymentFilter, self, qs)

@@ -9,7 +9,7 @@ from django.db.models import F, ProtectedError, Q, Sum
 from django.db.models.functions import Coalesce
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import Organisation, Partnership, Project
 from workflow.dates import grant_date
 from workflow.rules import guard
@@ -108,21 +108,6 @@ def _award_is_complete(award) -> bool:
 )
 def _award_has_no_unpaid_payments(award) -> bool:
     return not award.unpaid_payments()
-
-
-@guard("The award cannot close until its final progress update has been accepted.")
-def _award_final_update_accepted(award) -> bool:
-    updates = award.progress_updates.exclude(state="draft").order_by("-period_end", "-id")
-    latest = updates.first()
-    return latest is not None and latest.state == "accepted"
-
-
-@guard(
-    "The award cannot close until its evaluation is written and marked complete "
-    "(outcomes against targets, what worked, lessons for other schools)."
-)
-def _award_has_completed_evaluation(award) -> bool:
-    return award.evaluations.filter(completed_at__isnull=False).exists()
 
 
 class Award(FSMModelMixin, models.Model):
@@ -315,7 +300,8 @@ class Award(FSMModelMixin, models.Model):
         state,
         source=State.IN_EVALUATION,
         target=State.CLOSED,
-        conditions=[_award_has_no_unpaid_payments, _award_final_update_accepted, _award_has_completed_evaluation],
+        # reporting adds: the final update accepted, the evaluation complete (reporting.closing)
+        conditions=[_award_has_no_unpaid_payments],
         permission=_manages_award,
         custom={"label": "Close", "style": "primary"},
     )
@@ -325,16 +311,6 @@ class Award(FSMModelMixin, models.Model):
 
 def _manages_payment(payment, user) -> bool:
     return roles.of(user).manages_programme(payment.award.programme)
-
-
-@guard(
-    lambda p: (
-        f"This payment is held until the progress update for {p.gated_on_update.period_label} is accepted "
-        f"(it is {p.gated_on_update.get_state_display().lower()})."
-    )
-)
-def _payment_gate_open(payment) -> bool:
-    return payment.gated_on_update_id is None or payment.gated_on_update.state == "accepted"
 
 
 @guard(
@@ -389,7 +365,7 @@ class Payment(FSMModelMixin, models.Model):
         state,
         source=State.SCHEDULED,
         target=State.APPROVED,
-        conditions=[_payment_gate_open, _payment_award_is_live],
+        conditions=[_payment_award_is_live],  # reporting adds: its gate update accepted
         permission=_manages_payment,
         custom={"label": "Approve for payment", "style": "primary"},
     )
@@ -400,7 +376,7 @@ class Payment(FSMModelMixin, models.Model):
         state,
         source=State.APPROVED,
         target=State.PAID,
-        conditions=[_payment_gate_open, _payment_award_is_live],
+        conditions=[_payment_award_is_live],  # reporting adds: its gate update accepted
         permission=_manages_payment,
         custom={"label": "Release (mark paid)", "style": "primary"},
     )

@@ -169,7 +169,9 @@ class PaymentResource(ExchangeResource):
         return f"{lookup_key(row.get('Award'))}|{due}"
 
     def instance_key(self, instance):
-        return f"{lookup_key(instance.award.identifier)}|{instance.due_on}" if instance.award_id else ""
+        if not instance.award_id:  # a row whose award was not found
+            return ""
+        return f"{lookup_key(instance.award.identifier)}|{instance.due_on}"
 
     def instance_label(self, instance):
         return f"{instance.award.identifier} due {instance.due_on:%d/%m/%Y}"

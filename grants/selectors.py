@@ -1,14 +1,18 @@
 """Reads of programmes, awards and payments, scoped to what a person may see."""
 
-from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from decimal import Decimal
+from typing import cast
+
+from django.db.models import Count, DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from partnerships import roles
+from accounts import roles
+from partnerships.models import PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 
 from .models import Award, FundingProgramme, Payment
 
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+MONEY_FIELD: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
 
 def programme_scope(user, prefix: str = "") -> Q | None:
@@ -80,11 +84,16 @@ def payment_list(*, user) -> QuerySet:
     )
 
 
+def gate_update_choices(award: Award) -> QuerySet:
+    """The progress updates of `award` a payment may be held on (updates are reporting's: reached
+    through the payment's own foreign key, not by name)."""
+    updates = cast("type[Model]", Payment._meta.get_field("gated_on_update").related_model)
+    return updates._default_manager.filter(award=award).select_related("award", "project")
+
+
 def programme_open_list(*, user) -> QuerySet:
     """Programmes a person may apply to: those they manage, and (for a partner) the programmes of the
     partnerships their organisation belongs to."""
-    from partnerships.models import PartnershipMember
-
     r = roles.of(user)
     if r.is_admin:
         return programme_list(user=user)

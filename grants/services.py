@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from partnerships import roles
+from accounts import roles
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, log_money_change, set_fields, transition_refusal
 
@@ -213,7 +213,9 @@ def payment_schedule(
 ) -> Payment:
     with transaction.atomic():
         award = lock(Award, award.pk)
-        _require_programme_manager(award.programme, actor, "schedule payments")
+        refusal = payment_schedule_refusal(award, actor)
+        if refusal is not None:
+            raise refusal
         amount = Decimal(amount)
         _check_schedule_fits(award, amount)
         _check_gate(award, gated_on_update)
@@ -239,11 +241,10 @@ def payment_edit(
     with transaction.atomic():
         award = lock(Award, payment.award_id)
         payment = lock(Payment, payment.pk)
-        _require_programme_manager(award.programme, actor, "change payments")
-        if payment.state != Payment.State.SCHEDULED:
-            raise TransitionRefused(
-                f"This payment is {payment.get_state_display().lower()}; only scheduled payments can be changed."
-            )
+        payment.award = award
+        refusal = payment_edit_refusal(payment, actor)
+        if refusal is not None:
+            raise refusal
         old_amount = payment.amount
         if amount is not None:
             amount = Decimal(amount)
@@ -277,7 +278,7 @@ def payment_approve(*, payment, actor, note=""):
 
 
 def payment_release(*, payment, actor, note="", paid_on: date | None = None, reference: str = ""):
-    params = {"reference": reference}
+    params: dict[str, object] = {"reference": reference}
     if paid_on:
         params["paid_on"] = paid_on
     return payment_transition(payment=payment, name="release", actor=actor, note=note, **params)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import roles
+from accounts import roles
 from partnerships.models import SubRegion
 from partnerships.selectors import (
     local_authority_list,
@@ -270,7 +270,7 @@ def award_edit(request, pk):
 @login_required
 def payment_list(request):
     filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
-    qs = filter_form.apply(selectors.payment_list(user=request.user), today=timezone.localdate())
+    qs = filter_form.apply(selectors.payment_list(user=request.user))
     totals = qs.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))
     return render(
         request,
@@ -318,7 +318,7 @@ def payment_create(request, award_pk):
     refusal = services.payment_schedule_refusal(award, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))
-    form = PaymentForm(request.POST or None, updates=award.progress_updates.select_related("award", "project"))
+    form = PaymentForm(request.POST or None, updates=selectors.gate_update_choices(award))
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.payment_schedule(award=award, actor=request.user, **form.cleaned_data)
@@ -355,7 +355,7 @@ def payment_edit(request, pk):
     form = PaymentForm(
         request.POST or None,
         initial=initial,
-        updates=payment.award.progress_updates.select_related("award", "project"),
+        updates=selectors.gate_update_choices(payment.award),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():

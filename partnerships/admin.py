@@ -4,15 +4,15 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Sum
 
+from accounts.admin import record_membership_change
+from accounts.models import OrganisationMembership
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
-from workflow.audit import record_permission_change
 
 from . import selectors, services
 from .importing.admin import ExchangeAdminMixin
 from .models import (
     LocalAuthority,
     Organisation,
-    OrganisationMembership,
     Partnership,
     PartnershipMember,
     Project,
@@ -83,47 +83,10 @@ class OrganisationAdmin(ExchangeAdminMixin, RoleScopedAdmin):
         changed = [f.instance for f in formset.forms if f.has_changed() and f not in formset.deleted_forms]
         removed = [f.instance for f in formset.deleted_forms if f.instance.pk]
         for membership in removed:
-            _audit_membership(request, membership, "removed")
+            record_membership_change(request, membership, "removed")
         super().save_formset(request, form, formset, change)
         for membership in changed:
-            _audit_membership(request, membership, "granted")
-
-
-def _audit_membership(request, membership, verb: str):
-    record_permission_change(
-        actor=request.user,
-        subject_user=membership.user,
-        detail=f"{membership.get_role_display()} role in {membership.organisation} {verb}",
-        request=request,
-    )
-
-
-@admin.register(OrganisationMembership)
-class OrganisationMembershipAdmin(RoleScopedAdmin):
-    list_display = ("user", "organisation", "role", "job_title")
-    list_filter = ("role",)
-    search_fields = ("user__username", "user__email", "organisation__name")
-    autocomplete_fields = ("user", "organisation")
-    list_select_related = ("user", "organisation")
-
-    def has_module_permission(self, request):
-        return request.user.is_staff and self._roles(request).is_admin
-
-    def has_delete_permission(self, request, obj=None):
-        return self._roles(request).is_admin
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _audit_membership(request, obj, "changed" if change else "granted")
-
-    def delete_model(self, request, obj):
-        _audit_membership(request, obj, "removed")
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset:
-            _audit_membership(request, membership, "removed")
-        super().delete_queryset(request, queryset)
+            record_membership_change(request, membership, "granted")
 
 
 class PartnershipMemberInline(admin.TabularInline):
@@ -174,6 +137,3 @@ class ProjectAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     @admin.action(description="Archive selected (finished work only; kept with its history)")
     def archive_selected(self, request, queryset):
         archive_each(self, request, queryset, lambda obj: services.project_archive(project=obj, actor=request.user))
-
-
-from . import user_admin  # noqa: E402,F401 - replaces the stock user admin with the audited one

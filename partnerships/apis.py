@@ -2,17 +2,13 @@
 selectors, writes and transitions through the services."""
 
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 
 from workflow.apis import (
     ArchivableMixin,
-    DateTimeRangeFilter,
     EditableMixin,
-    ExchangeFilterSet,
     ExchangeViewSet,
-    IdFilter,
     ScopedPrimaryKeyRelatedField,
     WorkflowSerializer,
     add_transition_actions,
@@ -20,6 +16,7 @@ from workflow.apis import (
 )
 
 from . import selectors, services
+from .filters import LocalAuthorityFilter, OrganisationFilter, PartnershipFilter, ProjectFilter
 from .models import LocalAuthority, Organisation, Partnership, PartnershipMember, Project, ProjectPartner
 
 # Organisations and geography ----------------------------------------------------------------
@@ -33,12 +30,6 @@ class LocalAuthoritySerializer(serializers.ModelSerializer):
         model = LocalAuthority
         fields = ["id", "name", "gss_code", "dfe_code", "region", "region_name", "sub_region", "sub_region_name"]
         read_only_fields = fields
-
-
-class LocalAuthorityFilter(ExchangeFilterSet):
-    class Meta:
-        model = LocalAuthority
-        fields = ["region", "sub_region"]
 
 
 class LocalAuthorityViewSet(ExchangeViewSet):
@@ -92,15 +83,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "postcode",
         ]
         read_only_fields = fields
-
-
-class OrganisationFilter(ExchangeFilterSet):
-    sub_region = IdFilter(field_name="local_authority__sub_region")
-    region = IdFilter(field_name="local_authority__region")
-
-    class Meta:
-        model = Organisation
-        fields = ["kind", "local_authority", "sub_region", "region", "trust"]
 
 
 class OrganisationViewSet(ExchangeViewSet):
@@ -165,18 +147,6 @@ class PartnershipEditSerializer(serializers.ModelSerializer):
         model = Partnership
         fields = ["name", "region", "starts_on", "ends_on", "aims"]
         extra_kwargs = {"name": {"validators": []}}
-
-
-class PartnershipFilter(ExchangeFilterSet):
-    local_authority = IdFilter(field_name="members__organisation__local_authority", distinct=True)
-    sub_region = IdFilter(field_name="members__organisation__local_authority__sub_region", distinct=True)
-    member = IdFilter(field_name="members__organisation", distinct=True)
-    starts_on = filters.DateFromToRangeFilter()
-    ends_on = filters.DateFromToRangeFilter()
-
-    class Meta:
-        model = Partnership
-        fields = ["region", "lead_organisation", "local_authority", "sub_region", "member"]
 
 
 @extend_schema_view(**editable_schema(PartnershipSerializer, PartnershipCreateSerializer, PartnershipEditSerializer))
@@ -279,20 +249,6 @@ class ProjectCreateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["partnership", "lead_organisation", *services.PROJECT_FIELDS]
-
-
-class ProjectFilter(ExchangeFilterSet):
-    state = filters.MultipleChoiceFilter(choices=Project.State.choices, distinct=False)
-    local_authority = IdFilter(field_name="lead_organisation__local_authority")
-    sub_region = IdFilter(field_name="lead_organisation__local_authority__sub_region")
-    partner = IdFilter(field_name="partners__organisation", distinct=True)
-    planned_start = filters.DateFromToRangeFilter()
-    planned_end = filters.DateFromToRangeFilter()
-    created_at = DateTimeRangeFilter()
-
-    class Meta:
-        model = Project
-        fields = ["state", "partnership", "lead_organisation", "theme", "local_authority", "sub_region", "partner"]
 
 
 @extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer, True))

@@ -5,6 +5,8 @@ from django import forms
 from workflow.dates import GrantDateFormField
 from workflow.text import NARRATIVE
 
+from . import filters as filtersets
+from .filters import page_filter
 from .models import PartnershipMember, Project, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -144,29 +146,11 @@ class ProjectFilter(ArchivedChoice, forms.Form):
         self.fields["sub_region"].queryset = sub_regions
 
     def apply(self, qs):
-        from django.db.models import Q
-
-        qs = self.apply_archived(qs)
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data["q"]:
-            qs = qs.filter(Q(title__icontains=data["q"]) | Q(reference__icontains=data["q"]))
-        if data["state"]:
-            qs = qs.filter(state=data["state"])
-        if data["partnership"]:
-            qs = qs.filter(partnership=data["partnership"])
-        if data["local_authority"]:
-            qs = qs.filter(lead_organisation__local_authority=data["local_authority"])
-        if data["sub_region"]:
-            qs = qs.filter(lead_organisation__local_authority__sub_region=data["sub_region"])
-        return qs
+        return page_filter(filtersets.ProjectFilter, self, self.apply_archived(qs))
 
 
 class PartnershipFilter(forms.Form):
     q = forms.CharField(label="Search", required=False)
 
     def apply(self, qs):
-        if self.is_valid() and self.cleaned_data["q"]:
-            qs = qs.filter(name__icontains=self.cleaned_data["q"])
-        return qs
+        return page_filter(filtersets.PartnershipFilter, self, qs)

@@ -5,11 +5,10 @@ from django.db import models
 from django.db.models import F, ProtectedError, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from accounts import roles
 from workflow.dates import grant_date
 from workflow.rules import guard
 from workflow.text import text_field
-
-from . import roles
 
 
 class Region(models.Model):
@@ -127,30 +126,6 @@ class Organisation(models.Model):
         return self.size_band_for(count, pupils or self.pupil_count)
 
 
-class OrganisationMembership(models.Model):
-    """A person's role in an organisation; what they may see and do follows from it."""
-
-    class Role(models.TextChoices):
-        MANAGER = "manager", "Programme manager"
-        FUNDER = "funder", "Funder"
-        PARTNER = "partner", "Partner"
-        ADMINISTRATOR = "administrator", "Administrator"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
-    role = models.CharField(max_length=20, choices=Role.choices)
-    job_title = models.CharField(max_length=120, blank=True)
-
-    class Meta:
-        ordering = ["organisation__name", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
-
-
 class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partnerships")
@@ -211,14 +186,6 @@ def _leads_or_manages_project(project, user) -> bool:
 @guard("The project needs a summary, a theme and planned start and end dates before it can be proposed.")
 def _project_is_complete(project) -> bool:
     return bool(project.summary.strip() and project.theme and project.planned_start and project.planned_end)
-
-
-@guard(
-    "The project cannot be completed until its evaluation is written and marked complete "
-    "(outcomes against targets, what worked, lessons for other schools)."
-)
-def _project_has_completed_evaluation(project) -> bool:
-    return project.evaluations.filter(completed_at__isnull=False).exists()
 
 
 class Project(FSMModelMixin, models.Model):
@@ -402,7 +369,7 @@ class Project(FSMModelMixin, models.Model):
         state,
         source=State.IN_EVALUATION,
         target=State.COMPLETED,
-        conditions=[_project_has_completed_evaluation],
+        # reporting adds: the evaluation complete (reporting.closing)
         permission=_manages_project,
         custom={"label": "Complete", "style": "primary"},
     )

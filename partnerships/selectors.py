@@ -6,8 +6,9 @@ Each `*_scope(user, prefix)` returns a Q that other layers reuse with a lookup p
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from . import roles
-from .models import LocalAuthority, Organisation, Partnership, Project, ProjectPartner
+from accounts import roles
+
+from .models import LocalAuthority, Organisation, Partnership, PartnershipMember, Project, ProjectPartner
 
 NOTHING = Q(pk__in=[])
 
@@ -114,8 +115,6 @@ def managed_organisation_list(*, user) -> QuerySet:
 
 
 def partnership_member_list(*, user) -> QuerySet:
-    from .models import PartnershipMember
-
     return scoped(
         PartnershipMember.objects.select_related("organisation__local_authority"),
         partnership_scope(user, "partnership__"),

@@ -2,10 +2,10 @@
 
 from django.db import transaction
 
+from accounts import roles
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, set_fields
 
-from . import roles
 from .models import Partnership, PartnershipMember, Project, ProjectPartner
 
 

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from grants.selectors import award_list, programme_list
+from accounts import roles
 from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.selectors import visible
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
-from . import roles, selectors, services
+from . import selectors, services
 from .forms import (
     MemberForm,
     PartnershipFilter,
@@ -52,7 +53,7 @@ def partnership_detail(request, pk):
         "partnership": partnership,
         "members": selectors.partnership_member_list(user=request.user).filter(partnership=partnership),
         "projects": selectors.project_list(user=request.user).filter(partnership=partnership)[:50],
-        "programmes": programme_list(user=request.user).filter(partnership=partnership),
+        "programmes": visible("grants.FundingProgramme", user=request.user).filter(partnership=partnership),
         "can_manage": can_manage,
     }
     if can_manage:
@@ -160,7 +161,7 @@ def project_detail(request, pk):
         {
             "project": project,
             "partners": selectors.project_partner_list(user=request.user).filter(project=project),
-            "awards": award_list(user=request.user).filter(project=project),
+            "awards": visible("grants.Award", user=request.user).filter(project=project, archived_at__isnull=True),
             "history": history(project),
             "transitions": available_transitions(project, request.user),
             "transition_url": reverse("partnerships:project_transition", args=[project.pk, "__name__"]),

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from partnerships import roles
+from accounts import roles
 from partnerships.importing.admin import ExchangeAdminMixin
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused

@@ -8,6 +8,7 @@ from partnerships.models import LocalAuthority
 from workflow.dates import GrantDateFormField
 from workflow.text import NARRATIVE, NOTE
 
+from .figures import plain
 from .models import Evaluation, ReportingSchedule
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"})
@@ -63,7 +64,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             self.fields[key] = forms.CharField(
                 label=f"{indicator.name} ({indicator.unit})",
                 required=False,
-                initial="" if result is None else _plain(result.value),
+                initial="" if result is None else plain(result.value),
                 widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}),
             )
             self.fields[f"{key}_note"] = forms.CharField(
@@ -110,7 +111,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
         if not self.is_bound:
             for name in ("progress", "challenges", "next_steps"):
                 self.fields[name].initial = getattr(update, name)
-            self.fields["spend_to_date"].initial = _plain(update.spend_to_date)
+            self.fields["spend_to_date"].initial = plain(update.spend_to_date)
 
     def reach_fields(self):
         return [(self[f"{p}_la"], self[f"{p}_settings"], self[f"{p}_children"]) for p in self.reach_rows]
@@ -151,11 +152,6 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             "results": results,
             "reach": reach,
         }
-
-
-def _plain(value) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ScheduleForm(ServiceErrorsMixin, forms.Form):

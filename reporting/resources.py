@@ -9,6 +9,8 @@ accepted update do not change through an import (reopen the update first).
 from django.db.models import Q
 from import_export.widgets import Widget
 
+from grants.resources import AwardResource, PaymentResource
+from grants.subjects import Subject
 from partnerships.importing import (
     DateWidget,
     ExchangeResource,
@@ -19,6 +21,7 @@ from partnerships.importing import (
     export_only,
     lookup_key,
 )
+from partnerships.resources import OrganisationResource, PartnershipResource, ProjectResource
 
 from . import selectors
 from .models import Indicator, IndicatorResult, ProgressUpdate
@@ -35,7 +38,9 @@ def subject_of_row(row) -> str:
 
 
 def subject_of(obj) -> str:
-    return f"a:{lookup_key(obj.award.identifier)}" if obj.award_id else f"p:{lookup_key(obj.project.reference)}"
+    """The same key for an update or an indicator (a holder of an award or a project)."""
+    subject = Subject.of(obj)
+    return f"{subject.kind.name[0]}:{lookup_key(subject.reference)}"
 
 
 class UpdateWidget(Widget):
@@ -162,9 +167,6 @@ class IndicatorResultResource(ExchangeResource):
 
 def resource_kinds() -> dict[str, type[ExchangeResource]]:
     """Every kind `import_data` and `export_data` know, by the word a person types."""
-    from grants.resources import AwardResource, PaymentResource
-    from partnerships.resources import OrganisationResource, PartnershipResource, ProjectResource
-
     return {
         "organisations": OrganisationResource,
         "partnerships": PartnershipResource,

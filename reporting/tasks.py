@@ -13,6 +13,9 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
+from .reports import ReportFailed, store_pdf
+from .services import reminders_send
+
 
 @shared_task(
     name="reporting.render_report_pdf",
@@ -23,8 +26,6 @@ from django.core.cache import cache
     time_limit=settings.REPORT_TIME_LIMIT + 30,
 )
 def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> str:
-    from .reports import ReportFailed, store_pdf
-
     try:
         return store_pdf(storage_path, html)
     except ReportFailed:
@@ -37,6 +38,4 @@ def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> st
 @shared_task(name="reporting.send_reminders")
 def send_reminders(today: str | None = None) -> dict:
     """Email partners before and after due dates and managers about overdue work; safe to repeat."""
-    from .services import reminders_send
-
     return reminders_send(today=dt.date.fromisoformat(today) if today else None)

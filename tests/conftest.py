@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from partnerships.models import OrganisationMembership
+from accounts.models import OrganisationMembership
 
 from . import factories as f
 

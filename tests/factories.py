@@ -6,11 +6,11 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.models import OrganisationMembership
 from grants.models import Award, FundingProgramme, Payment
 from partnerships.models import (
     LocalAuthority,
     Organisation,
-    OrganisationMembership,
     Partnership,
     PartnershipMember,
     Project,

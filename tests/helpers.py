@@ -1,4 +1,5 @@
 from django.db import transaction
+from django_fsm import can_proceed
 
 from grants.models import Award, Payment
 from partnerships.models import Project
@@ -26,4 +27,27 @@ def states(model):
     return [value for value, _ in model.State.choices]
 
 
-__all__ = ["force_state", "states", "Award", "Payment", "Project", "ProgressUpdate", "transaction"]
+def assert_step_follows_table(obj, name: str, *, allowed: set, unmet: dict, actor):
+    """The transition table with the conditions on: a step the table allows from this state is possible,
+    unless the fresh object misses a condition named in `unmet` ({(state, step): words of the refusal}),
+    and then the refusal says which; every other step is impossible."""
+    from workflow.services import transition_refusal
+
+    reason = unmet.get((obj.state, name))
+    if reason is not None:
+        assert not can_proceed(getattr(obj, name))
+        assert reason in transition_refusal(obj, name, actor, note="ok").reason
+    else:
+        assert can_proceed(getattr(obj, name)) is (name in allowed)
+
+
+__all__ = [
+    "assert_step_follows_table",
+    "force_state",
+    "states",
+    "Award",
+    "Payment",
+    "Project",
+    "ProgressUpdate",
+    "transaction",
+]

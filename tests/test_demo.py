@@ -8,11 +8,11 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
 
+from accounts.models import OrganisationMembership
 from grants.models import Award, FundingProgramme, Payment
 from partnerships.models import (
     LocalAuthority,
     Organisation,
-    OrganisationMembership,
     Partnership,
     PartnershipMember,
     Project,

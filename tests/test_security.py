@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from partnerships.models import OrganisationMembership
+from accounts.models import AuditEvent, OrganisationMembership
 from tests import factories as f
-from workflow.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,7 +50,7 @@ def test_granting_a_role_in_the_admin_is_audited(client, world):
     client.force_login(world.admin)
     stranger = f.UserFactory(username="newcomer")
     response = client.post(
-        reverse("admin:partnerships_organisationmembership_add"),
+        reverse("admin:accounts_organisationmembership_add"),
         {"user": stranger.pk, "organisation": world.central.pk, "role": "manager", "job_title": ""},
     )
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from reporting import selectors as reporting_selectors
 from reporting.models import ProgressUpdate
 from tests import factories as f
 from tests.helpers import force_state
+from workflow import selectors as workflow_selectors
 
 
 @pytest.fixture
@@ -102,10 +103,10 @@ def test_payments_and_history_follow_the_award(world, objects):
     services.award_approve(award=award, actor=world.manager_b)
     services.payment_schedule(award=award, due_on="2026-06-01", amount="10", actor=world.manager_b)
     assert not grant_selectors.payment_list(user=world.manager).exists()
-    assert not reporting_selectors.transition_list(user=world.funder).exists()
-    assert reporting_selectors.transition_list(user=world.funder_b).filter(target="approved").count() == 1
-    assert reporting_selectors.money_change_list(user=world.partner_b).filter(field="amount").count() == 1
-    assert not reporting_selectors.money_change_list(user=world.partner).exists()
+    assert not workflow_selectors.transition_list(user=world.funder).exists()
+    assert workflow_selectors.transition_list(user=world.funder_b).filter(target="approved").count() == 1
+    assert workflow_selectors.money_change_list(user=world.partner_b).filter(field="amount").count() == 1
+    assert not workflow_selectors.money_change_list(user=world.partner).exists()
 
 
 def test_a_person_with_no_organisation_sees_nothing(db, objects):
@@ -118,7 +119,7 @@ def test_list_selectors_use_a_constant_number_of_queries(world, objects, django_
     for _ in range(20):
         f.AwardFactory(programme=world.programme, recipient=world.partner_org)
     user = world.manager
-    from partnerships import roles
+    from accounts import roles
 
     roles.of(user)
     with django_assert_num_queries(1):

@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from partnerships import roles
+from accounts import roles
 
 from .errors import TransitionRefused
-from .models import AuditEvent, MoneyChange, TransitionLog
+from .models import MoneyChange, TransitionLog
 from .services import available_transitions, done_message, transition_info
 
 
@@ -175,11 +175,3 @@ class TransitionLogAdmin(admin.ModelAdmin):
 class MoneyChangeAdmin(TransitionLogAdmin):
     list_display = ("at", "object_repr", "field", "old_amount", "new_amount", "actor", "note")
     list_filter = ("content_type", "field")
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(TransitionLogAdmin):
-    list_display = ("at", "kind", "username", "actor", "ip_address", "detail")
-    list_filter = ("kind",)
-    search_fields = ("username", "detail", "ip_address")
-    list_select_related = ("actor",)

@@ -3,12 +3,11 @@ from django.apps import AppConfig
 
 class WorkflowConfig(AppConfig):
     name = "workflow"
-    verbose_name = "History and audit"
+    verbose_name = "History"
 
     def ready(self):
         from django.db.models.signals import pre_save
 
-        from . import audit  # noqa: F401 - connects the sign-in audit receivers
         from .text import clean_instance_text
 
         # Bidirectional control characters never reach the database, whichever door the text came in by.

@@ -9,6 +9,7 @@ BACKED_UP = [
     "auth.group",
     "auth.user",
     "admin.logentry",
+    "accounts",
     "workflow",
     "partnerships",
     "grants",

@@ -48,28 +48,3 @@ class MoneyChange(models.Model):
 
     def __str__(self):
         return f"{self.object_repr} {self.field}: {self.old_amount} → {self.new_amount}"
-
-
-class AuditEvent(models.Model):
-    """Sign-ins, sign-outs, failed sign-ins and changes to who may do what."""
-
-    class Kind(models.TextChoices):
-        LOGIN = "login", "Signed in"
-        LOGIN_FAILED = "login_failed", "Sign-in failed"
-        LOGOUT = "logout", "Signed out"
-        PERMISSION_CHANGE = "permission_change", "Permission changed"
-
-    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    username = models.CharField(max_length=150, blank=True, help_text="The username given, also when unknown.")
-    detail = models.TextField(blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.username} at {self.at:%d/%m/%Y %H:%M}"

@@ -2,14 +2,21 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connections, models, transaction
+from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
+from django.db.models.functions import Substr
+from django.utils import timezone
 
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
 from .text import NOTE
+
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,15 @@ def transition_info(obj, name: str) -> TransitionInfo:
     )
 
 
-def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefused | None:
-    """Why `user` may not take transition `name` on `obj` now, or None if they may."""
+def transition_refusal(
+    obj, name: str, user, note: str = "", *, check_conditions: bool = True
+) -> TransitionRefused | None:
+    """Why `user` may not take transition `name` on `obj` now, or None if they may.
+
+    The one refusal of every step, asked by the service before it moves (apply_transition) and by pages
+    and the API to offer the step (available_transitions, with check_conditions=False: the state, the
+    permission and the rules about the person — separation of duties — but not the conditions, which
+    may read other rows and are explained when the step is taken)."""
     meta = _meta(obj, name)
     info = transition_info(obj, name)
     current = obj.state
@@ -66,6 +80,11 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
         )
     if not transition.has_perm(obj, user):
         return PermissionRefused(f"You do not have permission to “{info.label}” this {noun}.")
+    for rule in transition.custom.get("person_rules", ()):
+        if not rule(obj, user):
+            return PermissionRefused(refusal_message(rule, obj))
+    if not check_conditions:
+        return None
     for condition in transition.conditions:
         if not condition(obj):
             return TransitionRefused(refusal_message(condition, obj))
@@ -77,11 +96,14 @@ def transition_refusal(obj, name: str, user, note: str = "") -> TransitionRefuse
 
 
 def available_transitions(obj, user) -> list[TransitionInfo]:
-    """The steps `user` may take on `obj` now (permission and state; conditions are explained on refusal)."""
+    """The steps `user` may take on `obj` now (state, permission and the rules about the person;
+    conditions are explained on refusal, so a list of many rows costs no query per row)."""
     field = obj._meta.get_field("state")
     result = []
     for transition in field.get_all_transitions(obj.__class__):
-        if transition.source not in (obj.state, "*") or not transition.has_perm(obj, user):
+        if transition.source not in (obj.state, "*"):
+            continue
+        if transition_refusal(obj, transition.name, user, check_conditions=False) is not None:
             continue
         info = transition_info(obj, transition.name)
         if info not in result:
@@ -129,6 +151,20 @@ def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | Non
 _AFTER_TRANSITION: dict[tuple[str, str], list] = {}
 
 
+def add_condition(model_label: str, name: str, condition) -> None:
+    """Add a condition (a @guard function of the object) to step `name` of `model_label` ("grants.Award").
+
+    How a higher layer's rule joins a lower layer's step without the lower one naming the higher one's
+    fields: reporting adds "the final update is accepted" and "the evaluation is complete" to closing
+    an award or a project. The condition joins the step's own (after them), so django-fsm, every door
+    and `transition_refusal` see one list. Registered once, in an AppConfig.ready()."""
+    meta = getattr(apps.get_model(model_label), name)._django_fsm
+    for step in meta.transitions.values():
+        if condition not in step.conditions:
+            # A new list: django-fsm shares one default list between every step declared without conditions.
+            step.conditions = [*step.conditions, condition]
+
+
 def after_transition(model_label: str, name: str, hook) -> None:
     """Run `hook(obj, actor)` in the same transaction after step `name` of `model_label` ("grants.Award").
 
@@ -154,8 +190,8 @@ def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
     return obj
 
 
-def lock(model: type[models.Model], pk) -> models.Model:
-    return model.objects.select_for_update().get(pk=pk)
+def lock(model: type[M], pk) -> M:
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
 def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
@@ -167,7 +203,7 @@ def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
 
 def history(obj):
     """The stage timeline of `obj`, each entry carrying the states' readable names (`source_label`, `target_label`)."""
-    entries = list(
+    entries: list[Any] = list(  # each entry gains two attributes for the template
         TransitionLog.objects.filter(
             content_type=ContentType.objects.get_for_model(obj.__class__), object_id=obj.pk
         ).select_related("actor")
@@ -181,8 +217,6 @@ def history(obj):
 def archive(obj, *, actor, note: str = "", allowed: bool):
     """Take a finished piece of work out of the working lists, keeping it and its history.
     Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
-    from django.utils import timezone
-
     noun = obj._meta.verbose_name
     if not allowed:
         raise PermissionRefused(f"Only a programme manager of this {noun} can archive it.")
@@ -202,7 +236,7 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
 def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
     """`log_money_change` for many objects in one insert (imports): `changes` holds
     (obj, field, old, new) tuples; unchanged amounts are not logged."""
-    content_types = {}
+    content_types: dict[type[models.Model], ContentType] = {}
     rows = [
         MoneyChange(
             content_type=content_types.get(obj.__class__)
@@ -226,11 +260,6 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
     row of `queryset`, written by the database in INSERT … SELECT statements: an import that creates
     10,000 awards logs them without building 10,000 objects in Python. `object_repr` is an expression
     equal to str(obj), e.g. Concat("identifier", Value(" "), "title") for an award. Returns the count."""
-    from django.db import connections
-    from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
-    from django.db.models.functions import Substr
-    from django.utils import timezone
-
     columns = {
         "content_type_id": Value(ContentType.objects.get_for_model(queryset.model).pk, IntegerField()),
         "object_id": F("pk"),

@@ -2,7 +2,9 @@
 always comes back to the page with its reason."""
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import TransitionRefused
 from .services import done_message, transition_info
@@ -25,15 +27,11 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
 
 def paginate(request, queryset, per_page: int = 25):
     """One page of `queryset` for ?page= (a count and a slice: two queries whatever the size)."""
-    from django.core.paginator import Paginator
-
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def get_visible_or_404(queryset, **lookup):
     """The object from a selector's scoped queryset, or 404: outside a person's scope is as if absent."""
-    from django.http import Http404
-
     try:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError) as missing:
@@ -43,8 +41,6 @@ def get_visible_or_404(queryset, **lookup):
 def refusal_into_form(form, error) -> None:
     """Show a service's refusal (TransitionRefused or a model ValidationError) in the form's error summary,
     keeping what the person typed."""
-    from django.core.exceptions import ValidationError
-
     if isinstance(error, TransitionRefused):
         form.add_error(None, error.reason)
         return
@@ -63,7 +59,5 @@ def refused(request, refusal: TransitionRefused, next_url: str):
 
 def require_role(request, allowed: bool, what: str) -> None:
     """403 when the person's role cannot use a page at all (a funder setting up a programme)."""
-    from django.core.exceptions import PermissionDenied
-
     if not allowed:
         raise PermissionDenied(f"Only {what}.")

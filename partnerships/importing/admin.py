@@ -7,7 +7,8 @@ from django.urls import reverse
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.forms import ImportForm
 
-from .. import roles
+from accounts import roles
+
 from . import formulae
 from .running import check_import_size
 

@@ -10,8 +10,11 @@ from django.utils import timezone
 from import_export import resources
 from import_export.results import Result, RowResult
 
-from .. import roles
+from accounts import roles
+from workflow.services import log_money_changes, log_money_set_in_bulk
+
 from .cells import LookupWidget, cell_text, lookup_key
+from .columns import ColumnsMixin
 
 
 class ExchangeResult(Result):
@@ -24,7 +27,7 @@ class ExchangeResult(Result):
         super().append_error_row(number + 1, row, errors)
 
 
-class ExchangeResource(resources.ModelResource):
+class ExchangeResource(ColumnsMixin, resources.ModelResource):
     """Base for every import/export: see the module docstring for the rules it keeps."""
 
     kind = ""  # "awards": the word a command and a summary use
@@ -87,41 +90,6 @@ class ExchangeResource(resources.ModelResource):
 
     def scoped_export(self, *, user):
         raise NotImplementedError
-
-    # Columns ---------------------------------------------------------------------------------
-
-    @property
-    def key_column(self) -> str:
-        return next(f.column_name for f in self.fields.values() if f.attribute == self.key_attribute)
-
-    def column_for(self, attribute: str) -> str:
-        for f in self.fields.values():
-            if f.attribute == attribute:
-                return f.column_name
-        return "" if attribute == NON_FIELD_ERRORS else attribute
-
-    def imported_attributes(self) -> list[str]:
-        if self._imported is None:
-            self._imported = [f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly]
-        return self._imported
-
-    def _simple_fields(self, model) -> list:
-        """Imported columns that Field.clean() checks without a query (not the foreign keys, which the
-        lookups have already found)."""
-        if self._simple is None:
-            imported = set(self.imported_attributes())
-            self._simple = [f for f in model._meta.concrete_fields if f.name in imported and not f.is_relation]
-        return self._simple
-
-    def header_aliases(self) -> dict[str, str]:
-        """Other spellings of the headers people use: `local_authority` for `Local authority`."""
-        aliases = {}
-        for f in self.fields.values():
-            aliases[lookup_key(f.column_name)] = f.column_name
-            aliases[lookup_key(f.column_name).replace(" ", "_")] = f.column_name
-            if f.attribute:
-                aliases[lookup_key(f.attribute)] = f.column_name
-        return aliases
 
     # Hooks for each kind ---------------------------------------------------------------------
 
@@ -308,8 +276,6 @@ class ExchangeResource(resources.ModelResource):
 
     def log_money(self) -> None:
         """Every amount the import set or changed, in the money log under the importer's name."""
-        from workflow.services import log_money_changes, log_money_set_in_bulk
-
         note = f"Imported from {self.file_name}" if self.file_name else "Imported"
         changes = []
         created = self._created
@@ -394,12 +360,6 @@ class ExchangeResource(resources.ModelResource):
         if field.readonly or not field.attribute or field.column_name not in row:
             return
         field.save(instance, row, is_m2m, **kwargs)
-
-    def get_export_order(self):
-        return tuple(self._meta.fields)
-
-    def get_import_fields(self):
-        return [f for f in self.fields.values() if not f.readonly and f.attribute]
 
 
 PLAIN = {

@@ -8,10 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import tablib
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.management.base import CommandError
 from import_export.results import RowResult
 
-from .. import roles
+from accounts import roles
+
 from . import formulae
 from .resource import ExchangeResource
 
@@ -129,8 +133,6 @@ def format_for(path: str | Path):
 
 
 def import_max_bytes() -> int:
-    from django.conf import settings
-
     return int(getattr(settings, "IMPORT_MAX_BYTES", 50 * 1024 * 1024))
 
 
@@ -204,9 +206,6 @@ def text_progress(label: str, stream=None) -> Callable[[int, int], None]:
 def command_user(username: str | None, *, required: bool):
     """The person a command acts as: imports need one (the money log names them); exports without one
     see everything, as an administrator would."""
-    from django.contrib.auth import get_user_model
-    from django.core.management.base import CommandError
-
     if not username:
         if required:
             raise CommandError(
@@ -226,8 +225,6 @@ def command_user(username: str | None, *, required: bool):
 def command_import(command, resource: ExchangeResource, dataset: tablib.Dataset, *, path, dry_run: bool) -> None:
     """Run an import for a management command: a progress bar on stderr, then the summary and
     every problem; exits with an error status when the file has problems."""
-    from django.core.management.base import CommandError
-
     label = f"{'Checking' if dry_run else 'Importing'} {resource.kind}"
     outcome = run_import(
         resource, dataset, dry_run=dry_run, file_name=Path(path).name, progress=text_progress(label, command.stderr)

@@ -20,7 +20,8 @@ Figures, as the report footnotes explain them:
   the result of the latest period.
 """
 
-from .gather import NOT_RECORDED, gather
+from .gather import gather
+from .items import NOT_RECORDED
 from .store import (
     LARGE_KINDS,
     Report,

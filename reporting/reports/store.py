@@ -11,9 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from workflow.text import for_print
 
@@ -180,7 +182,6 @@ def prepare(report: Report, *, background: bool | None = None) -> bool:
     Small reports (and every report when no broker is configured) render here and now; large ones
     go to the Celery task once (the Django cache remembers that one is on its way). Raises ReportFailed
     while the last render's failure is kept (until retry())."""
-    from django.core.cache import cache
 
     if is_ready(report):
         return True
@@ -192,8 +193,7 @@ def prepare(report: Report, *, background: bool | None = None) -> bool:
         store_pdf(report.storage_path, render_html(report))
         return True
     if cache.add(_pending_key(report), True, timeout=600):
-        from kombu.exceptions import OperationalError as BrokerUnavailable
-
+        # tasks imports this package (to store the PDF): imported here, a cycle at load otherwise.
         from ..tasks import render_report_pdf
 
         html = render_html(report)

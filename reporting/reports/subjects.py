@@ -1,16 +1,18 @@
 """Choosing what a report covers: every lookup goes through a selector scoped to the reader, so a report
 shows what its reader may see and nothing else (and a subject they may not see is ReportNotFound)."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import roles
 from grants.selectors import award_list
-from partnerships import roles
 from partnerships.models import Organisation
 from partnerships.selectors import partnership_list, project_list
 
-from .gather import NOT_RECORDED, _partnership_of, gather
+from .gather import gather
+from .items import NOT_RECORDED, partnership_of
 from .store import Report, fingerprint
 
 KINDS = ("award", "project", "partnership", "portfolio")
@@ -46,7 +48,7 @@ def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
         title=award.title,
         subject={"identifier": award.identifier, "recipient": award.recipient.name},
         funders=[funder.name],
-        partnerships=[p for p in [_partnership_of(award)] if p],
+        partnerships=[p for p in [partnership_of(award)] if p],
     )
     return _report("award", data, award.identifier)
 
@@ -165,8 +167,6 @@ def _safe(name: str) -> str:
 
 def system_reader():
     """The reader a management command acts as: sees everything, like an administrator."""
-    from django.contrib.auth import get_user_model
-
     reader = get_user_model()(username="impact_report", is_superuser=True)
     setattr(reader, roles._CACHE_ATTR, roles.Roles(is_admin=True))
     return reader

@@ -4,7 +4,7 @@ names another side's organisation."""
 
 import pytest
 
-from partnerships.models import OrganisationMembership
+from accounts.models import OrganisationMembership
 from tests import factories as f
 from tests.conftest import member
 

@@ -6,10 +6,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from accounts.models import OrganisationMembership
 from grants.models import Award, FundingProgramme, Payment
 from grants.resources import AwardResource, PaymentResource
 from partnerships.importing import read_dataset, run_import
-from partnerships.models import Organisation, OrganisationMembership, Partnership, PartnershipMember, Project
+from partnerships.models import Organisation, Partnership, PartnershipMember, Project
 from partnerships.resources import OrganisationResource, PartnershipResource, ProjectResource
 from reporting.models import IndicatorResult
 from reporting.resources import IndicatorResultResource

@@ -1,13 +1,12 @@
 from decimal import Decimal
 
 import pytest
-from django_fsm import can_proceed
 
 from grants import services
 from grants.models import Award, Payment
 from reporting.services import evaluation_complete, update_transition
 from tests import factories as f
-from tests.helpers import force_state, states
+from tests.helpers import assert_step_follows_table, force_state, states
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.models import MoneyChange, TransitionLog
 
@@ -25,13 +24,15 @@ ALLOWED = {
     S.WITHDRAWN: set(),
 }
 TRANSITIONS = sorted(set().union(*ALLOWED.values()))
+# Conditions a newly made award does not meet (met in the close tests below).
+UNMET_WHEN_FRESH = {(S.IN_EVALUATION, "close"): "final progress update"}
 
 
 @pytest.mark.parametrize("state", states(Award))
 @pytest.mark.parametrize("name", TRANSITIONS)
 def test_award_transition_table(world, state, name):
     award = force_state(f.AwardFactory(programme=world.programme), state)
-    assert can_proceed(getattr(award, name), check_conditions=False) is (name in ALLOWED[state])
+    assert_step_follows_table(award, name, allowed=ALLOWED[state], unmet=UNMET_WHEN_FRESH, actor=world.manager)
 
 
 def walk(award, actor, *names, note="ok"):
@@ -140,8 +141,13 @@ def test_payments_never_sum_above_the_award(world, live_award):
 
 def test_cancelled_payment_frees_its_amount(world, live_award):
     payment = services.payment_schedule(award=live_award, due_on="2026-03-31", amount="40000", actor=world.manager)
+    with pytest.raises(TransitionRefused, match="more than the £40,000.00 awarded"):
+        services.payment_schedule(award=live_award, due_on="2026-04-30", amount="40000", actor=world.manager)
     services.payment_cancel(payment=payment, actor=world.manager, note="Re-phased")
-    services.payment_schedule(award=live_award, due_on="2026-04-30", amount="40000", actor=world.manager)
+    again = services.payment_schedule(award=live_award, due_on="2026-04-30", amount="40000", actor=world.manager)
+    payment.refresh_from_db()
+    assert (payment.state, again.state) == (Payment.State.CANCELLED, Payment.State.SCHEDULED)
+    assert live_award.scheduled_total() == Decimal("40000.00")
 
 
 def test_payment_edit_rechecks_the_total_and_logs_the_money(world, live_award):

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from accounts.models import OrganisationMembership
 from grants import services
 from grants.models import Award
-from partnerships.models import OrganisationMembership
 from tests import factories as f
 from tests.helpers import force_state
 from workflow.errors import TransitionRefused

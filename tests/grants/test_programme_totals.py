@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from grants import services
 from grants.models import FundingProgramme
-from reporting.dashboard import programme_money
+from reporting.selectors.dashboards import programme_money
 from tests import factories as f
 from tests.helpers import force_state
 
@@ -16,7 +16,20 @@ def money_of(user, programme):
     return row.committed, row.paid
 
 
-def test_programme_running_totals_follow_approval_variation_and_release(world, django_assert_max_num_queries):
+def test_programme_money_reads_the_running_totals_in_a_constant_number_of_queries(world, django_assert_max_num_queries):
+    """3 programmes or 30 cost the same: the totals are columns, not sums worked out per row."""
+    central = world.programme.managed_by
+    for _ in range(30):
+        programme = f.ProgrammeFactory(managed_by=central)
+        award = force_state(f.AwardFactory(programme=programme, amount_requested=Decimal("1000")), "in_assessment")
+        services.award_approve(award=award, actor=world.manager)
+    assert len(programme_money(user=world.manager)) == 31  # roles now cached on the user
+    with django_assert_max_num_queries(1):
+        rows = programme_money(user=world.manager)
+    assert sum(row.committed for row in rows) == Decimal("30000.00")
+
+
+def test_programme_running_totals_follow_approval_variation_and_release(world):
     award = force_state(f.AwardFactory(programme=world.programme, amount_requested=Decimal("40000")), "in_assessment")
     assert money_of(world.manager, world.programme) == (Decimal("0"), Decimal("0"))
 

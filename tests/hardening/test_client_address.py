@@ -11,8 +11,8 @@ from axes.helpers import get_client_ip_address
 from django.test import RequestFactory
 from rest_framework.settings import api_settings
 
+from accounts.client_address import client_address
 from workflow.apis import AuthRateThrottle
-from workflow.client_address import client_address
 from workflow.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def test_settings_drive_every_part_from_proxy_count():
         text=True,
         check=True,
     ).stdout.split()
-    assert out == ["2", "2", "2", "workflow.client_address.client_address"]
+    assert out == ["2", "2", "2", "accounts.client_address.client_address"]
     assert api_settings.NUM_PROXIES == 0  # the test settings: nothing in front
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import OrganisationMembership
 from grants import services as grant_services
 from partnerships import services as partnership_services
-from partnerships.models import OrganisationMembership
 from reporting import selectors as reporting_selectors
 from reporting import services as reporting_services
 from tests import factories as f

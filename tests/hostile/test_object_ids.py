@@ -70,7 +70,7 @@ API_BASENAMES = {
 }
 ADMIN_MODELS = {
     "partnerships_organisation": "organisation",
-    "partnerships_organisationmembership": "membership",
+    "accounts_organisationmembership": "membership",
     "partnerships_partnership": "partnership",
     "partnerships_project": "project",
     "grants_fundingprogramme": "programme",
@@ -94,7 +94,7 @@ ADMIN_MODELS = {
     "axes_accessattempt": None,
     "axes_accesslog": None,
     "axes_accessfailurelog": None,
-    "workflow_auditevent": None,
+    "accounts_auditevent": None,
     "reporting_sentreminder": None,
 }
 NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reporting import services
-from reporting.evidence import clean_name
+from reporting.filetypes import clean_name
 from reporting.models import EvidenceFile
 
 from .conftest import start

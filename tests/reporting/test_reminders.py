@@ -4,9 +4,11 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 
 from reporting import services
 from reporting.models import SentReminder
+from reporting.services import reminders
 from reporting.tasks import send_reminders
 from tests import factories as f
 
@@ -24,13 +26,20 @@ def reminder_settings(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
-def run(today: dt.date) -> str:
-    out = StringIO()
-    call_command("send_reminders", today=today.isoformat(), stdout=out)
-    return out.getvalue()
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """The daily job as it runs in production: its transactions commit, so the emails go out."""
+
+    def run(today: dt.date) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", today=today.isoformat(), stdout=out)
+        return out.getvalue()
+
+    return run
 
 
-def test_partner_is_reminded_before_the_due_date_once(world, award):
+def test_partner_is_reminded_before_the_due_date_once(world, award, run):
     assert "0 due soon" in run(D(2026, 4, 6))  # eight days before: too early
     assert mail.outbox == []
     assert "1 due soon" in run(D(2026, 4, 7))
@@ -46,7 +55,7 @@ def test_partner_is_reminded_before_the_due_date_once(world, award):
     assert SentReminder.objects.get().kind == "due_soon"
 
 
-def test_overdue_reminds_partner_and_tells_managers_once(world, award):
+def test_overdue_reminds_partner_and_tells_managers_once(world, award, run):
     run(D(2026, 4, 16))  # two days late: not yet
     assert mail.outbox == []
     output = run(D(2026, 4, 17))
@@ -64,7 +73,7 @@ def test_overdue_reminds_partner_and_tells_managers_once(world, award):
     assert len(mail.outbox) == before  # idempotent
 
 
-def test_no_reminders_once_submitted_and_other_partnership_untouched(world, award, award_b):
+def test_no_reminders_once_submitted_and_other_partnership_untouched(world, award, award_b, run):
     update = start(award, world, D(2026, 1, 5), D(2026, 3, 31))
     services.update_submit(update=update, actor=world.partner)
     run(D(2026, 4, 20))
@@ -75,7 +84,7 @@ def test_no_reminders_once_submitted_and_other_partnership_untouched(world, awar
     assert all(award_b.identifier in m.body for m in mail.outbox)
 
 
-def test_extension_gets_its_own_reminder(world, award):
+def test_extension_gets_its_own_reminder(world, award, run):
     run(D(2026, 4, 10))
     assert len(mail.outbox) == 1
     services.due_date_extend(
@@ -87,7 +96,7 @@ def test_extension_gets_its_own_reminder(world, award):
     assert len(mail.outbox) == 2 and "28 April" in mail.outbox[-1].subject
 
 
-def test_partners_without_email_or_inactive_are_skipped(world, award):
+def test_partners_without_email_or_inactive_are_skipped(world, award, run):
     world.partner.email = ""
     world.partner.save()
     other = f.UserFactory(username="inactive", is_active=False)
@@ -96,13 +105,14 @@ def test_partners_without_email_or_inactive_are_skipped(world, award):
     assert mail.outbox == []
 
 
-def test_celery_task_runs_the_same_reminders(world, award):
-    assert send_reminders.delay("2026-04-10").get() == {"due_soon": 1, "overdue": 0, "manager_overdue": 0}
-    assert send_reminders("2026-04-10") == {"due_soon": 0, "overdue": 0, "manager_overdue": 0}
+def test_celery_task_runs_the_same_reminders(world, award, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders.delay("2026-04-10").get() == {"due_soon": 1, "overdue": 0, "manager_overdue": 0}
+        assert send_reminders("2026-04-10") == {"due_soon": 0, "overdue": 0, "manager_overdue": 0}
     assert len(mail.outbox) == 1
 
 
-def test_same_reminder_key_recorded_at_once_by_two_runs_is_sent_once(world):
+def test_same_reminder_key_recorded_at_once_by_two_runs_is_sent_once(world, django_capture_on_commit_callbacks):
     # Two runs racing past the "already sent" check: the unique key lets only one of them send.
     args = {
         "kind": "due_soon",
@@ -112,6 +122,29 @@ def test_same_reminder_key_recorded_at_once_by_two_runs_is_sent_once(world):
         "template": "reminder_manager_overdue",
         "context": {"user": world.partner, "periods": [], "url": "http://x/"},
     }
-    assert services._send_once(["k1"], **args) is True
-    assert services._send_once(["k1"], **args) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders._send_once(["k1"], **args) is True
+        assert reminders._send_once(["k1"], **args) is False
     assert len(mail.outbox) == 1
+
+
+def test_reminder_is_recorded_in_the_transaction_and_emailed_only_after_commit(
+    world, award, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert reminders.reminders_send(today=D(2026, 4, 10))["due_soon"] == 1
+        # Recorded inside the transaction; nothing sent while it could still roll back.
+        assert SentReminder.objects.get().email == world.partner.email
+        assert mail.outbox == []
+    assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert [m.to for m in mail.outbox] == [[world.partner.email]]
+
+
+def test_reminders_of_a_rolled_back_run_are_neither_recorded_nor_sent(world, award, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            assert reminders.reminders_send(today=D(2026, 4, 10))["due_soon"] == 1
+            raise RuntimeError("the job failed after deciding")
+    assert callbacks == [] and mail.outbox == []
+    assert not SentReminder.objects.exists()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from reporting import selectors, services
 from reporting.models import DueDateExtension
-from reporting.schedules import regular_periods
+from reporting.periods import regular_periods
 from tests import factories as f
 from workflow.errors import PermissionRefused, TransitionRefused
 

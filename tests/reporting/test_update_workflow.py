@@ -3,15 +3,16 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django_fsm import can_proceed
+from django.urls import reverse
 
-from partnerships import roles
+from accounts import roles
 from reporting import services
 from reporting.models import ProgressUpdate
 from tests import factories as f
-from tests.helpers import force_state, states
+from tests.helpers import assert_step_follows_table, force_state, states
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.models import TransitionLog
+from workflow.services import available_transitions
 
 from .conftest import start
 
@@ -31,7 +32,7 @@ SPRING = (dt.date(2026, 1, 5), dt.date(2026, 3, 31))
 @pytest.mark.parametrize("name", TRANSITIONS)
 def test_update_transition_table(world, state, name):
     update = force_state(f.ProgressUpdateFactory(award__programme=world.programme), state)
-    assert can_proceed(getattr(update, name), check_conditions=False) is (name in ALLOWED[state])
+    assert_step_follows_table(update, name, allowed=ALLOWED[state], unmet={}, actor=world.manager)
 
 
 @pytest.mark.parametrize("state", states(ProgressUpdate))
@@ -77,6 +78,24 @@ def test_update_nobody_accepts_an_update_they_wrote(world, award):
     with pytest.raises(PermissionRefused, match="separation of duties"):
         services.update_request_changes(update=update, actor=world.manager, note="Hmm.")
     assert services.update_accept(update=update, actor=world.second_manager).state == S.ACCEPTED
+
+
+def test_update_review_steps_are_not_offered_to_the_manager_who_wrote_it(world, award, client):
+    # The page and the API offer a step only when the service would take it: one refusal for both.
+    f.MembershipFactory(user=world.manager, organisation=world.partner_org, role="partner")
+    roles.forget(world.manager)
+    update = services.update_start(actor=world.manager, award=award, period_start=SPRING[0], period_end=SPRING[1])
+    update = services.update_edit(update=update, actor=world.manager, progress="Done.")
+    update = services.update_submit(update=update, actor=world.manager)
+    assert [t.name for t in available_transitions(update, world.manager)] == []
+    assert {t.name for t in available_transitions(update, world.second_manager)} == {"accept", "request_changes"}
+    client.force_login(world.manager)
+    page = client.get(reverse("reporting:update_detail", args=[update.pk]))
+    assert page.status_code == 200 and b"Accept" not in page.content
+    api = client.get(f"/api/v1/updates/{update.pk}/")
+    assert api.status_code == 200 and api.json()["available_transitions"] == []
+    client.force_login(world.second_manager)
+    assert b"Accept" in client.get(reverse("reporting:update_detail", args=[update.pk])).content
 
 
 def test_update_partner_cannot_accept_and_other_partner_cannot_submit(world, award):

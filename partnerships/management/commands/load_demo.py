@@ -24,13 +24,13 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts import roles
+from accounts.models import OrganisationMembership
 from grants.models import Award, FundingProgramme, Payment
 from grants.services import award_create, award_transition, payment_schedule, payment_transition
-from partnerships import roles
 from partnerships.models import (
     LocalAuthority,
     Organisation,
-    OrganisationMembership,
     Partnership,
     PartnershipMember,
     Project,

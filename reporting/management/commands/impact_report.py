@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from partnerships.selectors import partnership_list
 from reporting import reports
 
 
@@ -55,8 +56,6 @@ class Command(BaseCommand):
         if options["partnership"]:
             value = options["partnership"]
             if not value.isdigit():
-                from partnerships.selectors import partnership_list
-
                 match = partnership_list(user=user).filter(name=value).values_list("pk", flat=True).first()
                 if match is None:
                     raise reports.ReportNotFound(f"No partnership called {value!r}.")

@@ -1,8 +1,8 @@
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 
-from partnerships.models import Organisation
 from workflow.backup import summary
 
 
@@ -13,7 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
-        if Organisation.objects.exists() or get_user_model().objects.exists():
+        # By name: partnerships sits above workflow.
+        if apps.get_model("partnerships.Organisation").objects.exists() or get_user_model().objects.exists():
             raise CommandError(
                 "This database already holds data. Restore only into an empty database "
                 "(create it, run `manage.py migrate`, then restore)."

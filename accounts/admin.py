@@ -1,0 +1,134 @@
+"""The admin for people: users, their roles in organisations and the audit trail. Every change to who may
+do what (staff, superuser, groups, permissions, roles) is recorded as an audit event."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from . import roles
+from .audit import record_permission_change
+from .models import AuditEvent, OrganisationMembership
+
+User = get_user_model()
+WATCHED = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+class MembershipInline(admin.TabularInline):
+    model = OrganisationMembership
+    extra = 0
+    autocomplete_fields = ("organisation",)
+
+
+class AuditedUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        before = {}
+        if change:
+            before = {
+                "groups": set(form.instance.groups.values_list("name", flat=True)),
+                "user_permissions": set(form.instance.user_permissions.values_list("codename", flat=True)),
+            }
+        super().save_related(request, form, formsets, change)
+        changes = [
+            f"{name} set to {form.cleaned_data[name]}"
+            for name in ("is_active", "is_staff", "is_superuser")
+            if name in form.changed_data
+        ]
+        if change:
+            after = {
+                "groups": set(form.instance.groups.values_list("name", flat=True)),
+                "user_permissions": set(form.instance.user_permissions.values_list("codename", flat=True)),
+            }
+            changes += [
+                f"{name}: {sorted(before[name])} → {sorted(after[name])}"
+                for name in after
+                if after[name] != before[name]
+            ]
+        for formset in formsets:
+            if formset.model is OrganisationMembership:
+                changes += [
+                    f"{f.instance.get_role_display()} role in {f.instance.organisation} granted"
+                    for f in formset.forms
+                    if f.has_changed() and f not in formset.deleted_forms and f.instance.pk
+                ]
+                changes += [
+                    f"{f.instance.get_role_display()} role in {f.instance.organisation} removed"
+                    for f in formset.deleted_forms
+                ]
+        if changes:
+            record_permission_change(
+                actor=request.user, subject_user=form.instance, detail="; ".join(changes), request=request
+            )
+
+
+admin.site.unregister(User)
+admin.site.register(User, AuditedUserAdmin)
+
+
+def record_membership_change(request, membership, verb: str) -> AuditEvent:
+    return record_permission_change(
+        actor=request.user,
+        subject_user=membership.user,
+        detail=f"{membership.get_role_display()} role in {membership.organisation} {verb}",
+        request=request,
+    )
+
+
+@admin.register(OrganisationMembership)
+class OrganisationMembershipAdmin(admin.ModelAdmin):
+    """Only administrators grant and remove roles, whatever their Django model permissions say."""
+
+    list_display = ("user", "organisation", "role", "job_title")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "organisation__name")
+    autocomplete_fields = ("user", "organisation")
+    list_select_related = ("user", "organisation")
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and roles.of(request.user).is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_membership_change(request, obj, "changed" if change else "granted")
+
+    def delete_model(self, request, obj):
+        record_membership_change(request, obj, "removed")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            record_membership_change(request, membership, "removed")
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read only: the trail is evidence, so nobody edits or deletes it here."""
+
+    list_display = ("at", "kind", "username", "actor", "ip_address", "detail")
+    list_filter = ("kind",)
+    search_fields = ("username", "detail", "ip_address")
+    date_hierarchy = "at"
+    list_select_related = ("actor",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

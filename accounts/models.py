@@ -1,0 +1,60 @@
+"""Who a person is in Exchange: their roles in organisations, and the audit of sign-ins and permission changes.
+
+Both models were moved here from higher apps and keep their original tables (see migrations/0001_initial.py),
+so existing databases keep every row. The organisation a membership belongs to lives in the layer above and
+is named by string.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class OrganisationMembership(models.Model):
+    """A person's role in an organisation; what they may see and do follows from it."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Programme manager"
+        FUNDER = "funder", "Funder"
+        PARTNER = "partner", "Partner"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey("partnerships.Organisation", on_delete=models.CASCADE, related_name="people")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    job_title = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        db_table = "partnerships_organisationmembership"
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+class AuditEvent(models.Model):
+    """Sign-ins, sign-outs, failed sign-ins and changes to who may do what."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        LOGOUT = "logout", "Signed out"
+        PERMISSION_CHANGE = "permission_change", "Permission changed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="The username given, also when unknown.")
+    detail = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "workflow_auditevent"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.username} at {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,92 @@
+"""One FilterSet per grants resource: programmes, awards, payments (the API's lists)."""
+
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+from django_filters import rest_framework as filters
+
+from workflow.apis import DateTimeRangeFilter, ExchangeFilterSet, IdFilter
+
+from .models import Award, FundingProgramme, Payment
+
+
+class ProgrammeFilter(ExchangeFilterSet):
+    budget = filters.RangeFilter()
+    opens_on = filters.DateFromToRangeFilter()
+    closes_on = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = FundingProgramme
+        fields = ["funder", "managed_by", "partnership", "currency"]
+
+
+class AwardFilter(ExchangeFilterSet):
+    q = filters.CharFilter(method="filter_q", label="Search by title, identifier or recipient")
+    in_partnership = IdFilter(method="filter_in_partnership", label="In a partnership (its own or its programme's)")
+    state = filters.MultipleChoiceFilter(choices=Award.State.choices, distinct=False)
+    funder = IdFilter(field_name="programme__funder")
+    local_authority = IdFilter(field_name="recipient__local_authority")
+    sub_region = IdFilter(field_name="recipient__local_authority__sub_region")
+    amount_requested = filters.RangeFilter()
+    amount_awarded = filters.RangeFilter()
+    planned_start = filters.DateFromToRangeFilter()
+    planned_end = filters.DateFromToRangeFilter()
+    submitted_at = DateTimeRangeFilter()
+    decided_at = DateTimeRangeFilter()
+
+    class Meta:
+        model = Award
+        fields = [
+            "state",
+            "programme",
+            "funder",
+            "recipient",
+            "project",
+            "partnership",
+            "local_authority",
+            "sub_region",
+            "reporting_frequency",
+        ]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(identifier__icontains=value) | Q(recipient__name__icontains=value)
+        )
+
+    def filter_in_partnership(self, queryset, name, value):
+        return queryset.filter(Q(partnership=value) | Q(programme__partnership=value))
+
+
+class PaymentFilter(ExchangeFilterSet):
+    q = filters.CharFilter(method="filter_q", label="Search by award or recipient")
+    when = filters.ChoiceFilter(
+        choices=[("overdue", "Overdue"), ("next30", "Due in the next 30 days")], method="filter_when", label="Due"
+    )
+    state = filters.MultipleChoiceFilter(choices=Payment.State.choices, distinct=False)
+    programme = IdFilter(field_name="award__programme")
+    funder = IdFilter(field_name="award__programme__funder")
+    recipient = IdFilter(field_name="award__recipient")
+    local_authority = IdFilter(field_name="award__recipient__local_authority")
+    sub_region = IdFilter(field_name="award__recipient__local_authority__sub_region")
+    amount = filters.RangeFilter()
+    due_on = filters.DateFromToRangeFilter()
+    paid_on = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Payment
+        fields = ["state", "award", "programme", "funder", "recipient", "local_authority", "sub_region"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(
+            Q(award__identifier__icontains=value)
+            | Q(award__title__icontains=value)
+            | Q(award__recipient__name__icontains=value)
+        )
+
+    def filter_when(self, queryset, name, value):
+        today = timezone.localdate()
+        unpaid = queryset.filter(state__in=(Payment.State.SCHEDULED, Payment.State.APPROVED))
+        if value == "overdue":
+            return unpaid.filter(due_on__lt=today)
+        return unpaid.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=30))

@@ -1,0 +1,29 @@
+"""Reporting's data, one module per concern: indicators, updates (with results, reach and evidence),
+schedules (with extra due dates, extensions and sent reminders) and evaluations."""
+
+from .evaluations import Evaluation
+from .indicators import Indicator
+from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
+from .updates import (
+    EVIDENCE_TYPES,
+    EvidenceFile,
+    IndicatorResult,
+    ProgressUpdate,
+    ReachByLocalAuthority,
+    _evidence_path,  # named by migration 0002
+)
+
+__all__ = [
+    "EVIDENCE_TYPES",
+    "AdHocDueDate",
+    "DueDateExtension",
+    "Evaluation",
+    "EvidenceFile",
+    "Indicator",
+    "IndicatorResult",
+    "ProgressUpdate",
+    "ReachByLocalAuthority",
+    "ReportingSchedule",
+    "SentReminder",
+    "_evidence_path",
+]

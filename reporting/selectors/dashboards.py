@@ -1,0 +1,335 @@
+"""The reads behind the dashboards and the reach page: each built on the scoped selectors, each a fixed
+number of queries however much data there is (aggregates, not loops)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from grants.models import ZERO, Award, Payment
+from grants.selectors import award_list, payment_list, programme_money_list
+from partnerships.models import Project, Region
+from partnerships.selectors import local_authority_list, project_list, project_partner_list
+
+from ..models import ProgressUpdate
+from .updates import update_list
+
+UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
+AWAITING_REVIEW = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.RESUBMITTED)
+WITH_PARTNER = (ProgressUpdate.State.DRAFT, ProgressUpdate.State.CHANGES_REQUESTED)
+PROJECT_NOT_LIVE = (Project.State.DRAFT, Project.State.REJECTED, Project.State.WITHDRAWN)
+
+# Charts -----------------------------------------------------------------------------------------
+
+BAR_AREA = 360  # pixels of the SVG given to the longest bar
+ROW = 34
+
+
+@dataclass
+class Bar:
+    value: Decimal
+    colour: str
+    name: str
+    width: int = 0
+    y: int = 4
+    height: int = 24
+
+
+@dataclass
+class ChartRow:
+    label: str
+    display: str
+    bars: list[Bar]
+    y: int = 0
+    url: str = ""
+
+
+@dataclass
+class Chart:
+    """A horizontal bar chart drawn as inline SVG (no JavaScript); the figures are also in a table."""
+
+    id: str
+    title: str
+    description: str
+    rows: list[ChartRow]
+    legend: list[tuple[str, str]] = field(default_factory=list)
+    label_width: int = 230
+    bar_area: int = BAR_AREA
+    height: int = 0
+
+    @property
+    def view_width(self) -> int:
+        return self.label_width + self.bar_area + 170
+
+    @property
+    def value_x(self) -> int:
+        return self.label_width + 6
+
+    def __post_init__(self):
+        top = max((b.value for r in self.rows for b in r.bars), default=0) or 1
+        for i, row in enumerate(self.rows):
+            row.y = i * ROW
+            for depth, bar in enumerate(row.bars):
+                bar.width = int(Decimal(bar.value) * self.bar_area / Decimal(top)) if bar.value else 0
+                # Layered bars (budget, committed, paid) nest inside one another, each thinner.
+                bar.y, bar.height = 4 + 4 * depth, 24 - 8 * depth
+        self.height = max(len(self.rows) * ROW, ROW)
+
+
+def _gbp(value) -> str:
+    return f"£{Decimal(value or 0):,.0f}"
+
+
+def stage_chart(chart_id: str, title: str, rows: list[dict]) -> Chart:
+    return Chart(
+        id=chart_id,
+        title=title,
+        description=", ".join(f"{r['label']}: {r['count']}" for r in rows) or "Nothing yet.",
+        rows=[ChartRow(r["label"], str(r["count"]), [Bar(Decimal(r["count"]), "#1d70b8", "count")]) for r in rows],
+        label_width=150,
+        bar_area=150,
+    )
+
+
+def money_chart(chart_id: str, title: str, programmes) -> Chart:
+    rows = [
+        ChartRow(
+            p.name,
+            f"{_gbp(p.committed)} of {_gbp(p.budget)}",
+            [
+                Bar(p.budget, "#b1b4b6", "budget"),
+                Bar(p.committed, "#1d70b8", "committed"),
+                Bar(p.paid, "#00703c", "paid"),
+            ],
+        )
+        for p in programmes
+    ]
+    return Chart(
+        id=chart_id,
+        title=title,
+        description="; ".join(
+            f"{p.name}: {_gbp(p.committed)} committed and {_gbp(p.paid)} paid of a {_gbp(p.budget)} budget"
+            for p in programmes
+        )
+        or "No programmes.",
+        rows=rows,
+        legend=[("#b1b4b6", "Budget"), ("#1d70b8", "Committed"), ("#00703c", "Paid")],
+    )
+
+
+# Pipeline -------------------------------------------------------------------------------------
+
+
+def _by_state(model, counts: dict, amounts: dict | None = None) -> list[dict]:
+    rows = []
+    for value, label in model.State.choices:
+        if counts.get(value):
+            row = {"state": value, "label": label, "count": counts[value]}
+            if amounts is not None:
+                row["amount"] = amounts.get(value) or ZERO
+            rows.append(row)
+    return rows
+
+
+def project_pipeline(*, user) -> list[dict]:
+    counts = dict(project_list(user=user).order_by().values_list("state").annotate(n=Count("pk")))
+    return _by_state(Project, counts)
+
+
+def award_pipeline(*, user) -> list[dict]:
+    rows = (
+        award_list(user=user)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("pk"), money=Coalesce(Sum("amount_awarded"), Sum("amount_requested"), Value(ZERO)))
+    )
+    counts = {r["state"]: r["n"] for r in rows}
+    amounts = {r["state"]: r["money"] for r in rows}
+    return _by_state(Award, counts, amounts)
+
+
+# Money due and updates ------------------------------------------------------------------------
+
+
+def payments_due(*, user, today: dt.date, days: int = 30, limit: int = 10) -> dict:
+    horizon = today + dt.timedelta(days=days)
+    unpaid = payment_list(user=user).filter(state__in=UNPAID)
+    figures = unpaid.aggregate(
+        overdue_count=Count("pk", filter=Q(due_on__lt=today)),
+        overdue_total=Coalesce(Sum("amount", filter=Q(due_on__lt=today)), Value(ZERO)),
+        due_count=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
+        due_total=Coalesce(Sum("amount", filter=Q(due_on__gte=today, due_on__lte=horizon)), Value(ZERO)),
+    )
+    figures["payments"] = list(unpaid.filter(due_on__lte=horizon).order_by("due_on", "pk")[:limit])
+    figures["days"] = days
+    return figures
+
+
+def update_counts(*, user, today: dt.date) -> dict:
+    return update_list(user=user).aggregate(
+        awaiting_review=Count("pk", filter=Q(state__in=AWAITING_REVIEW)),
+        overdue=Count("pk", filter=Q(state__in=WITH_PARTNER, due_on__lt=today)),
+        with_partner=Count("pk", filter=Q(state__in=WITH_PARTNER)),
+        accepted=Count("pk", filter=Q(state=ProgressUpdate.State.ACCEPTED)),
+    )
+
+
+def updates_due(*, user, today: dt.date, limit: int = 10) -> list:
+    """Updates the partner still has to write or correct, soonest first."""
+    return list(
+        update_list(user=user)
+        .filter(state__in=WITH_PARTNER)
+        .order_by(Coalesce("due_on", "period_end"), "pk")
+        .select_related("project")[:limit]
+    )
+
+
+# Funder portfolio -----------------------------------------------------------------------------
+
+
+def portfolio(*, user) -> dict:
+    awards = award_list(user=user)
+    committed = awards.filter(state__in=Award.COMMITTED_STATES)
+    figures = committed.aggregate(awarded=Coalesce(Sum("amount_awarded"), Value(ZERO)), count=Count("pk"))
+    figures["paid"] = (
+        payment_list(user=user)
+        .filter(state=Payment.State.PAID)
+        .aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
+    )
+    figures["in_pipeline"] = awards.filter(state__in=(Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)).count()
+    return figures
+
+
+def award_progress(*, user, limit: int = 50) -> list:
+    """Committed awards with money paid and updates accepted, for the funder's table: the page of awards,
+    then the two figures for just those awards (three queries, however large the portfolio)."""
+    awards = list(
+        award_list(user=user).filter(state__in=Award.COMMITTED_STATES).order_by("programme__name", "identifier")[:limit]
+    )
+    ids = [a.pk for a in awards]
+    paid = dict(
+        payment_list(user=user)
+        .filter(award_id__in=ids, state=Payment.State.PAID)
+        .order_by()
+        .values_list("award_id")
+        .annotate(total=Sum("amount"))
+    )
+    accepted = dict(
+        update_list(user=user)
+        .filter(award_id__in=ids, state=ProgressUpdate.State.ACCEPTED)
+        .order_by()
+        .values_list("award_id")
+        .annotate(n=Count("pk"))
+    )
+    for award in awards:
+        award.paid = paid.get(award.pk, ZERO)
+        award.updates_accepted = accepted.get(award.pk, 0)
+    return awards
+
+
+def programme_money(*, user) -> list:
+    return list(programme_money_list(user=user))
+
+
+# Reach ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReachRow:
+    name: str
+    code: str = ""
+    projects: int = 0
+    organisations: int = 0
+    settings: int = 0
+    children: int = 0
+    awards: int = 0
+    awarded: Decimal = ZERO
+
+    def add(self, other: "ReachRow"):
+        for name in ("projects", "organisations", "settings", "children", "awards", "awarded"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def reach_regions() -> list:
+    return list(Region.objects.order_by("name"))
+
+
+def reach_table(*, user, region: Region) -> dict:
+    """Reach by local authority, grouped by sub-region: projects led there (with the settings and children
+    they reach), organisations taking part, and awards committed to organisations there."""
+    las = list(local_authority_list().filter(region=region).order_by("sub_region__number", "sub_region__name", "name"))
+    live = project_list(user=user).exclude(state__in=PROJECT_NOT_LIVE)
+    projects = {
+        r["lead_organisation__local_authority"]: r
+        for r in live.filter(lead_organisation__local_authority__region=region)
+        .order_by()
+        .values("lead_organisation__local_authority")
+        .annotate(n=Count("pk"), settings=Sum("settings_reached"), children=Sum("children_reached"))
+    }
+    organisations = dict(
+        project_partner_list(user=user)
+        .exclude(project__state__in=PROJECT_NOT_LIVE)
+        .filter(organisation__local_authority__region=region)
+        .order_by()
+        .values_list("organisation__local_authority")
+        .annotate(n=Count("organisation", distinct=True))
+    )
+    awards = {
+        r["recipient__local_authority"]: r
+        for r in award_list(user=user)
+        .filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__region=region)
+        .order_by()
+        .values("recipient__local_authority")
+        .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_awarded"), Value(ZERO)))
+    }
+    groups: dict[str, dict] = {}
+    total = ReachRow("All of " + region.name)
+    for la in las:
+        p, a = projects.get(la.pk, {}), awards.get(la.pk, {})
+        row = ReachRow(
+            name=la.name,
+            code=la.gss_code,
+            projects=p.get("n", 0),
+            organisations=organisations.get(la.pk, 0),
+            settings=p.get("settings") or 0,
+            children=p.get("children") or 0,
+            awards=a.get("n", 0),
+            awarded=a.get("amount") or ZERO,
+        )
+        sub = la.sub_region.name if la.sub_region_id else "Not in a sub-region"
+        group = groups.setdefault(sub, {"name": sub, "rows": [], "subtotal": ReachRow(sub)})
+        group["rows"].append(row)
+        group["subtotal"].add(row)
+        total.add(row)
+    groups_list = list(groups.values())
+    chart = Chart(
+        id="chart-reach",
+        title="Children reached by sub-region",
+        description="; ".join(f"{g['name']}: {g['subtotal'].children:,} children" for g in groups_list) or "None yet.",
+        rows=[
+            ChartRow(
+                g["name"], f"{g['subtotal'].children:,}", [Bar(Decimal(g["subtotal"].children), "#1d70b8", "children")]
+            )
+            for g in groups_list
+        ],
+    )
+    return {"region": region, "groups": groups_list, "total": total, "chart": chart}
+
+
+__all__ = [
+    "Chart",
+    "award_pipeline",
+    "award_progress",
+    "money_chart",
+    "payments_due",
+    "portfolio",
+    "programme_money",
+    "project_pipeline",
+    "reach_regions",
+    "reach_table",
+    "stage_chart",
+    "update_counts",
+    "updates_due",
+]

@@ -1,0 +1,63 @@
+"""Every write a person (or the daily job) can cause in reporting, one module per concern:
+
+- updates.py: starting an update, the partner's edits, every review step (update_transition);
+- evidence.py: evidence files on an update;
+- schedules.py: reporting schedules, extra due dates, extensions;
+- evaluations.py: opening, writing and completing evaluations;
+- reminders.py: reminder emails, recorded in the transaction and sent after it commits.
+
+Figures are read by reporting.figures, shared with the forms and the API."""
+
+from .evaluations import (
+    EVALUATION_FIELDS,
+    evaluation_begin,
+    evaluation_complete,
+    evaluation_edit,
+    evaluation_open,
+    evaluation_write_refusal,
+)
+from .evidence import evidence_add, evidence_max_bytes, evidence_remove
+from .reminders import reminders_send
+from .schedules import due_date_add, due_date_extend, require_subject_manager, schedule_save, subject_manage_refusal
+from .updates import (
+    EDITABLE_STATES,
+    require_update_editable,
+    update_accept,
+    update_edit,
+    update_edit_refusal,
+    update_reopen,
+    update_request_changes,
+    update_resubmit,
+    update_start,
+    update_submit,
+    update_transition,
+)
+
+__all__ = [
+    "EDITABLE_STATES",
+    "EVALUATION_FIELDS",
+    "due_date_add",
+    "due_date_extend",
+    "evaluation_begin",
+    "evaluation_complete",
+    "evaluation_edit",
+    "evaluation_open",
+    "evaluation_write_refusal",
+    "evidence_add",
+    "evidence_max_bytes",
+    "evidence_remove",
+    "reminders_send",
+    "require_subject_manager",
+    "require_update_editable",
+    "schedule_save",
+    "subject_manage_refusal",
+    "update_accept",
+    "update_edit",
+    "update_edit_refusal",
+    "update_reopen",
+    "update_request_changes",
+    "update_resubmit",
+    "update_start",
+    "update_submit",
+    "update_transition",
+]

@@ -1,0 +1,73 @@
+"""The signed-in person's dashboard (by role) and the reach page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts import roles
+from grants.selectors import award_list
+from partnerships.selectors import project_list
+
+from ..selectors import dashboards as dashboard
+
+
+@login_required
+def home(request):
+    """One dashboard, with a section for each role the person holds (most people hold one)."""
+    user, today = request.user, timezone.localdate()
+    r = roles.of(user)
+    context = {"roles": r, "today": today}
+    if r.is_manager:
+        projects, awards = dashboard.project_pipeline(user=user), dashboard.award_pipeline(user=user)
+        programmes = dashboard.programme_money(user=user)
+        context["manager"] = {
+            "projects": projects,
+            "awards": awards,
+            "project_chart": dashboard.stage_chart("chart-projects", "Projects by stage", projects),
+            "award_chart": dashboard.stage_chart("chart-awards", "Awards by stage", awards),
+            "programmes": programmes,
+            "money_chart": dashboard.money_chart("chart-money", "Money committed against each budget", programmes),
+            "payments": dashboard.payments_due(user=user, today=today),
+            "updates": dashboard.update_counts(user=user, today=today),
+        }
+    if r.is_partner and not r.is_manager:
+        context["partner"] = {
+            "projects": list(project_list(user=user)[:20]),
+            "awards": list(award_list(user=user)[:20]),
+            "payments": dashboard.payments_due(user=user, today=today, days=90),
+            "updates": dashboard.update_counts(user=user, today=today),
+            "updates_due": dashboard.updates_due(user=user, today=today),
+        }
+    if r.is_funder and not r.is_manager:
+        awards = dashboard.award_pipeline(user=user)
+        programmes = dashboard.programme_money(user=user)
+        context["funder"] = {
+            "figures": dashboard.portfolio(user=user),
+            "awards": awards,
+            "award_chart": dashboard.stage_chart("chart-funder-awards", "Awards by stage", awards),
+            "programmes": programmes,
+            "money_chart": dashboard.money_chart("chart-funder-money", "Committed and paid by programme", programmes),
+            "progress": dashboard.award_progress(user=user),
+            "funders": sorted({p.funder for p in programmes if p.funder_id in r.funder_orgs}, key=lambda o: o.name),
+        }
+    return render(request, "dashboard/home.html", context)
+
+
+@login_required
+def reach(request):
+    regions = dashboard.reach_regions()
+    if not regions:
+        return render(request, "dashboard/reach.html", {"regions": [], "table": None})
+    chosen = request.GET.get("region")
+    if chosen:
+        region = next((x for x in regions if str(x.pk) == chosen), None)
+        if region is None:
+            raise Http404("No such region")
+    else:
+        region = next((x for x in regions if x.name == "West Midlands"), regions[0])
+    return render(
+        request,
+        "dashboard/reach.html",
+        {"regions": regions, "region": region, "table": dashboard.reach_table(user=request.user, region=region)},
+    )

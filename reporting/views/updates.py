@@ -1,0 +1,147 @@
+"""Pages for progress updates: what is due, starting, editing, evidence, each review step, the review queue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from workflow.errors import TransitionRefused
+from workflow.request_limits import body_limit
+from workflow.services import available_transitions, history
+from workflow.views import take_transition
+
+from .. import selectors, services
+from ..forms import UpdateForm
+from .lookups import get_or_404, parse_date, subject_or_404
+
+
+@login_required
+def due(request):
+    periods = selectors.due_period_list(user=request.user)
+    for period in periods:
+        period.can_start = period.update is None and period.work.is_owned_by(request.user)
+        period.can_manage = period.work.manages(request.user)
+    to_do = [p for p in periods if p.with_partner]
+    done = [p for p in periods if not p.with_partner]
+    return render(request, "reporting/due.html", {"to_do": to_do, "done": done})
+
+
+@login_required
+@require_POST
+def update_start(request):
+    subject = subject_or_404(request.user, request.POST.get("kind", ""), request.POST.get("subject", "0"))
+    try:
+        update = services.update_start(
+            actor=request.user,
+            period_start=parse_date(request.POST.get("period_start")),
+            period_end=parse_date(request.POST.get("period_end")),
+            **subject.kwargs(),
+        )
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.reason)
+        return redirect("reporting:due")
+    messages.success(request, f"Update for {update.period_label} started. Save it as often as you like.")
+    return redirect("reporting:update_edit", pk=update.pk)
+
+
+@login_required
+def update_detail(request, pk):
+    update = get_or_404(selectors.update_get, user=request.user, pk=pk)
+    indicators = {i.pk: i for i in selectors.indicators_for_update(update)}
+    results = {r.indicator_id: r for r in update.results.all()}
+    rows = [{"indicator": i, "result": results.get(i.pk)} for i in indicators.values()]
+    context = {
+        "update": update,
+        "rows": rows,
+        "reach": update.reach.select_related("local_authority"),
+        "evidence": update.evidence.all(),
+        "can_edit": services.update_edit_refusal(update, request.user) is None,
+        "transitions": available_transitions(update, request.user),
+        "transition_url": reverse("reporting:update_transition", args=[update.pk, "__name__"]),
+        "history": history(update),
+    }
+    return render(request, "reporting/update_detail.html", context)
+
+
+@login_required
+def update_transition(request, pk, name):
+    update = get_or_404(selectors.update_get, user=request.user, pk=pk)
+
+    def run(obj, step, actor, note):
+        return services.update_transition(update=obj, name=step, actor=actor, note=note)
+
+    return take_transition(
+        request, obj=update, name=name, run=run, next_url=reverse("reporting:update_detail", args=[update.pk])
+    )
+
+
+@body_limit("EVIDENCE_MAX_BYTES")  # the form carries an evidence file
+@login_required
+def update_edit(request, pk):
+    update = get_or_404(selectors.update_get, user=request.user, pk=pk)
+    detail = reverse("reporting:update_detail", args=[update.pk])
+    try:
+        services.require_update_editable(update, request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.reason)
+        return redirect(detail)
+    indicators = selectors.indicators_for_update(update)
+    if request.method == "POST":
+        form = UpdateForm(request.POST, request.FILES, update=update, indicators=indicators)
+        if form.is_valid():
+            try:
+                with transaction.atomic():  # a refused file leaves the rest unsaved too, as the page shows it
+                    services.update_edit(update=update, actor=request.user, **form.service_kwargs())
+                    if form.cleaned_data.get("evidence"):
+                        services.evidence_add(update=update, actor=request.user, upload=form.cleaned_data["evidence"])
+            except ValidationError as error:
+                form.add_service_errors(error)
+            except TransitionRefused as refusal:
+                form.add_error(None, refusal.reason)
+            else:
+                messages.success(request, "Your update is saved.")
+                if "save_and_continue" in request.POST:
+                    return redirect("reporting:update_edit", pk=update.pk)
+                return redirect(detail)
+    else:
+        form = UpdateForm(update=update, indicators=indicators)
+    context = {"update": update, "form": form, "evidence": update.evidence.all()}
+    return render(request, "reporting/update_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def evidence_download(request, pk):
+    evidence = get_or_404(selectors.evidence_get, user=request.user, pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is missing from storage.") from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    evidence = get_or_404(selectors.evidence_get, user=request.user, pk=pk)
+    try:
+        services.evidence_remove(evidence=evidence, actor=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, refusal.reason)
+    else:
+        messages.success(request, f"“{evidence.original_name}” removed.")
+    return redirect("reporting:update_edit", pk=evidence.update_id)
+
+
+@login_required
+def review_queue(request):
+    updates = selectors.review_queue(user=request.user)
+    return render(request, "reporting/review_queue.html", {"updates": updates})

@@ -1,0 +1,57 @@
+"""Reads of the transition and money logs, scoped by what a person may see of each logged object.
+
+Workflow sits at the ground and knows no app's models, so each app registers, for each model it
+logs, the scoped list of the rows a person may see (`visible_to`, in its AppConfig.ready()). The same
+registry lets a lower layer read a higher one's rows without importing it: partnerships' pages list
+a partnership's programmes through `visible("grants.FundingProgramme", user=…)`."""
+
+from collections.abc import Callable
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from accounts import roles
+
+from .models import MoneyChange, TransitionLog
+
+_VISIBLE: dict[str, Callable[..., QuerySet]] = {}
+
+
+def visible_to(model_label: str, selector: Callable[..., QuerySet]) -> None:
+    """Register `selector(user=…)`: every row of `model_label` ("grants.Award") the person may see,
+    archived ones included."""
+    _VISIBLE[model_label] = selector
+
+
+def visible(model_label: str, *, user) -> QuerySet:
+    """The rows of `model_label` the person may see, through the selector its app registered."""
+    try:
+        selector = _VISIBLE[model_label]
+    except KeyError as missing:
+        raise LookupError(f"No app registered who may see {model_label}.") from missing
+    return selector(user=user)
+
+
+def _history_scope(user) -> Q | None:
+    if roles.of(user).is_admin:
+        return None
+    q = Q(pk__in=[])
+    for label, selector in _VISIBLE.items():
+        ct = ContentType.objects.get_for_model(apps.get_model(label))
+        q |= Q(content_type=ct, object_id__in=selector(user=user).values("pk"))
+    return q
+
+
+def transition_list(*, user) -> QuerySet:
+    """Every state change the person may see."""
+    scope = _history_scope(user)
+    qs = TransitionLog.objects.select_related("actor", "content_type")
+    return qs if scope is None else qs.filter(scope)
+
+
+def money_change_list(*, user) -> QuerySet:
+    """Every amount set or changed that the person may see."""
+    scope = _history_scope(user)
+    qs = MoneyChange.objects.select_related("actor", "content_type")
+    return qs if scope is None else qs.filter(scope)
