@@ -12,8 +12,8 @@ from django.test import RequestFactory
 from rest_framework.settings import api_settings
 
 from accounts.client_address import client_address
+from accounts.models import AuditEvent
 from workflow.apis import AuthRateThrottle
-from workflow.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY = "10.0.0.2"

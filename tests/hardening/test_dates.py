@@ -5,11 +5,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from reporting.schedules import regular_periods
 
 from grants.models import Award
 from partnerships.importing import parse_date
 from reporting.models import ReportingSchedule
+from reporting.periods import regular_periods
 
 FAR = dt.date(9999, 12, 31)
 
