@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnerships",
     "grants",
     "reporting",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "demo.context_processors.demo",
             ],
         },
     },

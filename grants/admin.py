@@ -2,6 +2,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.urls import path
 
 from partnerships.importing.admin import ExchangeAdminMixin
 from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
@@ -9,6 +10,7 @@ from workflow.errors import TransitionRefused
 from workflow.services import log_money_change
 
 from . import selectors, services
+from .giving360 import admin_views as giving360_admin
 from .models import Award, FundingProgramme, Payment, money
 from .resources import AwardResource, PaymentResource
 
@@ -67,6 +69,21 @@ class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     autocomplete_fields = ("programme", "recipient", "project", "partnership")
     readonly_fields = ("state", "amount_awarded", "submitted_at", "decided_at", "created_by", "created_at")
     inlines = [PaymentInline, TransitionLogInline, MoneyChangeInline]
+    import_export_change_list_template = "admin/grants/award_change_list.html"
+
+    def get_urls(self):
+        def wrap(view):
+            return self.admin_site.admin_view(partial(view, self))
+
+        return [
+            path("import-360giving/", wrap(giving360_admin.import_view), name="grants_award_import_360giving"),
+            path(
+                "import-360giving/<str:token>/problems/",
+                wrap(giving360_admin.problems_download),
+                name="grants_award_import_360giving_problems",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = self.readonly_fields

@@ -44,6 +44,11 @@ class FundingProgramme(models.Model):
         help_text="360Giving prefix for award identifiers, e.g. 360G-WMEX. Awards are numbered under it.",
     )
     description = text_field(blank=True)
+    code = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The funder's own code for the programme (360Giving Grant Programme:Code).",
+    )
     # Running totals, kept by the award and payment services in the same transaction as the change,
     # so dashboards need not sum every award; the constraints make the database refuse any write
     # that would take a programme past its budget.
@@ -145,7 +150,7 @@ class Award(FSMModelMixin, models.Model):
     recipient = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="awards_received")
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
     partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=400)
     description = text_field(blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     amount_requested = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
@@ -153,6 +158,19 @@ class Award(FSMModelMixin, models.Model):
     planned_start = models.DateField(validators=[grant_date], null=True, blank=True)
     planned_end = models.DateField(validators=[grant_date], null=True, blank=True)
     reporting_frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
+    # What a funder's 360Giving file says about a grant made outside Exchange, kept to publish it back unchanged.
+    award_date = models.DateField(null=True, blank=True, help_text="When the funder decided to make the grant.")
+    planned_duration = models.DecimalField(
+        "planned duration (months)", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    actual_start = models.DateField(null=True, blank=True)
+    actual_end = models.DateField(null=True, blank=True)
+    beneficiary_locations = models.JSONField(
+        default=list, blank=True, help_text="360Giving Beneficiary Location entries as the funder gave them."
+    )
+    classifications = models.JSONField(default=list, blank=True, help_text="360Giving Classifications as given.")
+    data_source = models.CharField(max_length=500, blank=True, help_text="Where the funder published this grant.")
+    source_file = models.CharField(max_length=255, blank=True, help_text="The file this award was imported from.")
     state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -176,8 +194,8 @@ class Award(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
                 | Q(planned_start__isnull=True)
-                | Q(planned_end__gt=F("planned_start")),
-                name="award_ends_after_start",
+                | Q(planned_end__gte=F("planned_start")),
+                name="award_ends_after_start",  # a one-day grant (start = end) is real in funders' files
             ),
         ]
 

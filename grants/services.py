@@ -7,11 +7,13 @@ award for payment totals), so two managers acting at once cannot both spend the 
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from accounts import roles
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, log_money_change, set_fields, transition_refusal
 
@@ -20,7 +22,7 @@ from .models import Award, FundingProgramme, Payment, money
 LIVE_FOR_PAYMENTS = (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
 
 
-def _require_programme_manager(programme, actor, what: str):
+def _require_programme_manager(programme, actor: User, what: str):
     if not roles.of(actor).manages_programme(programme):
         raise PermissionRefused(f"Only the programme managers of {programme} can {what}.")
 
@@ -28,7 +30,9 @@ def _require_programme_manager(programme, actor, what: str):
 # Programmes ----------------------------------------------------------------------------------
 
 
-def programme_set_budget(*, programme: FundingProgramme, budget: Decimal, actor, note: str = "") -> FundingProgramme:
+def programme_set_budget(
+    *, programme: FundingProgramme, budget: Decimal, actor: User, note: str = ""
+) -> FundingProgramme:
     with transaction.atomic():
         programme = lock(FundingProgramme, programme.pk)
         _require_programme_manager(programme, actor, "change its budget")
@@ -49,7 +53,7 @@ def programme_set_budget(*, programme: FundingProgramme, budget: Decimal, actor,
 
 def award_create(
     *,
-    actor,
+    actor: User,
     programme: FundingProgramme,
     recipient,
     title: str,
@@ -106,29 +110,31 @@ def programme_totals_recount(*, programme: FundingProgramme | None = None) -> in
     return corrected
 
 
-def award_transition(*, award: Award, name: str, actor, note: str = "", **params) -> Award:
+def award_transition(*, award: Award, name: str, actor: User, note: str = "", **params) -> Award:
     """Take step `name` on an award. Approval goes through award_approve for its budget check."""
     if name == "approve":
         return award_approve(award=award, actor=actor, note=note, **params)
-    now = timezone.now()
+    now = clock.now()
     extra = {"at": now} if name in ("submit", "decline") else {}
     with transaction.atomic():
         locked = lock(Award, award.pk)
         return apply_transition(locked, name, actor=actor, note=note, **extra)
 
 
-def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None = None) -> Award:
+def award_approve(*, award: Award, actor: User, note: str = "", amount: Decimal | None = None) -> Award:
     """Approve an award, never taking its programme past its budget, however many managers approve at once."""
     with transaction.atomic():
         programme = lock(FundingProgramme, award.programme_id)
         award = lock(Award, award.pk)
         amount = award.amount_requested if amount is None else Decimal(amount)
         if amount <= 0:
-            raise TransitionRefused("The amount awarded must be more than £0.")
+            raise ValidationError({"amount": "The amount awarded must be more than £0."})
         if amount > award.amount_requested:
-            raise TransitionRefused(
-                f"The amount awarded ({money(amount)}) cannot be more than "
-                f"the {money(award.amount_requested)} requested."
+            raise ValidationError(
+                {
+                    "amount": f"The amount awarded ({money(amount)}) cannot be more than "
+                    f"the {money(award.amount_requested)} requested."
+                }
             )
         refusal = transition_refusal(award, "approve", actor, note)
         if refusal is not None:
@@ -141,22 +147,24 @@ def award_approve(*, award: Award, actor, note: str = "", amount: Decimal | None
                 f"{money(committed)} is already committed, leaving {money(remaining)}."
             )
         old = award.amount_awarded
-        apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=timezone.now())
+        apply_transition(award, "approve", actor=actor, note=note, amount=amount, at=clock.now())
         log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
         _add_to_totals(award.programme_id, committed=amount)
         return award
 
 
-def award_archive(*, award: Award, actor, note: str = "") -> Award:
+def award_archive(*, award: Award, actor: User, note: str = "") -> Award:
     with transaction.atomic():
         award = lock(Award, award.pk)
         return archive(award, actor=actor, note=note, allowed=roles.of(actor).manages_programme(award.programme))
 
 
-def award_change_amount(*, award: Award, amount: Decimal, actor, note: str) -> Award:
+def award_change_amount(*, award: Award, amount: Decimal, actor: User, note: str) -> Award:
     """Vary the amount awarded after approval (a variation), within budget and above what is scheduled."""
     if not note.strip():
-        raise TransitionRefused("Please say why the amount awarded is changing; the reason is kept in the history.")
+        raise ValidationError(
+            {"note": "Please say why the amount awarded is changing; the reason is kept in the history."}
+        )
     with transaction.atomic():
         programme = lock(FundingProgramme, award.programme_id)
         award = lock(Award, award.pk)
@@ -193,7 +201,7 @@ def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
             f"this one is {award.get_state_display().lower()}."
         )
     if amount <= 0:
-        raise TransitionRefused("A payment must be more than £0.")
+        raise ValidationError({"amount": "A payment must be more than £0."})
     scheduled = award.scheduled_total(exclude_pk=exclude_pk)
     if scheduled + amount > (award.amount_awarded or 0):
         raise TransitionRefused(
@@ -205,11 +213,13 @@ def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
 
 def _check_gate(award: Award, update):
     if update is not None and update.award_id != award.pk:
-        raise TransitionRefused("A payment can be held only on a progress update for the same award.")
+        raise ValidationError(
+            {"gated_on_update": "A payment can be held only on a progress update for the same award."}
+        )
 
 
 def payment_schedule(
-    *, award: Award, due_on: date, amount: Decimal, actor, gated_on_update=None, reference: str = ""
+    *, award: Award, due_on: date, amount: Decimal, actor: User, gated_on_update=None, reference: str = ""
 ) -> Payment:
     with transaction.atomic():
         award = lock(Award, award.pk)
@@ -231,7 +241,7 @@ def payment_schedule(
 def payment_edit(
     *,
     payment: Payment,
-    actor,
+    actor: User,
     amount: Decimal | None = None,
     due_on: date | None = None,
     gated_on_update=...,
@@ -261,30 +271,30 @@ def payment_edit(
         return payment
 
 
-def payment_transition(*, payment: Payment, name: str, actor, note: str = "", **params) -> Payment:
+def payment_transition(*, payment: Payment, name: str, actor: User, note: str = "", **params) -> Payment:
     with transaction.atomic():
         lock(Award, payment.award_id)
         locked = lock(Payment, payment.pk)
         if name == "release":
-            params.setdefault("paid_on", timezone.localdate())
+            params.setdefault("paid_on", clock.today())
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
         if name == "release":
             _add_to_totals(payment.award.programme_id, paid=payment.amount)
         return payment
 
 
-def payment_approve(*, payment, actor, note=""):
+def payment_approve(*, payment, actor: User, note=""):
     return payment_transition(payment=payment, name="approve", actor=actor, note=note)
 
 
-def payment_release(*, payment, actor, note="", paid_on: date | None = None, reference: str = ""):
+def payment_release(*, payment, actor: User, note="", paid_on: date | None = None, reference: str = ""):
     params: dict[str, object] = {"reference": reference}
     if paid_on:
         params["paid_on"] = paid_on
     return payment_transition(payment=payment, name="release", actor=actor, note=note, **params)
 
 
-def payment_cancel(*, payment, actor, note):
+def payment_cancel(*, payment, actor: User, note):
     return payment_transition(payment=payment, name="cancel", actor=actor, note=note)
 
 
@@ -304,7 +314,7 @@ AWARD_FIELDS = (
 AWARD_MANAGER_EDITABLE = (Award.State.DRAFT, Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)
 
 
-def programme_create(*, actor, funder, managed_by, budget: Decimal, **fields) -> FundingProgramme:
+def programme_create(*, actor: User, funder, managed_by, budget: Decimal, **fields) -> FundingProgramme:
     r = roles.of(actor)
     if not (r.is_admin or managed_by.pk in r.manager_orgs):
         raise PermissionRefused("You can set up programmes only for an organisation whose programmes you manage.")
@@ -322,7 +332,9 @@ def programme_create(*, actor, funder, managed_by, budget: Decimal, **fields) ->
         return programme
 
 
-def programme_update(*, programme: FundingProgramme, actor, budget: Decimal | None = None, note: str = "", **fields):
+def programme_update(
+    *, programme: FundingProgramme, actor: User, budget: Decimal | None = None, note: str = "", **fields
+):
     """Change a programme's details; a new budget goes through programme_set_budget (never below commitments)."""
     with transaction.atomic():
         programme = lock(FundingProgramme, programme.pk)
@@ -345,7 +357,7 @@ def programme_update(*, programme: FundingProgramme, actor, budget: Decimal | No
         return programme
 
 
-def award_edit_refusal(award: Award, actor) -> TransitionRefused | None:
+def award_edit_refusal(award: Award, actor: User) -> TransitionRefused | None:
     """Why `actor` may not change the application's details now, or None if they may."""
     r = roles.of(actor)
     state = award.get_state_display().lower()
@@ -362,7 +374,7 @@ def award_edit_refusal(award: Award, actor) -> TransitionRefused | None:
     return PermissionRefused("Only the applicant and the programme's managers can change an application.")
 
 
-def payment_edit_refusal(payment: Payment, actor) -> TransitionRefused | None:
+def payment_edit_refusal(payment: Payment, actor: User) -> TransitionRefused | None:
     if not roles.of(actor).manages_programme(payment.award.programme):
         return PermissionRefused(f"Only the programme managers of {payment.award.programme} can change payments.")
     if payment.state != Payment.State.SCHEDULED:
@@ -372,7 +384,7 @@ def payment_edit_refusal(payment: Payment, actor) -> TransitionRefused | None:
     return None
 
 
-def award_update(*, award: Award, actor, note: str = "", **fields) -> Award:
+def award_update(*, award: Award, actor: User, note: str = "", **fields) -> Award:
     """Change an application's details: the applicant while it is a draft, a manager until it is decided."""
     with transaction.atomic():
         award = Award.objects.select_for_update().select_related("programme").get(pk=award.pk)
@@ -387,7 +399,7 @@ def award_update(*, award: Award, actor, note: str = "", **fields) -> Award:
         return award
 
 
-def payment_schedule_refusal(award: Award, actor) -> TransitionRefused | None:
+def payment_schedule_refusal(award: Award, actor: User) -> TransitionRefused | None:
     """Why `actor` may not schedule payments on `award` now, or None if they may."""
     if not roles.of(actor).manages_programme(award.programme):
         return PermissionRefused(f"Only the programme managers of {award.programme} can schedule payments.")

@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import views
+from .giving360 import views as giving360_views
 
 app_name = "grants"
 
 urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
+    path("programmes/360giving/", giving360_views.quality_page, name="giving360_quality"),
+    path("programmes/360giving/publish/", giving360_views.publish, name="giving360_publish"),
     path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),

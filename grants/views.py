@@ -181,7 +181,7 @@ def award_transition(request, pk, name):
         except FigureError as error:
             return refused(
                 request,
-                TransitionRefused(f"The amount to award: {figure_message(error)}"),
+                ValidationError(f"The amount to award: {figure_message(error)}"),
                 reverse("grants:award_detail", args=[award.pk]),
             )
     return take_transition(

@@ -68,10 +68,10 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     identifier = models.CharField(
         "org-id",
-        max_length=80,
+        max_length=200,
         unique=True,
         help_text="Organisation identifier in org-id form: GB-CHC-… (charity), GB-COH-… (company), "
-        "GB-EDU-… (school URN), GB-LAE-… (local authority).",
+        "GB-EDU-… (school URN), GB-LAE-… (local authority); or 360G-… where there is no official one.",
     )
     local_authority = models.ForeignKey(
         LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="organisations"
@@ -87,15 +87,23 @@ class Organisation(models.Model):
     )
     pupil_count = models.PositiveIntegerField(null=True, blank=True)
     website = models.URLField(blank=True)
-    postcode = models.CharField(max_length=10, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    charity_number = models.CharField(max_length=20, blank=True)
+    company_number = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(identifier__regex=r"^[A-Z]{2}-[A-Z]{2,5}-.+$"), name="organisation_identifier_org_id"
+                condition=Q(identifier__regex=r"^([A-Z]{2}-[A-Z0-9]{2,10}-.+|360G-.+)$"),
+                name="organisation_identifier_org_id",
             ),
         ]
+
+    @property
+    def has_official_identifier(self) -> bool:
+        """360G-… identifiers are a publisher's own, for organisations with no official register number."""
+        return not self.identifier.startswith("360G-")
 
     def __str__(self):
         return self.name

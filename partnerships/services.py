@@ -1,5 +1,7 @@
 """Every write a person can cause on partnerships and projects."""
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts import roles
@@ -9,7 +11,7 @@ from workflow.services import apply_transition, archive, lock, set_fields
 from .models import Partnership, PartnershipMember, Project, ProjectPartner
 
 
-def project_create(*, actor, partnership, title, lead_organisation, reference: str = "", **fields) -> Project:
+def project_create(*, actor: User, partnership, title, lead_organisation, reference: str = "", **fields) -> Project:
     r = roles.of(actor)
     if not (r.manages_partnership(partnership) or r.is_partner_of(lead_organisation.pk)):
         raise PermissionRefused("You can propose projects only for your own organisation.")
@@ -35,7 +37,7 @@ def _next_project_reference(partnership) -> str:
     return f"{prefix}-{n:03d}"
 
 
-def project_transition(*, project: Project, name: str, actor, note: str = "") -> Project:
+def project_transition(*, project: Project, name: str, actor: User, note: str = "") -> Project:
     """Take step `name` (propose, start_review, approve, …) on a project, as `actor`."""
     with transaction.atomic():
         locked = lock(Project, project.pk)
@@ -49,12 +51,12 @@ PROJECT_FIELDS = ("title", "theme", "summary", "settings_reached", "children_rea
 PROJECT_PARTNER_EDITABLE = (Project.State.DRAFT, Project.State.CHANGES_REQUESTED)
 
 
-def _require_partnership_manager(partnership, actor, what: str):
+def _require_partnership_manager(partnership, actor: User, what: str):
     if not roles.of(actor).manages_partnership(partnership):
         raise PermissionRefused(f"Only the programme managers of {partnership} can {what}.")
 
 
-def partnership_create(*, actor, lead_organisation, **fields) -> Partnership:
+def partnership_create(*, actor: User, lead_organisation, **fields) -> Partnership:
     """Set up a partnership led by an organisation the actor manages programmes for; the lead becomes a member."""
     r = roles.of(actor)
     if not (r.is_admin or lead_organisation.pk in r.manager_orgs):
@@ -73,7 +75,7 @@ def partnership_create(*, actor, lead_organisation, **fields) -> Partnership:
         return partnership
 
 
-def partnership_update(*, partnership: Partnership, actor, **fields) -> Partnership:
+def partnership_update(*, partnership: Partnership, actor: User, **fields) -> Partnership:
     with transaction.atomic():
         partnership = lock(Partnership, partnership.pk)
         _require_partnership_manager(partnership, actor, "change its details")
@@ -83,17 +85,20 @@ def partnership_update(*, partnership: Partnership, actor, **fields) -> Partners
         return partnership
 
 
-def partnership_add_member(*, partnership: Partnership, actor, organisation, role: str = PartnershipMember.Role.MEMBER):
+def partnership_add_member(
+    *, partnership: Partnership, actor: User, organisation, role: str = PartnershipMember.Role.MEMBER, joined_on=None
+):
     with transaction.atomic():
         partnership = lock(Partnership, partnership.pk)
         _require_partnership_manager(partnership, actor, "add members")
+        defaults = {"role": role} if joined_on is None else {"role": role, "joined_on": joined_on}
         member, _ = PartnershipMember.objects.update_or_create(
-            partnership=partnership, organisation=organisation, defaults={"role": role}
+            partnership=partnership, organisation=organisation, defaults=defaults
         )
         return member
 
 
-def project_edit_refusal(project: Project, actor) -> TransitionRefused | None:
+def project_edit_refusal(project: Project, actor: User) -> TransitionRefused | None:
     """Why `actor` may not change the project's details now, or None if they may."""
     r = roles.of(actor)
     state = project.get_state_display().lower()
@@ -113,13 +118,13 @@ def project_edit_refusal(project: Project, actor) -> TransitionRefused | None:
     )
 
 
-def _require_project_editor(project: Project, actor):
+def _require_project_editor(project: Project, actor: User):
     refusal = project_edit_refusal(project, actor)
     if refusal is not None:
         raise refusal
 
 
-def project_update(*, project: Project, actor, **fields) -> Project:
+def project_update(*, project: Project, actor: User, **fields) -> Project:
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
         _require_project_editor(project, actor)
@@ -129,7 +134,7 @@ def project_update(*, project: Project, actor, **fields) -> Project:
         return project
 
 
-def project_set_partners(*, project: Project, actor, partners: list[tuple]) -> list[ProjectPartner]:
+def project_set_partners(*, project: Project, actor: User, partners: list[tuple]) -> list[ProjectPartner]:
     """Replace the project's partner organisations with `partners`: (organisation, gives, receives) triples."""
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
@@ -137,9 +142,9 @@ def project_set_partners(*, project: Project, actor, partners: list[tuple]) -> l
         seen = set()
         for organisation, gives, receives in partners:
             if organisation.pk in seen:
-                raise TransitionRefused(f"{organisation} is listed twice.")
+                raise ValidationError(f"{organisation} is listed twice.")
             if not (gives or receives):
-                raise TransitionRefused(f"Mark {organisation} as giving support, receiving support, or both.")
+                raise ValidationError(f"Mark {organisation} as giving support, receiving support, or both.")
             seen.add(organisation.pk)
         project.partners.exclude(organisation_id__in=seen).delete()
         result = []
@@ -153,7 +158,7 @@ def project_set_partners(*, project: Project, actor, partners: list[tuple]) -> l
         return result
 
 
-def project_archive(*, project: Project, actor, note: str = "") -> Project:
+def project_archive(*, project: Project, actor: User, note: str = "") -> Project:
     with transaction.atomic():
         project = lock(Project, project.pk)
         allowed = roles.of(actor).manages_partnership(project.partnership)

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
+from grants.subjects import either
 from workflow.apis import DateTimeRangeFilter, ExchangeFilterSet, IdFilter
 
 from .models import Evaluation, EvidenceFile, Indicator, ProgressUpdate, ReportingSchedule
@@ -44,13 +45,11 @@ class ProgressUpdateFilter(ExchangeFilterSet):
         return queryset.filter(Q(project__partnership=value) | Q(award__partnership=value))
 
     def _owner(self, queryset, lookup, value):
-        return queryset.filter(
-            Q(award__isnull=False, **{f"award__recipient__{lookup}": value})
-            | Q(project__isnull=False, **{f"project__lead_organisation__{lookup}": value})
-        )
+        # The award's recipient or the project's lead, whichever the update reports on.
+        return queryset.filter(either(**{f"owner__{lookup}": value}))
 
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(Q(award__recipient=value) | Q(award__isnull=True, project__lead_organisation=value))
+        return queryset.filter(either(owner=value))
 
     def filter_local_authority(self, queryset, name, value):
         return self._owner(queryset, "local_authority", value)

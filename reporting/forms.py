@@ -1,8 +1,7 @@
 """Forms for the reporting pages. They only collect what was typed: the services decide what is valid,
-and their reasons come back onto the fields (`add_service_errors`), so a page never loses the input."""
+and their reasons come back onto the fields (`workflow.views.refusal_into_form`), so a page never loses the input."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from partnerships.models import LocalAuthority
 from workflow.dates import GrantDateFormField
@@ -16,18 +15,10 @@ DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input-
 
 
 class ServiceErrorsMixin:
-    """Put a service's ValidationError (keyed by the service's names) onto this form's fields."""
+    """Names the service's error keys that differ from this form's fields; `workflow.views.refusal_into_form`
+    puts a service's errors onto the fields through it."""
 
     service_field_map: dict = {}
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, messages in error.message_dict.items():
-            field = self.service_field_map.get(key, key)
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
 
 
 class UpdateForm(ServiceErrorsMixin, forms.Form):

@@ -4,6 +4,7 @@ the refusal reason as a message, and the history inline."""
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from accounts import roles
 from .errors import TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .services import available_transitions, done_message, transition_info
+from .views import reason_of
 
 
 class ReadOnlyInline(GenericTabularInline):
@@ -135,6 +137,8 @@ class TransitionAdminMixin:
                 messages.error(request, f"“{info.label}” was refused: {refusal.reason}")
                 if info.note_required and not note.strip():
                     return self._confirm(request, obj, info, change_url, error=refusal.reason)
+            except ValidationError as error:
+                messages.error(request, f"“{info.label}” was refused: {reason_of(error)}")
             else:
                 messages.success(request, done_message(obj, info))
             return HttpResponseRedirect(change_url)

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import clock
 from .text import NOTE, text_field
 
 
@@ -17,7 +18,7 @@ class TransitionLog(models.Model):
     source = models.CharField("from", max_length=40)
     target = models.CharField("to", max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     note = text_field(blank=True, max_length=NOTE)
 
     class Meta:
@@ -39,7 +40,7 @@ class MoneyChange(models.Model):
     old_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     new_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
     note = text_field(blank=True, max_length=NOTE)
 
     class Meta:

@@ -5,12 +5,13 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, transaction
 from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextField, Value
 from django.db.models.functions import Substr
-from django.utils import timezone
 
+from . import clock
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
@@ -115,12 +116,13 @@ def set_fields(obj, fields: dict, allowed: tuple) -> None:
     """Copy the details a form or API sent onto `obj`, refusing any field not open to editing here."""
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise TransitionRefused(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
+        # The form or serializer chose the fields: another one here is a programming mistake, not input.
+        raise TypeError(f"These details cannot be changed here: {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(obj, name, value)
 
 
-def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> TransitionLog:
+def log_transition(obj, *, name: str, source: str, actor: User, note: str = "") -> TransitionLog:
     return TransitionLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj.__class__),
         object_id=obj.pk,
@@ -133,7 +135,7 @@ def log_transition(obj, *, name: str, source: str, actor, note: str = "") -> Tra
     )
 
 
-def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor, note: str = ""):
+def log_money_change(obj, *, field: str, old: Decimal | None, new: Decimal | None, actor: User, note: str = ""):
     if old == new:
         return None
     return MoneyChange.objects.create(
@@ -176,7 +178,7 @@ def after_transition(model_label: str, name: str, hook) -> None:
         hooks.append(hook)
 
 
-def apply_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+def apply_transition(obj, name: str, *, actor: User, note: str = "", **kwargs):
     """Move an already locked `obj` through `name`, save it and log it. Call inside atomic()."""
     refusal = transition_refusal(obj, name, actor, note)
     if refusal is not None:
@@ -194,7 +196,7 @@ def lock(model: type[M], pk) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
-def run_transition(obj, name: str, *, actor, note: str = "", **kwargs):
+def run_transition(obj, name: str, *, actor: User, note: str = "", **kwargs):
     """Lock the row, then apply the transition, in one transaction. Returns the fresh object."""
     with transaction.atomic():
         locked = lock(obj.__class__, obj.pk)
@@ -214,7 +216,7 @@ def history(obj):
     return entries
 
 
-def archive(obj, *, actor, note: str = "", allowed: bool):
+def archive(obj, *, actor: User, note: str = "", allowed: bool):
     """Take a finished piece of work out of the working lists, keeping it and its history.
     Call inside atomic() with `obj` locked; `allowed` is the caller's permission decision."""
     noun = obj._meta.verbose_name
@@ -227,13 +229,13 @@ def archive(obj, *, actor, note: str = "", allowed: bool):
         )
     if obj.archived_at is not None:
         raise TransitionRefused(f"This {noun} is already archived.")
-    obj.archived_at = timezone.now()
+    obj.archived_at = clock.now()
     obj.save(update_fields=["archived_at", "updated_at"])
     log_transition(obj, name="archive", source=obj.state, actor=actor, note=note or "Archived")
     return obj
 
 
-def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
+def log_money_changes(changes, *, actor: User, note: str = "") -> list[MoneyChange]:
     """`log_money_change` for many objects in one insert (imports): `changes` holds
     (obj, field, old, new) tuples; unchanged amounts are not logged."""
     content_types: dict[type[models.Model], ContentType] = {}
@@ -255,7 +257,7 @@ def log_money_changes(changes, *, actor, note: str = "") -> list[MoneyChange]:
     return MoneyChange.objects.bulk_create(rows, batch_size=2000)
 
 
-def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str = "") -> int:
+def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor: User, note: str = "") -> int:
     """The MoneyChange `log_money_change(obj, field=field, old=None, new=obj.<field>)` would write, for every
     row of `queryset`, written by the database in INSERT … SELECT statements: an import that creates
     10,000 awards logs them without building 10,000 objects in Python. `object_repr` is an expression
@@ -268,7 +270,7 @@ def log_money_set_in_bulk(queryset, *, field: str, object_repr, actor, note: str
         "old_amount": Value(None, DecimalField()),
         "new_amount": F(field),
         "actor_id": Value(getattr(actor, "pk", None), IntegerField()),
-        "at": Value(timezone.now(), DateTimeField()),
+        "at": Value(clock.now(), DateTimeField()),
         "note": Value(note, TextField()),
     }
     aliases = {f"log_{name}": expression for name, expression in columns.items()}

@@ -18,8 +18,8 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     try:
         info = transition_info(obj, name)
         run(obj, name, request.user, request.POST.get("note", ""))
-    except TransitionRefused as refusal:
-        messages.error(request, refusal.reason)
+    except (TransitionRefused, ValidationError) as error:
+        messages.error(request, reason_of(error))
     else:
         messages.success(request, done_message(obj, info))
     return HttpResponseRedirect(next_url)
@@ -45,15 +45,25 @@ def refusal_into_form(form, error) -> None:
         form.add_error(None, error.reason)
         return
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
+        # A form may name the service's keys differently (`service_field_map`, e.g. "results" -> a field).
+        field_map = getattr(form, "service_field_map", {})
+        for key, messages_ in error.message_dict.items():
+            field = field_map.get(key, key)
             form.add_error(field if field in form.fields else None, messages_)
         return
     form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
-def refused(request, refusal: TransitionRefused, next_url: str):
+def reason_of(error: TransitionRefused | ValidationError) -> str:
+    """The words of a refusal (a state conflict or a permission) or of bad input (a ValidationError)."""
+    if isinstance(error, TransitionRefused):
+        return error.reason
+    return " ".join(error.messages)
+
+
+def refused(request, refusal: TransitionRefused | ValidationError, next_url: str):
     """Back to `next_url` with the reason a page cannot be used, instead of a form that would only fail."""
-    messages.error(request, refusal.reason)
+    messages.error(request, reason_of(refusal))
     return HttpResponseRedirect(next_url)
 
 

@@ -29,6 +29,7 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
 
     formats = formulae.FORMATS  # CSV and XLSX exports neutralise formulae (formulae.neutralise)
     import_form_class = SizeLimitedImportForm  # over IMPORT_MAX_BYTES: refused before it is stored or read
+    import_template_name = "admin/import_export/exchange_import.html"  # problems grouped by cause, no traceback
     skip_admin_log = True  # the money log and the records' own fields say who imported what
     show_change_form_export = False  # a workflow's change page keeps its own template (transition buttons)
 

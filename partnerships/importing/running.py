@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,55 @@ class ImportOutcome:
             f"{what}: {self.rows} rows — {self.created} created, {self.updated} updated, "
             f"{self.skipped} unchanged (skipped), 0 errors; {tail}."
         )
+
+
+@dataclass
+class ProblemGroup:
+    """Problems with one cause: the same column and the same reason once the values quoted in it
+    are set aside ("“X” appears twice" and "“Y” appears twice" are one cause)."""
+
+    column: str
+    cause: str
+    example: str  # the first problem's own words, values and all
+    rows: list[int] = field(default_factory=list)
+
+    def line(self, *, noun: str = "row", first: int = 8) -> str:
+        count = len(self.rows) or 1
+        what = f"{count} {noun}{'s' if count != 1 else ''}" if self.rows else "The file"
+        column = f"column “{self.column}”: " if self.column else ""
+        reason = self.example if count == 1 else self.cause
+        shown = ", ".join(str(r) for r in self.rows[:first]) + (" …" if len(self.rows) > first else "")
+        where = f" — {noun}{'s' if count != 1 else ''} {shown}" if self.rows else ""
+        return f"{what}: {column}{reason}{where}"
+
+
+QUOTED = re.compile(r"“[^”]*”|(?<![\w-])£?\d+(?:[.,/]\d+)*(?![\w-])")
+
+
+def group_problems(problems: Iterable[RowProblem]) -> list[ProblemGroup]:
+    """Problems grouped by cause, the most frequent first; rows in file order within a group."""
+    groups: dict[tuple[str, str], ProblemGroup] = {}
+    for problem in problems:
+        cause = QUOTED.sub("…", problem.reason).replace("“…”", "…")
+        group = groups.setdefault((problem.column, cause), ProblemGroup(problem.column, cause, problem.reason))
+        if problem.row and problem.row not in group.rows:
+            group.rows.append(problem.row)
+    return sorted(groups.values(), key=lambda g: (-len(g.rows), g.rows[:1], g.column))
+
+
+def grouped_report(problems: Iterable[RowProblem], *, noun: str = "row", first: int = 8) -> list[str]:
+    """One line per cause: `629 rows: column “Identifier”: … appears twice in this file — rows 4, 9, 12 …`."""
+    return [group.line(noun=noun, first=first) for group in group_problems(problems)]
+
+
+def rejected_rows_dataset(headers: list[str], rows: list[tuple[int, list, list[str]]]) -> tablib.Dataset:
+    """The rows that were not imported, as they came, with a last column saying why (the file can be
+    corrected and imported again: the extra column is ignored on the way in)."""
+    dataset = tablib.Dataset(headers=[*headers, "Problems"])
+    for number, values, reasons in rows:
+        padded = list(values)[: len(headers)] + [""] * max(0, len(headers) - len(values))
+        dataset.append([*padded, f"Row {number}: " + "; ".join(reasons)])
+    return dataset
 
 
 def problems_of(result) -> list[RowProblem]:
@@ -229,8 +279,8 @@ def command_import(command, resource: ExchangeResource, dataset: tablib.Dataset,
     outcome = run_import(
         resource, dataset, dry_run=dry_run, file_name=Path(path).name, progress=text_progress(label, command.stderr)
     )
-    for problem in outcome.problems:
-        command.stderr.write(str(problem))
+    for line in grouped_report(outcome.problems):
+        command.stderr.write(line)
     if not outcome.ok:
         raise CommandError(outcome.summary())
     command.stdout.write(outcome.summary())

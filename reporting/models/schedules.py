@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from grants.models import Award
 from grants.subjects import Subject, holder_constraint
 from partnerships.models import Project
+from workflow import clock
 from workflow.dates import grant_date
 from workflow.text import NOTE, text_field
 
@@ -57,7 +58,7 @@ class AdHocDueDate(models.Model):
     period_end = models.DateField(validators=[grant_date])
     due_on = models.DateField(validators=[grant_date])
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    added_at = models.DateTimeField(auto_now_add=True)
+    added_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -81,7 +82,7 @@ class DueDateExtension(models.Model):
     new_due_on = models.DateField(validators=[grant_date])
     reason = text_field(max_length=NOTE)
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    extended_at = models.DateTimeField(auto_now_add=True)
+    extended_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         ordering = ["extended_at", "id"]

@@ -3,6 +3,7 @@
 - updates.py: starting an update, the partner's edits, every review step (update_transition);
 - evidence.py: evidence files on an update;
 - schedules.py: reporting schedules, extra due dates, extensions;
+- indicators.py: setting up an award's or project's indicators;
 - evaluations.py: opening, writing and completing evaluations;
 - reminders.py: reminder emails, recorded in the transaction and sent after it commits.
 
@@ -17,6 +18,7 @@ from .evaluations import (
     evaluation_write_refusal,
 )
 from .evidence import evidence_add, evidence_max_bytes, evidence_remove
+from .indicators import indicator_add
 from .reminders import reminders_send
 from .schedules import due_date_add, due_date_extend, require_subject_manager, schedule_save, subject_manage_refusal
 from .updates import (
@@ -46,6 +48,7 @@ __all__ = [
     "evidence_add",
     "evidence_max_bytes",
     "evidence_remove",
+    "indicator_add",
     "reminders_send",
     "require_subject_manager",
     "require_update_editable",

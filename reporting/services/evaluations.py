@@ -1,14 +1,18 @@
 """Evaluations: opened when work enters evaluation (prefilled from its indicators), written and
 completed by its managers; completed ones feed the "what works" library."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from grants.models import Award
 from grants.services import award_transition
 from grants.subjects import Subject
 from partnerships.models import Project
 from partnerships.services import project_transition
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import lock
 
@@ -32,15 +36,15 @@ REQUIRED_TO_COMPLETE = [
     ("rating", "an overall rating"),
     ("stage_reached", "the stage of improvement reached"),
 ]
-TRANSITIONS = {"award": award_transition, "project": project_transition}
+TRANSITIONS: dict[str, Callable[..., Any]] = {"award": award_transition, "project": project_transition}
 
 
-def evaluation_write_refusal(subject: Subject, actor) -> PermissionRefused | None:
+def evaluation_write_refusal(subject: Subject, actor: User) -> PermissionRefused | None:
     """Why `actor` may not open, write or complete the evaluation of `subject`, or None if they may."""
     return subject_manage_refusal(subject, actor, "write its evaluation")
 
 
-def evaluation_complete(*, evaluation: Evaluation, actor) -> Evaluation:
+def evaluation_complete(*, evaluation: Evaluation, actor: User) -> Evaluation:
     with transaction.atomic():
         evaluation = lock(Evaluation, evaluation.pk)
         if not evaluation.subject.manages(actor):
@@ -48,7 +52,7 @@ def evaluation_complete(*, evaluation: Evaluation, actor) -> Evaluation:
         missing = [label for field, label in REQUIRED_TO_COMPLETE if not str(getattr(evaluation, field)).strip()]
         if missing:
             raise TransitionRefused("The evaluation cannot be marked complete without " + ", ".join(missing) + ".")
-        evaluation.completed_at = timezone.now()
+        evaluation.completed_at = clock.now()
         evaluation.save(update_fields=["completed_at", "updated_at"])
         return evaluation
 
@@ -66,7 +70,7 @@ def _outcomes_from_indicators(subject: Subject) -> str:
     return "\n".join(lines)
 
 
-def evaluation_open(*, actor, award=None, project=None) -> Evaluation:
+def evaluation_open(*, actor: User, award=None, project=None) -> Evaluation:
     """The evaluation of work in evaluation: the open one if any, otherwise a new one with its outcomes
     prefilled from the indicators (baseline, target, actual from accepted updates)."""
     given = Subject.given(award, project)
@@ -84,7 +88,7 @@ def evaluation_open(*, actor, award=None, project=None) -> Evaluation:
         return Evaluation.objects.create(**subject.lookup(), author=actor, outcomes=_outcomes_from_indicators(subject))
 
 
-def evaluation_edit(*, evaluation: Evaluation, actor, **fields) -> Evaluation:
+def evaluation_edit(*, evaluation: Evaluation, actor: User, **fields) -> Evaluation:
     with transaction.atomic():
         evaluation = lock(Evaluation, evaluation.pk)
         require_subject_manager(evaluation.subject, actor, "edit its evaluation")
@@ -102,7 +106,7 @@ def evaluation_edit(*, evaluation: Evaluation, actor, **fields) -> Evaluation:
         return evaluation
 
 
-def evaluation_begin(*, actor, award=None, project=None, note: str = "") -> Evaluation:
+def evaluation_begin(*, actor: User, award=None, project=None, note: str = "") -> Evaluation:
     """Move an award or project into evaluation and open its evaluation, in one step."""
     subject = Subject.given(award, project)
     with transaction.atomic():

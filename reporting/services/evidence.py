@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -17,7 +18,7 @@ def evidence_max_bytes() -> int:
     return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def evidence_add(*, update: ProgressUpdate, actor, upload) -> EvidenceFile:
+def evidence_add(*, update: ProgressUpdate, actor: User, upload) -> EvidenceFile:
     """Attach a file to an editable update, if its content is an allowed type and it is within the size limit."""
     limit = evidence_max_bytes()
     with transaction.atomic():
@@ -62,7 +63,7 @@ def evidence_add(*, update: ProgressUpdate, actor, upload) -> EvidenceFile:
         return evidence
 
 
-def evidence_remove(*, evidence: EvidenceFile, actor) -> None:
+def evidence_remove(*, evidence: EvidenceFile, actor: User) -> None:
     with transaction.atomic():
         update = lock(ProgressUpdate, evidence.update_id)
         require_update_editable(update, actor)

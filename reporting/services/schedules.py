@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -14,14 +15,14 @@ from .. import periods, selectors
 from ..models import AdHocDueDate, DueDateExtension, ReportingSchedule
 
 
-def subject_manage_refusal(subject: Subject, actor, what: str) -> PermissionRefused | None:
+def subject_manage_refusal(subject: Subject, actor: User, what: str) -> PermissionRefused | None:
     """Why `actor` may not manage the reporting of `subject` (to `what`), or None if they may."""
     if not subject.manages(actor):
         return PermissionRefused(f"Only a programme manager of {subject} can {what}.")
     return None
 
 
-def require_subject_manager(subject: Subject, actor, what: str) -> None:
+def require_subject_manager(subject: Subject, actor: User, what: str) -> None:
     refusal = subject_manage_refusal(subject, actor, what)
     if refusal is not None:
         raise refusal
@@ -32,7 +33,7 @@ def _locked(award, project) -> Subject:
     return Subject(lock(given.kind.model, given.pk))
 
 
-def _ensure_schedule(subject: Subject, actor) -> ReportingSchedule:
+def _ensure_schedule(subject: Subject, actor: User) -> ReportingSchedule:
     """The saved schedule of a subject, saving its default one first (it is about to get ad-hoc dates
     or extensions, which need a row to hang on)."""
     if subject.reports_through_award:
@@ -49,7 +50,7 @@ def _ensure_schedule(subject: Subject, actor) -> ReportingSchedule:
 
 
 def schedule_save(
-    *, actor, frequency: str, starts_on: dt.date, ends_on: dt.date, award=None, project=None
+    *, actor: User, frequency: str, starts_on: dt.date, ends_on: dt.date, award=None, project=None
 ) -> ReportingSchedule:
     """Set how often and between which dates a partner reports on an award or an unfunded project."""
     with transaction.atomic():
@@ -75,7 +76,7 @@ def schedule_save(
 
 def due_date_add(
     *,
-    actor,
+    actor: User,
     due_on: dt.date,
     period_start: dt.date,
     period_end: dt.date,
@@ -109,7 +110,7 @@ def due_date_add(
 
 
 def due_date_extend(
-    *, actor, period_end: dt.date, new_due_on: dt.date, reason: str, award=None, project=None
+    *, actor: User, period_end: dt.date, new_due_on: dt.date, reason: str, award=None, project=None
 ) -> DueDateExtension:
     """Move one due date later, even one already past; who, when and why are kept."""
     Subject.given(award, project)

@@ -3,11 +3,12 @@ indicator results, reach) and every step of its review."""
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from grants.subjects import Subject
+from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock
 
@@ -18,11 +19,11 @@ EDITABLE_STATES = (ProgressUpdate.State.DRAFT, ProgressUpdate.State.CHANGES_REQU
 REVIEW_STEPS = ("accept", "request_changes", "reopen")
 
 
-def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "") -> ProgressUpdate:
+def update_transition(*, update: ProgressUpdate, name: str, actor: User, note: str = "") -> ProgressUpdate:
     """submit, resubmit (the partner), accept, request_changes, reopen (a manager who did not write it)."""
     with transaction.atomic():
         locked = lock(ProgressUpdate, update.pk)
-        now = timezone.now()
+        now = clock.now()
         params: dict = {"at": now}
         if name in REVIEW_STEPS:
             params["by"] = actor
@@ -31,28 +32,30 @@ def update_transition(*, update: ProgressUpdate, name: str, actor, note: str = "
         return apply_transition(locked, name, actor=actor, note=note, **params)
 
 
-def update_submit(*, update, actor, note=""):
+def update_submit(*, update, actor: User, note=""):
     return update_transition(update=update, name="submit", actor=actor, note=note)
 
 
-def update_accept(*, update, actor, note=""):
+def update_accept(*, update, actor: User, note=""):
     return update_transition(update=update, name="accept", actor=actor, note=note)
 
 
-def update_request_changes(*, update, actor, note):
+def update_request_changes(*, update, actor: User, note):
     return update_transition(update=update, name="request_changes", actor=actor, note=note)
 
 
-def update_resubmit(*, update, actor, note=""):
+def update_resubmit(*, update, actor: User, note=""):
     return update_transition(update=update, name="resubmit", actor=actor, note=note)
 
 
-def update_reopen(*, update, actor, note):
+def update_reopen(*, update, actor: User, note):
     """Unlock an accepted update (a manager, with a reason that is logged); it goes back to the partner."""
     return update_transition(update=update, name="reopen", actor=actor, note=note)
 
 
-def update_start(*, actor, period_start: dt.date, period_end: dt.date, award=None, project=None) -> ProgressUpdate:
+def update_start(
+    *, actor: User, period_start: dt.date, period_end: dt.date, award=None, project=None
+) -> ProgressUpdate:
     """Start the draft update for one due period (the partner who owns the work)."""
     given = Subject.given(award, project)
     with transaction.atomic():
@@ -85,7 +88,7 @@ def update_start(*, actor, period_start: dt.date, period_end: dt.date, award=Non
         return update
 
 
-def update_edit_refusal(update: ProgressUpdate, actor) -> TransitionRefused | None:
+def update_edit_refusal(update: ProgressUpdate, actor: User) -> TransitionRefused | None:
     """Why `actor` may not change the update now (its narrative, figures or evidence), or None if they may."""
     if not update.subject.is_owned_by(actor):
         return PermissionRefused("Only the organisation that reports on this work can change its update.")
@@ -101,7 +104,7 @@ def update_edit_refusal(update: ProgressUpdate, actor) -> TransitionRefused | No
     return None
 
 
-def require_update_editable(update: ProgressUpdate, actor) -> None:
+def require_update_editable(update: ProgressUpdate, actor: User) -> None:
     refusal = update_edit_refusal(update, actor)
     if refusal is not None:
         raise refusal
@@ -110,7 +113,8 @@ def require_update_editable(update: ProgressUpdate, actor) -> None:
 def _clean_results(update, results: dict) -> tuple[dict, dict]:
     """results: {indicator_id: {"value": str|Decimal|None, "note": str, "breakdown": {label: str|Decimal}}}."""
     indicators = {i.pk: i for i in selectors.indicators_for_update(update)}
-    errors, cleaned = {}, {}
+    errors: dict[str, str] = {}
+    cleaned: dict[int, tuple | None] = {}
     for indicator_id, given in results.items():
         indicator = indicators.get(int(indicator_id))
         if indicator is None:
@@ -179,7 +183,7 @@ def _clean_reach(reach: list) -> tuple[list, dict]:
 def update_edit(
     *,
     update: ProgressUpdate,
-    actor,
+    actor: User,
     progress: str | None = None,
     challenges: str | None = None,
     next_steps: str | None = None,

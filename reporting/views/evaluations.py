@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
 from workflow.errors import TransitionRefused
+from workflow.views import refusal_into_form
 
 from .. import selectors, services
 from ..forms import EvaluationForm
@@ -37,12 +38,12 @@ def evaluation_edit(request, kind, pk):
                     messages.success(request, "Evaluation saved.")
                 return redirect(request.path)
         except ValidationError as error:
-            form.add_service_errors(error)
+            refusal_into_form(form, error)
         except TransitionRefused as refusal:
             if form is None:
                 messages.error(request, refusal.reason)
                 return redirect(request.path)
-            form.add_error(None, refusal.reason)
+            refusal_into_form(form, refusal)
     context = {
         "subject": subject.obj,
         "kind": kind,

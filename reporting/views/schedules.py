@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from grants.selectors import programme_list
 from partnerships.selectors import partnership_list
 from workflow.errors import TransitionRefused
+from workflow.views import refusal_into_form
 
 from .. import selectors, services
 from ..forms import AdHocDueDateForm, ExtendForm, ScheduleForm
@@ -61,9 +62,9 @@ def schedule(request, kind, pk):
             try:
                 service(actor=request.user, **kwargs, **form.cleaned_data)
             except ValidationError as error:
-                form.add_service_errors(error)
+                refusal_into_form(form, error)
             except TransitionRefused as refusal:
-                form.add_error(None, refusal.reason)
+                refusal_into_form(form, refusal)
             else:
                 messages.success(request, done)
                 return redirect(request.path)

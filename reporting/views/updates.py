@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from workflow.errors import TransitionRefused
 from workflow.request_limits import body_limit
 from workflow.services import available_transitions, history
-from workflow.views import take_transition
+from workflow.views import refusal_into_form, take_transition
 
 from .. import selectors, services
 from ..forms import UpdateForm
@@ -99,9 +99,9 @@ def update_edit(request, pk):
                     if form.cleaned_data.get("evidence"):
                         services.evidence_add(update=update, actor=request.user, upload=form.cleaned_data["evidence"])
             except ValidationError as error:
-                form.add_service_errors(error)
+                refusal_into_form(form, error)
             except TransitionRefused as refusal:
-                form.add_error(None, refusal.reason)
+                refusal_into_form(form, refusal)
             else:
                 messages.success(request, "Your update is saved.")
                 if "save_and_continue" in request.POST:

@@ -47,6 +47,16 @@ def test_award_approve_takes_an_amount_and_logs_the_money(api, world, sides):
     assert last_log(award).actor == world.manager
 
 
+@pytest.mark.parametrize("amount", ["0", "20000.01"])
+def test_award_approve_with_an_amount_out_of_range_is_a_400_on_the_amount(api, world, sides, amount):
+    """Bad input is a 400 naming the field; a 409 is kept for a state conflict such as the budget."""
+    award = force_state(sides[0].award, Award.State.IN_ASSESSMENT)
+    response = api(world.manager).post(f"/api/v1/awards/{award.pk}/approve/", {"amount": amount}, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["amount"]
+    assert Award.objects.get(pk=award.pk).state == Award.State.IN_ASSESSMENT
+
+
 def test_award_approve_past_the_budget_is_409_with_the_reason(api, world, sides):
     award = force_state(sides[0].award, Award.State.IN_ASSESSMENT)
     response = api(world.manager).post(f"/api/v1/awards/{award.pk}/approve/", {"amount": "20000.00"})

@@ -1,5 +1,5 @@
 """360Giving: the JSON data package validates against the official schema (offline); the flat form
-exports with the standard's headers and imports back as draft awards."""
+exports with the standard's headers and imports back as draft awards, or as awarded."""
 
 import datetime as dt
 import json
@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from grants import giving360
 from grants.models import Award
-from partnerships.importing import read_dataset, run_import, write_dataset
+from partnerships.importing import read_dataset, write_dataset
 from tests import factories as f
 from workflow.models import MoneyChange
 
@@ -86,6 +86,7 @@ def test_json_package_validates_against_the_official_schema(published, tmp_path)
         "id": "GB-EDU-137000",
         "name": "Oakfield Primary",
         "postalCode": "B70 1AA",
+        "organisationType": "School",
     }
     assert grant["fundingOrganization"][0]["id"] == "GB-COH-99000001"
     assert grant["grantProgramme"][0]["title"] == "WM Fund"
@@ -204,19 +205,26 @@ def test_a_flat_360giving_file_imports_as_draft_awards(world, tmp_path):
     )
 
 
-def test_flat_import_refuses_an_unknown_recipient_and_a_wrong_funder(world):
-    bad = list(flat_file(world)[0])
-    bad[0], bad[8] = "360G-WM-10002", "GB-CHC-9999999"
+def test_flat_import_refuses_a_wrong_funder_and_creates_an_unknown_recipient(world, tmp_path):
+    new_recipient = list(flat_file(world)[0])
+    new_recipient[0], new_recipient[8], new_recipient[9] = "360G-WM-10002", "GB-CHC-1040756", "Place2Be"
     wrong_funder = list(flat_file(world)[0])
     wrong_funder[0], wrong_funder[10] = "360G-WM-10003", world.funder_org_b.identifier
-    resource = giving360.Giving360AwardResource(user=world.manager)
-    outcome = run_import(resource, flat_file(world, bad, wrong_funder), dry_run=False)
+    path = tmp_path / "grants.csv"
+    write_dataset(flat_file(world, wrong_funder), path)
+    outcome = giving360.import_grants(giving360.read_path(path), actor=world.manager)
     assert [str(p) for p in outcome.problems] == [
-        "Row 3, column “Recipient Org:Identifier”: unknown recipient organisation identifier “GB-CHC-9999999”",
-        f"Row 4, column “Funding Org:Identifier”: “{world.funder_org_b.identifier}” does not fund the programme "
-        f"“WM Fund” (its funder is {world.funder_org.identifier})",
+        f"Row 3, column “Funding Org:Identifier”: the programme “WM Fund” is funded by "
+        f"{world.funder_org.identifier}, not by {world.funder_org_b.identifier}",
     ]
     assert Award.objects.count() == 0
+
+    write_dataset(flat_file(world, new_recipient), path)
+    outcome = giving360.import_grants(giving360.read_path(path), actor=world.manager)
+    assert outcome.ok and outcome.created == 2
+    assert outcome.new_recipients == {"GB-CHC-1040756": "Place2Be"}
+    place2be = Award.objects.get(identifier="360G-WM-10002").recipient
+    assert (place2be.name, place2be.kind, place2be.identifier) == ("Place2Be", "charity", "GB-CHC-1040756")
 
 
 def test_published_file_imports_into_an_empty_database_and_again_without_change(published, tmp_path):
@@ -226,14 +234,14 @@ def test_published_file_imports_into_an_empty_database_and_again_without_change(
     Award.objects.all().delete()
 
     admin = f.UserFactory(username="root", is_superuser=True, is_staff=True)
-    first = run_import(giving360.Giving360AwardResource(user=admin), giving360.read_360(path), dry_run=False)
+    first = giving360.import_grants(giving360.read_path(path), actor=admin)
     assert first.ok and first.created == 3
     after = {a.identifier: (a.title, a.amount_requested, a.recipient_id, a.programme_id) for a in Award.objects.all()}
     assert after == {k: v for k, v in before.items() if k != "360G-WM-00003"}
     assert set(Award.objects.values_list("state", flat=True)) == {Award.State.DRAFT}
 
-    again = run_import(giving360.Giving360AwardResource(user=admin), giving360.read_360(path), dry_run=False)
-    assert (again.created, again.updated, again.skipped) == (0, 0, 3)
+    again = giving360.import_grants(giving360.read_path(path), actor=admin)
+    assert (again.created, len(again.already)) == (0, 3)
     assert Award.objects.count() == 3
 
 
@@ -241,7 +249,7 @@ def test_import_360giving_dry_run_writes_nothing(world, tmp_path, capsys):
     path = tmp_path / "grants.xlsx"
     write_dataset(flat_file(world), path)
     call_command("import_360giving", str(path), "--dry-run", "--user", "manager")
-    assert "1 created" in capsys.readouterr().out
+    assert "1 to import" in capsys.readouterr().out
     assert Award.objects.count() == 0
 
 

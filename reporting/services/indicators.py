@@ -1,0 +1,44 @@
+"""Setting up the outcome measures an award or project reports against."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from grants.subjects import Subject
+from workflow.services import lock
+
+from ..models import Indicator
+from .schedules import require_subject_manager
+
+
+def indicator_add(
+    *,
+    actor,
+    name: str,
+    unit: str,
+    target: Decimal,
+    baseline: Decimal = Decimal("0"),
+    direction: str = Indicator.Direction.INCREASE,
+    cumulative: bool = True,
+    allow_negative: bool = False,
+    award=None,
+    project=None,
+) -> Indicator:
+    """Set up an outcome measure on an award or a project (a programme manager of it)."""
+    with transaction.atomic():
+        given = Subject.given(award, project)
+        subject = Subject(lock(given.kind.model, given.pk))
+        require_subject_manager(subject, actor, "set up its indicators")
+        indicator = Indicator(
+            **subject.kwargs(),
+            name=name.strip(),
+            unit=unit.strip(),
+            baseline=baseline,
+            target=target,
+            direction=direction,
+            cumulative=cumulative,
+            allow_negative=allow_negative,
+        )
+        indicator.full_clean()
+        indicator.save()
+        return indicator
