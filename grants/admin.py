@@ -1,13 +1,18 @@
 from functools import partial
 
-from django import forms
 from django.contrib import admin
 from django.urls import path
 
 from partnerships.importing.admin import ExchangeAdminMixin
+from partnerships.selectors import (
+    managed_organisation_list,
+    organisation_list,
+    partnership_list,
+    project_list,
+    proposing_organisation_list,
+)
 from workflow.admin import MoneyChangeInline, RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline, archive_each
-from workflow.errors import TransitionRefused
-from workflow.services import log_money_change
+from workflow.errors import PermissionRefused
 
 from . import selectors, services
 from .giving360 import admin_views as giving360_admin
@@ -18,6 +23,11 @@ from .resources import AwardResource, PaymentResource
 @admin.register(FundingProgramme)
 class FundingProgrammeAdmin(RoleScopedAdmin):
     scope = staticmethod(selectors.programme_list)
+    related_scopes = {
+        "funder": organisation_list,
+        "managed_by": managed_organisation_list,
+        "partnership": partnership_list,
+    }
     list_display = ("name", "funder", "managed_by", "budget_display", "committed_display", "opens_on", "closes_on")
     list_filter = ("funder", "managed_by")
     search_fields = ("name", "identifier_prefix")
@@ -25,9 +35,16 @@ class FundingProgrammeAdmin(RoleScopedAdmin):
     autocomplete_fields = ("funder", "managed_by", "partnership")
     inlines = [MoneyChangeInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        # After creation the budget moves only through programme_set_budget, which logs it.
-        return ("budget",) if obj else ()
+    def edit_refusal(self, request, obj):
+        if not self._roles(request).manages_programme(obj):
+            return PermissionRefused(f"Only the programme managers of {obj} can change it.")
+        return None
+
+    def fixed_fields(self, request, obj=None):
+        # After creation the budget moves only through programme_update (the programme page, with a reason
+        # in the money log); who funds and manages it is fixed, as on the page.
+        fields = super().fixed_fields(request, obj)
+        return fields + (("budget", "funder", "managed_by") if obj else ())
 
     @admin.display(description="Budget", ordering="budget")
     def budget_display(self, obj):
@@ -38,12 +55,19 @@ class FundingProgrammeAdmin(RoleScopedAdmin):
         return money(obj.committed_amount)
 
     def save_model(self, request, obj, form, change):
+        fields = self.service_fields(form, services.PROGRAMME_FIELDS, changed_only=change)
         if change:
-            # Only what the form changed: the running totals move with approvals and payments meanwhile.
-            obj.save(update_fields=[name for name in form.changed_data if name != "budget"] or None)
-            return
-        super().save_model(request, obj, form, change)
-        log_money_change(obj, field="budget", old=None, new=obj.budget, actor=request.user)
+            saved = services.programme_update(programme=obj, actor=request.user, **fields)
+        else:
+            data = form.cleaned_data
+            saved = services.programme_create(
+                actor=request.user,
+                funder=data["funder"],
+                managed_by=data["managed_by"],
+                budget=data["budget"],
+                **fields,
+            )
+        obj.pk = saved.pk
 
 
 class PaymentInline(admin.TabularInline):
@@ -61,13 +85,19 @@ class PaymentInline(admin.TabularInline):
 class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     resource_classes = [AwardResource]
     scope = staticmethod(partial(selectors.award_list, include_archived=True))
+    related_scopes = {
+        "programme": selectors.programme_open_list,
+        "recipient": proposing_organisation_list,
+        "project": project_list,
+        "partnership": partnership_list,
+    }
     actions = ["archive_selected"]
     list_display = ("identifier", "title", "programme", "recipient", "amount_requested", "amount_awarded", "state")
     list_filter = ("state", "programme", "recipient__local_authority__sub_region", "reporting_frequency", "archived_at")
     search_fields = ("identifier", "title", "recipient__name", "recipient__identifier")
     list_select_related = ("programme", "recipient")
     autocomplete_fields = ("programme", "recipient", "project", "partnership")
-    readonly_fields = ("state", "amount_awarded", "submitted_at", "decided_at", "created_by", "created_at")
+    readonly_fields = ("amount_awarded", "submitted_at", "decided_at", "created_by", "created_at")
     inlines = [PaymentInline, TransitionLogInline, MoneyChangeInline]
     import_export_change_list_template = "admin/grants/award_change_list.html"
 
@@ -85,18 +115,38 @@ class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
             *super().get_urls(),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = self.readonly_fields
-        if obj is not None and obj.state != Award.State.DRAFT:
-            fields += ("identifier", "programme", "recipient", "amount_requested")
-        return fields
+    def edit_refusal(self, request, obj):
+        return services.award_edit_refusal(obj, request.user)
+
+    def fixed_fields(self, request, obj=None):
+        fields = super().fixed_fields(request, obj)
+        if obj is not None:
+            return fields + ("identifier", "programme", "recipient", "currency")
+        # The next number in the programme's series, as on the page; an administrator may give one (imports).
+        return fields if self._roles(request).is_admin else fields + ("identifier",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "identifier" in form.base_fields:
+            form.base_fields["identifier"].required = False
+            form.base_fields["identifier"].help_text = "Left empty, the next number in the programme's series."
+        return form
 
     def save_model(self, request, obj, form, change):
-        old = form.initial.get("amount_requested") if change else None
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        log_money_change(obj, field="amount_requested", old=old, new=obj.amount_requested, actor=request.user)
+        fields = self.service_fields(form, services.AWARD_FIELDS, changed_only=change)
+        if change:
+            saved = services.award_update(award=obj, actor=request.user, **fields)
+        else:
+            data = form.cleaned_data
+            saved = services.award_create(
+                actor=request.user,
+                programme=data["programme"],
+                recipient=data["recipient"],
+                identifier=data.get("identifier", ""),
+                currency=data.get("currency") or "GBP",
+                **fields,
+            )
+        obj.pk = saved.pk
 
     def run_transition(self, obj, name, actor, note):
         return services.award_transition(award=obj, name=name, actor=actor, note=note)
@@ -106,41 +156,26 @@ class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
         archive_each(self, request, queryset, lambda obj: services.award_archive(award=obj, actor=request.user))
 
 
-class PaymentForm(forms.ModelForm):
-    class Meta:
-        model = Payment
-        fields = ("award", "due_on", "amount", "gated_on_update", "reference")
-
-    def clean(self):
-        data = super().clean()
-        award, amount = data.get("award"), data.get("amount")
-        if award and amount:
-            try:
-                services._check_schedule_fits(award, amount, exclude_pk=self.instance.pk)
-                services._check_gate(award, data.get("gated_on_update"))
-            except TransitionRefused as refusal:
-                raise forms.ValidationError(refusal.reason) from None
-        return data
-
-
 @admin.register(Payment)
 class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     resource_classes = [PaymentResource]
     scope = staticmethod(selectors.payment_list)
-    form = PaymentForm
+    related_scopes = {"award": selectors.award_list, "gated_on_update": selectors.payment_gate_list}
     list_display = ("award", "due_on", "amount", "state", "gated_on_update", "paid_on")
     list_filter = ("state", "award__programme", "due_on")
     search_fields = ("award__identifier", "award__title", "reference")
     list_select_related = ("award", "gated_on_update__award")
     autocomplete_fields = ("award",)
-    readonly_fields = ("state", "paid_on")
+    readonly_fields = ("paid_on",)
     inlines = [TransitionLogInline, MoneyChangeInline]
     date_hierarchy = "due_on"
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.state != Payment.State.SCHEDULED:
-            return self.readonly_fields + ("award", "due_on", "amount", "gated_on_update")
-        return self.readonly_fields
+    def edit_refusal(self, request, obj):
+        return services.payment_edit_refusal(obj, request.user)
+
+    def fixed_fields(self, request, obj=None):
+        fields = super().fixed_fields(request, obj)
+        return fields + (("award", "reference") if obj is not None else ())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -125,3 +125,12 @@ def programme_money_list(*, user) -> QuerySet:
         paid=F("paid_amount"),
         award_count=_per_programme(counted, "programme_id", Count("pk"), IntegerField(), 0),
     )
+
+
+def payment_gate_list(*, user) -> QuerySet:
+    """Progress updates a payment may be held on: those of awards the person may see (the service
+    then insists on the payment's own award). By the model's name: reporting sits above grants."""
+    from django.apps import apps
+
+    updates = apps.get_model("reporting", "ProgressUpdate").objects.select_related("award", "project")
+    return updates.filter(award__in=award_list(user=user, include_archived=True).values("pk"))

@@ -164,6 +164,11 @@ class OrganisationResource(ExchangeResource):
             problems["trust"] = "only a school belongs to a trust"
         if instance.trust_id and instance.trust_id == instance.pk:
             problems["trust"] = "an organisation cannot be its own trust"
+        if not new and not self.roles.is_admin and instance.pk not in self.roles.manager_orgs:
+            # As in the admin's form: the directory is everyone's to read, an entry its own managers' to change.
+            problems["name"] = (
+                f"“{before['name']}” is an organisation you do not manage; an administrator can change it"
+            )
         return problems
 
     def after_write(self):

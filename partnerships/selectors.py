@@ -125,3 +125,9 @@ def project_partner_list(*, user) -> QuerySet:
     return scoped(
         ProjectPartner.objects.select_related("organisation__local_authority"), project_scope(user, "project__")
     )
+
+
+def region_list() -> QuerySet:
+    from .models import Region
+
+    return Region.objects.all()

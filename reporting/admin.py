@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts import roles
+from grants.selectors import award_list
+from grants.subjects import Subject
 from partnerships.importing.admin import ExchangeAdminMixin
+from partnerships.selectors import project_list
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
 from workflow.errors import TransitionRefused
 
@@ -21,40 +23,77 @@ from .models import (
 )
 from .resources import IndicatorResultResource
 
+SUBJECT_SCOPES = {"award": award_list, "project": project_list}
+
+
+class OneSubjectForm(forms.ModelForm):
+    """An indicator, evaluation or schedule belongs to exactly one award or project."""
+
+    def clean(self):
+        data = super().clean()
+        if {"award", "project"} <= set(self.fields) and not self.errors.keys() & {"award", "project"}:
+            if (data.get("award") is None) == (data.get("project") is None):
+                raise forms.ValidationError("Choose either the award or the project (one of them, not both).")
+        return data
+
+    def validate_unique(self):
+        """The services decide (a schedule is saved over the subject's own); a uniqueness message here
+        would tell whether something one may not see exists."""
+
+
+class SubjectAdmin(RoleScopedAdmin):
+    form = OneSubjectForm
+    related_scopes = SUBJECT_SCOPES
+    autocomplete_fields = ("project", "award")
+    list_select_related = ("project", "award")
+
+    def fixed_fields(self, request, obj=None):
+        # What it belongs to is fixed once made.
+        return super().fixed_fields(request, obj) + (("award", "project") if obj is not None else ())
+
+    def subject_of(self, form) -> dict:
+        data = form.cleaned_data
+        return {"award": data["award"]} if data.get("award") is not None else {"project": data["project"]}
+
 
 @admin.register(Indicator)
-class IndicatorAdmin(RoleScopedAdmin):
+class IndicatorAdmin(SubjectAdmin):
     scope = staticmethod(selectors.indicator_list)
     list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "project", "award")
     list_filter = ("direction", "cumulative", "unit")
     search_fields = ("name", "project__reference", "award__identifier")
     list_select_related = ("project", "award")
-    autocomplete_fields = ("project", "award")
 
+    def edit_refusal(self, request, obj):
+        return services.indicator_edit_refusal(obj, request.user)
 
-def _content_locked(request, update) -> bool:
-    """A partner's update is theirs to write (reporting.services.update_edit): in the admin only an
-    administrator may correct one, and nobody an accepted one (a manager reopens it, with a reason)."""
-    if update is None:
-        return False
-    return update.state == ProgressUpdate.State.ACCEPTED or not roles.of(request.user).is_admin
+    def save_model(self, request, obj, form, change):
+        fields = self.service_fields(form, services.INDICATOR_FIELDS, changed_only=change)
+        if change:
+            saved = services.indicator_update(indicator=obj, actor=request.user, **fields)
+        else:
+            breakdowns = fields.pop("breakdowns", "")
+            saved = services.indicator_add(actor=request.user, **self.subject_of(form), **fields)
+            if breakdowns:
+                saved = services.indicator_update(indicator=saved, actor=request.user, breakdowns=breakdowns)
+        obj.pk = saved.pk
 
 
 class IndicatorResultInline(admin.TabularInline):
+    """Figures are the partner's, written with their update (reporting.services.update_edit): shown here."""
+
     model = IndicatorResult
     extra = 0
+    can_delete = False
 
     def has_view_permission(self, request, obj=None):
         return True
 
     def has_add_permission(self, request, obj=None):
-        return not _content_locked(request, obj) and roles.of(request.user).is_admin
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
+        return False
 
 
 class ReadOnlyTabularInline(admin.TabularInline):
@@ -79,24 +118,22 @@ class ReachInline(ReadOnlyTabularInline):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
+    """Updates are the partner's to start and write on the pages (update_start, update_edit); here a
+    manager reads them and takes their steps (accept, request changes, reopen) through the services."""
+
     scope = staticmethod(selectors.update_list)
+    manager_can_add = False
     list_display = ("__str__", "state", "due_on", "submitted_at", "author", "reviewed_by")
     list_filter = ("state", "is_final", "award__programme")
     search_fields = ("award__identifier", "project__reference", "progress", "challenges")
     list_select_related = ("award", "project", "author", "reviewed_by")
-    autocomplete_fields = ("award", "project")
-    readonly_fields = ("state", "author", "submitted_at", "reviewed_by", "reviewed_at", "review_note")
     inlines = [IndicatorResultInline, ReachInline, TransitionLogInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        if _content_locked(request, obj):
-            return [field.name for field in self.model._meta.fields]
-        return super().get_readonly_fields(request, obj)
+    def has_add_permission(self, request):
+        return False
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+    def edit_refusal(self, request, obj):
+        return TransitionRefused("A progress update is written by its partner on the updates pages.")
 
     def run_transition(self, obj, name, actor, note):
         return services.update_transition(update=obj, name=name, actor=actor, note=note)
@@ -104,7 +141,8 @@ class ProgressUpdateAdmin(TransitionAdminMixin, RoleScopedAdmin):
 
 @admin.register(IndicatorResult)
 class IndicatorResultAdmin(ExchangeAdminMixin, RoleScopedAdmin):
-    """Indicator results as a list, for importing and exporting the figures; they are written in updates."""
+    """Indicator results as a list, for importing and exporting the figures; they are written in updates
+    (the import refuses an accepted update's figures, as the pages do)."""
 
     resource_classes = [IndicatorResultResource]
     scope = staticmethod(selectors.indicator_result_list)
@@ -113,28 +151,35 @@ class IndicatorResultAdmin(ExchangeAdminMixin, RoleScopedAdmin):
     list_filter = ("update__state", "indicator__unit")
     search_fields = ("indicator__name", "update__award__identifier", "update__project__reference")
     list_select_related = ("indicator", "update__award", "update__project")
-    autocomplete_fields = ("update", "indicator")
+
+    def has_add_permission(self, request):
+        return False
+
+    def edit_refusal(self, request, obj):
+        return TransitionRefused("Figures are written with their progress update, on the updates pages.")
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(RoleScopedAdmin):
+class EvaluationAdmin(SubjectAdmin):
     scope = staticmethod(selectors.evaluation_list)
     list_display = ("__str__", "rating", "stage_reached", "completed_at", "author")
     list_filter = ("rating", "stage_reached")
     search_fields = ("lessons", "what_worked", "project__reference", "award__identifier")
-    autocomplete_fields = ("project", "award")
     readonly_fields = ("completed_at", "author")
     actions = ["mark_complete"]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.completed_at is not None:
-            return [field.name for field in self.model._meta.fields]  # in the "what works" library: fixed
-        return super().get_readonly_fields(request, obj)
+    def edit_refusal(self, request, obj):
+        if not Subject.of(obj).manages(request.user):
+            return TransitionRefused("Only a programme manager of its award or project can change an evaluation.")
+        if obj.completed_at is not None:
+            return TransitionRefused("This evaluation is complete and in the “what works” library.")
+        return None
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+        evaluation = obj if change else services.evaluation_open(actor=request.user, **self.subject_of(form))
+        fields = self.service_fields(form, services.EVALUATION_FIELDS, changed_only=change)
+        saved = services.evaluation_edit(evaluation=evaluation, actor=request.user, **fields)
+        obj.pk = saved.pk
 
     @admin.action(description="Mark selected evaluations complete")
     def mark_complete(self, request, queryset):
@@ -160,27 +205,28 @@ class DueDateExtensionInline(ReadOnlyTabularInline):
 
 
 @admin.register(ReportingSchedule)
-class ReportingScheduleAdmin(RoleScopedAdmin):
+class ReportingScheduleAdmin(SubjectAdmin):
     scope = staticmethod(selectors.schedule_list)
     list_display = ("__str__", "frequency", "starts_on", "ends_on")
     list_filter = ("frequency",)
     search_fields = ("award__identifier", "project__reference")
-    autocomplete_fields = ("award", "project")
     readonly_fields = ("created_by",)
     inlines = [AdHocDueDateInline, DueDateExtensionInline]
 
+    def edit_refusal(self, request, obj):
+        if not Subject.of(obj).manages(request.user):
+            return TransitionRefused("Only a programme manager of its award or project can change its schedule.")
+        return None
+
     def save_model(self, request, obj, form, change):
-        try:
-            saved = services.schedule_save(
-                actor=request.user,
-                frequency=obj.frequency,
-                starts_on=obj.starts_on,
-                ends_on=obj.ends_on,
-                award=obj.award,
-                project=obj.project,
-            )
-        except (TransitionRefused, ValidationError) as refusal:
-            raise PermissionDenied(getattr(refusal, "reason", None) or "; ".join(refusal.messages)) from refusal
+        saved = services.schedule_save(
+            actor=request.user,
+            frequency=obj.frequency,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            award=obj.award,
+            project=obj.project,
+        )
         obj.pk = saved.pk
 
 

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 
 from accounts import roles
 
+from .admin_scope import ScopedAdminMixin, ScopedInlineFormSet, ScopedRelationsMixin
 from .errors import TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .services import available_transitions, done_message, transition_info
@@ -43,15 +44,33 @@ class MoneyChangeInline(ReadOnlyInline):
     verbose_name_plural = "Money changes"
 
 
-class RoleScopedAdmin(admin.ModelAdmin):
+class ScopedInline(ScopedRelationsMixin, admin.TabularInline):
+    """An inline whose related fields a non-administrator picks from `related_scopes`."""
+
+    extra = 0
+    formset = ScopedInlineFormSet
+
+
+# Never typed into a form by anyone: states move by their steps, archiving by the archive action (which
+# refuses active work), running totals with approvals and payments.
+NEVER_EDITED = ("state", "archived_at", "committed_amount", "paid_amount")
+
+
+class RoleScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Programme managers use the admin without Django model permissions: what they may see
-    comes from the same selectors as the pages and API; administrators see everything."""
+    comes from the same selectors as the pages and API, what they may pick in a related field from
+    `related_scopes`, what they may change from the services' own `<action>_refusal()` (`edit_refusal`);
+    administrators see and pick everything, and write through the same services."""
 
     scope = None  # callable(user) -> queryset, from the app's selectors
     manager_can_add = True
 
     def _roles(self, request):
         return roles.of(request.user)
+
+    def edit_refusal(self, request, obj):
+        """Why the person may not change `obj` here (the page shows it read-only), or None."""
+        return None
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_staff and self._roles(request).is_manager
@@ -60,7 +79,9 @@ class RoleScopedAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or self.edit_refusal(request, obj) is None
 
     def has_add_permission(self, request):
         r = self._roles(request)
@@ -68,6 +89,19 @@ class RoleScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def fixed_fields(self, request, obj=None) -> tuple:
+        """Fields shown but not edited here, beyond `readonly_fields` (what a service fixes once made)."""
+        return ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = (*super().get_readonly_fields(request, obj), *self.fixed_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Shown, not editable: no form field is built, so none can be posted.
+            fields += tuple(f.name for f in self.model._meta.fields if f.editable)
+        names = {f.name for f in self.model._meta.get_fields()}
+        fields += tuple(name for name in NEVER_EDITED if name in names)
+        return tuple(dict.fromkeys(fields))
 
     def get_inline_instances(self, request, obj=None):
         # History has nothing to show on an add page.
@@ -79,6 +113,14 @@ class RoleScopedAdmin(admin.ModelAdmin):
         if self.scope is None or self._roles(request).is_admin:
             return qs
         return qs.filter(pk__in=self.scope(user=request.user).values("pk"))
+
+    def service_fields(self, form, names, *, changed_only: bool) -> dict:
+        """The form's values for the service's own field names (only those the person changed, on a change)."""
+        return {
+            name: form.cleaned_data[name]
+            for name in names
+            if name in form.cleaned_data and (not changed_only or name in form.changed_data)
+        }
 
 
 def archive_each(model_admin, request, queryset, run):

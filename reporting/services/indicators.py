@@ -5,10 +5,11 @@ from decimal import Decimal
 from django.db import transaction
 
 from grants.subjects import Subject
+from workflow.errors import PermissionRefused
 from workflow.services import lock
 
 from ..models import Indicator
-from .schedules import require_subject_manager
+from .schedules import require_subject_manager, subject_manage_refusal
 
 
 def indicator_add(
@@ -39,6 +40,30 @@ def indicator_add(
             cumulative=cumulative,
             allow_negative=allow_negative,
         )
+        indicator.full_clean()
+        indicator.save()
+        return indicator
+
+
+INDICATOR_FIELDS = ("name", "unit", "baseline", "target", "direction", "cumulative", "allow_negative", "breakdowns")
+
+
+def indicator_edit_refusal(indicator: Indicator, actor) -> PermissionRefused | None:
+    """Why `actor` may not change the indicator, or None: its award's or project's managers may."""
+    return subject_manage_refusal(Subject.of(indicator), actor, "change its indicators")
+
+
+def indicator_update(*, indicator: Indicator, actor, **fields) -> Indicator:
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"Not indicator fields: {sorted(unknown)}")
+    with transaction.atomic():
+        indicator = lock(Indicator, indicator.pk)
+        refusal = indicator_edit_refusal(indicator, actor)
+        if refusal is not None:
+            raise refusal
+        for name, value in fields.items():
+            setattr(indicator, name, value)
         indicator.full_clean()
         indicator.save()
         return indicator
