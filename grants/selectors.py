@@ -41,11 +41,21 @@ def award_scope(user, prefix: str = "") -> Q | None:
     if r.manager_orgs:
         q |= _p(prefix, programme__managed_by_id__in=r.manager_orgs)
     if r.funder_orgs:
-        # A funder sees the awards its programmes fund, once they are more than a draft.
-        q |= _p(prefix, programme__funder_id__in=r.funder_orgs) & ~_p(prefix, state=Award.State.DRAFT)
+        # A funder sees the awards its programmes fund once they were submitted: never a draft, nor a
+        # draft its applicant withdrew before submitting it.
+        q |= (
+            _p(prefix, programme__funder_id__in=r.funder_orgs)
+            & ~_p(prefix, state=Award.State.DRAFT)
+            & ~never_submitted(prefix)
+        )
     if r.partner_orgs:
         q |= _p(prefix, recipient_id__in=r.partner_orgs)
     return q
+
+
+def never_submitted(prefix: str = "") -> Q:
+    """An application withdrawn while still a draft: it stays its applicant's (and the managers') alone."""
+    return _p(prefix, state=Award.State.WITHDRAWN, submitted_at__isnull=True)
 
 
 def programme_list(*, user) -> QuerySet:

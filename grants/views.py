@@ -1,7 +1,5 @@
 """Pages for programmes, awards and payments: thin, reading through selectors, writing through services."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +20,8 @@ from partnerships.selectors import (
     proposing_organisation_list,
 )
 from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.figures import FigureError, parse_money
+from workflow.figures import message as figure_message
 from workflow.pagination import count_cap
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
@@ -178,11 +178,11 @@ def award_transition(request, pk, name):
     params = {}
     if name == "approve" and request.POST.get("amount", "").strip():
         try:
-            params["amount"] = Decimal(request.POST["amount"].replace(",", "").replace("£", "").strip())
-        except InvalidOperation:
+            params["amount"] = parse_money(request.POST["amount"])
+        except FigureError as error:
             return refused(
                 request,
-                ValidationError("Enter the amount to award in pounds, for example 12500 or 12500.50."),
+                ValidationError(f"The amount to award: {figure_message(error)}"),
                 reverse("grants:award_detail", args=[award.pk]),
             )
     return take_transition(

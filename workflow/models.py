@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from . import clock
+from .text import NOTE, text_field
 
 
 class TransitionLog(models.Model):
@@ -18,7 +19,7 @@ class TransitionLog(models.Model):
     target = models.CharField("to", max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
-    note = models.TextField(blank=True)
+    note = text_field(blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -44,7 +45,7 @@ class MoneyChange(models.Model):
     new_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
-    note = models.TextField(blank=True)
+    note = text_field(blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -14,6 +14,7 @@ from workflow.apis import (
     editable_schema,
     money_field,
 )
+from workflow.text import NOTE
 
 from .. import selectors, services
 from ..filters import ProgrammeFilter
@@ -86,7 +87,7 @@ class ProgrammeEditSerializer(serializers.ModelSerializer):
         partnership_selectors.partnership_list, queryset=Partnership.objects.all(), required=False, allow_null=True
     )
     budget = money_field(min_value=ZERO, required=False, help_text="Never below what is already committed.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, help_text="Why the budget changed.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE, help_text="Why the budget changed.")
 
     class Meta:
         model = FundingProgramme

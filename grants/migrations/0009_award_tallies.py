@@ -21,7 +21,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0007_giving360_fields'),
+        ('grants', '0008_input_bounds'),
     ]
 
     operations = [

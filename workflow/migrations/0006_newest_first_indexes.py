@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('workflow', '0004_clock_stamps'),
+        ('workflow', '0005_input_bounds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
