@@ -7,11 +7,12 @@ token, passes through); permission changes are recorded by the admin that makes 
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .client_address import client_address
 from .models import AuditEvent
 
 
 def _ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request)  # behind the proxy, the client rather than the proxy (PROXY_COUNT)
 
 
 def record(kind: str, *, actor=None, username: str = "", detail: str = "", request=None) -> AuditEvent:

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "workflow.request_limits.RequestBodyLimitMiddleware",  # before anything reads the body (CSRF does)
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,14 +83,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "config.axes.username"  # cut to the 255 its log column holds
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PRODUCTION else ["REMOTE_ADDR"]
+# The client's address (throttles, lock-outs, the audit log) by one rule, accounts.client_address: behind
+# PROXY_COUNT proxies it is that many places from the right of X-Forwarded-For; with none, REMOTE_ADDR.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+# The same proxies described to django-ipware (axes' own fallback): right-most, PROXY_COUNT of them.
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
+AXES_IPWARE_PROXY_ORDER = "right-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
 
 # Content security policy: only our own scripts (inline ones need the per-request nonce).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],  # django-csp 4 puts this request's nonce here
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],
@@ -132,6 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # approvals cannot both read the programme's committed total before either writes.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the planner's cost of a capped count over a million rows passes jit_above_cost and
+    # compiling the visibility checks took 6 s of a 0.6 s query (bench/bench_scale.py, transitions at
+    # 1,000,000 awards). Every query here reads a page or a bounded set; none gains from JIT.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -181,7 +194,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "exchange@localhost")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "workflow.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -194,6 +207,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "workflow.apis.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "workflow.parsers.DepthLimitedJSONParser",  # 1,000 nested brackets are a 400, not a RecursionError
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "NUM_PROXIES": PROXY_COUNT,
     # Read on every request (workflow.apis), so tests and deployments can change them.
     "DEFAULT_THROTTLE_RATES": {
         "api_auth": os.environ.get("API_AUTH_RATE", "20/minute"),
@@ -270,9 +289,34 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
 }
+# Lists (pages and API) count at most this many rows; beyond it they say "more than 10,000" and still page
+# on (workflow/pagination.py), so a list costs the same at 1,000,000 awards as at 10,000.
+PAGINATION_COUNT_CAP = int(os.environ.get("PAGINATION_COUNT_CAP", "10000"))
 # Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-# Exports: a cell starting "=" loses it (no formula runs when a spreadsheet opens the file), and control
-# characters a spreadsheet cannot hold become "�" instead of failing the export.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Exports: formulae are neutralised by partnerships.importing.formulae on every path (import-export's own
+# escaping removes one "=" only and turns numbers into text, so it is off); control characters a
+# spreadsheet cannot hold become "�" instead of failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# Hostile input bounds (README "Hostile input"). Dates a grant can have: every date a form, the API or an
+# import gives is inside these years; due-period arithmetic never leaves them.
+GRANT_EARLIEST_YEAR = int(os.environ.get("GRANT_EARLIEST_YEAR", "1990"))
+GRANT_LATEST_YEAR = int(os.environ.get("GRANT_LATEST_YEAR", "2100"))
+REPORTING_MAX_PERIODS = int(os.environ.get("REPORTING_MAX_PERIODS", "240"))  # 20 years of monthly reports
+API_JSON_MAX_DEPTH = 20
+# API tokens stop working this many seconds after they were issued (401; ask for a new one).
+API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL", str(30 * 24 * 60 * 60)))
+# Request bodies: forms and JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE; the evidence and import endpoints
+# accept their own limits (EVIDENCE_MAX_BYTES x files, IMPORT_MAX_BYTES) and refuse anything larger from its
+# Content-Length before a byte is read (workflow.request_limits). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+# Password reset emails: at most this many per address and per email address an hour.
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/hour")
+# Impact reports: a report with more text than this renders in the worker (with a broker), like partnership
+# and portfolio reports; a worker's render stops after REPORT_TIME_LIMIT seconds and its failure is kept.
+REPORT_INLINE_MAX_CHARS = int(os.environ.get("REPORT_INLINE_MAX_CHARS", "40000"))
+REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "120"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.password_reset import RateLimitedPasswordResetView
 from reporting import urls as reporting_urls
 from reporting.apis import reports as report_apis
 from reporting.views.dashboards import home
@@ -18,6 +19,8 @@ urlpatterns = [
     path("reports/", include(reporting_urls.report_urls)),
     path("api/v1/reports/", include((report_apis.urlpatterns, "reports-api"))),
     path("api/", include("config.api_urls")),
+    # Before Django's own, so the reset form is the rate-limited one.
+    path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("updates/", include("reporting.urls")),
     path("", include("partnerships.urls")),

@@ -4,18 +4,18 @@ from django import forms
 
 from partnerships.filters import page_filter
 from partnerships.forms import ArchivedChoice, EndsAfterStart
+from workflow.dates import GrantDateFormField
+from workflow.figures import MoneyFormField
+from workflow.text import NARRATIVE, NOTE
 
 from . import filters as filtersets
 from .models import Award, Payment
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 def _money_field(**kwargs):
-    return forms.DecimalField(
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}), **MONEY, **kwargs
-    )
+    return MoneyFormField(min_value=0, **kwargs)
 
 
 class ProgrammeForm(EndsAfterStart, forms.Form):
@@ -26,14 +26,17 @@ class ProgrammeForm(EndsAfterStart, forms.Form):
     managed_by = forms.ModelChoiceField(queryset=None, label="Managed by")
     partnership = forms.ModelChoiceField(queryset=None, required=False)
     budget = _money_field(label="Budget (£)")
-    opens_on = forms.DateField(widget=DATE, label="Opens on")
-    closes_on = forms.DateField(widget=DATE, label="Closes on")
+    opens_on = GrantDateFormField(widget=DATE, label="Opens on")
+    closes_on = GrantDateFormField(widget=DATE, label="Closes on")
     identifier_prefix = forms.CharField(
         max_length=40, label="Award identifier prefix", help_text="360Giving prefix, for example 360G-WMEX."
     )
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=NARRATIVE)
     note = forms.CharField(
-        required=False, label="Reason for a budget change", help_text="Kept in the money history with the new budget."
+        required=False,
+        max_length=NOTE,
+        label="Reason for a budget change",
+        help_text="Kept in the money history with the new budget.",
     )
 
     def __init__(self, *args, funders=None, managers=None, partnerships=None, editing: bool = False, **kwargs):
@@ -57,10 +60,10 @@ class AwardForm(EndsAfterStart, forms.Form):
         queryset=None, label="Applying organisation", empty_label="Choose the applying organisation"
     )
     title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=NARRATIVE)
     amount_requested = _money_field(label="Amount requested (£)")
-    planned_start = forms.DateField(widget=DATE, required=False, label="Planned start")
-    planned_end = forms.DateField(widget=DATE, required=False, label="Planned end")
+    planned_start = GrantDateFormField(widget=DATE, required=False, label="Planned start")
+    planned_end = GrantDateFormField(widget=DATE, required=False, label="Planned end")
     reporting_frequency = forms.ChoiceField(choices=Award.Frequency.choices, initial=Award.Frequency.TERMLY)
     project = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No project", help_text="The collaboration project it funds."
@@ -78,7 +81,7 @@ class AwardForm(EndsAfterStart, forms.Form):
 
 
 class PaymentForm(forms.Form):
-    due_on = forms.DateField(widget=DATE, label="Due on")
+    due_on = GrantDateFormField(widget=DATE, label="Due on")
     amount = _money_field(label="Amount (£)")
     gated_on_update = forms.ModelChoiceField(
         queryset=None,
@@ -87,7 +90,7 @@ class PaymentForm(forms.Form):
         empty_label="Not held",
     )
     reference = forms.CharField(max_length=60, required=False, help_text="Remittance or finance system reference.")
-    note = forms.CharField(required=False, label="Reason for the change")
+    note = forms.CharField(required=False, label="Reason for the change", max_length=NOTE)
 
     def __init__(self, *args, updates, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

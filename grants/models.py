@@ -11,7 +11,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts import roles
 from partnerships.models import Organisation, Partnership, Project
+from workflow.dates import grant_date
 from workflow.rules import guard
+from workflow.text import text_field
 
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -35,13 +37,13 @@ class FundingProgramme(models.Model):
     )
     budget = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
     currency = models.CharField(max_length=3, default="GBP")
-    opens_on = models.DateField()
-    closes_on = models.DateField()
+    opens_on = models.DateField(validators=[grant_date])
+    closes_on = models.DateField(validators=[grant_date])
     identifier_prefix = models.CharField(
         max_length=40,
         help_text="360Giving prefix for award identifiers, e.g. 360G-WMEX. Awards are numbered under it.",
     )
-    description = models.TextField(blank=True)
+    description = text_field(blank=True)
     code = models.CharField(
         max_length=100,
         blank=True,
@@ -149,12 +151,12 @@ class Award(FSMModelMixin, models.Model):
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
     partnership = models.ForeignKey(Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="awards")
     title = models.CharField(max_length=400)
-    description = models.TextField(blank=True)
+    description = text_field(blank=True)
     currency = models.CharField(max_length=3, default="GBP")
     amount_requested = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
     amount_awarded = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(ZERO)])
-    planned_start = models.DateField(null=True, blank=True)
-    planned_end = models.DateField(null=True, blank=True)
+    planned_start = models.DateField(validators=[grant_date], null=True, blank=True)
+    planned_end = models.DateField(validators=[grant_date], null=True, blank=True)
     reporting_frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
     # What a funder's 360Giving file says about a grant made outside Exchange, kept to publish it back unchanged.
     award_date = models.DateField(null=True, blank=True, help_text="When the funder decided to make the grant.")
@@ -349,7 +351,7 @@ class Payment(FSMModelMixin, models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="payments")
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[grant_date])
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     gated_on_update = models.ForeignKey(
         "reporting.ProgressUpdate",
@@ -360,7 +362,7 @@ class Payment(FSMModelMixin, models.Model):
         help_text="Hold this payment until this progress update is accepted.",
     )
     state = FSMField(max_length=20, choices=State.choices, default=State.SCHEDULED, protected=True, db_index=True)
-    paid_on = models.DateField(null=True, blank=True)
+    paid_on = models.DateField(validators=[grant_date], null=True, blank=True)
     reference = models.CharField(max_length=60, blank=True, help_text="Remittance or finance system reference.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -410,3 +412,28 @@ class Payment(FSMModelMixin, models.Model):
     )
     def cancel(self):
         pass
+
+
+class AwardTally(models.Model):
+    """How many awards each programme has in each stage (archived or not), and their money.
+
+    Kept by database triggers on the award table (grants/tallies.py), so every write — a service,
+    an import's bulk insert, the admin, a loader — moves it in its own transaction, and the
+    dashboards and the programme list read a few rows per programme instead of counting every
+    award. `grants.services.award_tallies_recount` works them out again and reports any drift."""
+
+    programme = models.ForeignKey(FundingProgramme, on_delete=models.CASCADE, related_name="tallies")
+    state = models.CharField(max_length=30)
+    archived = models.BooleanField()
+    awards = models.BigIntegerField(default=0)
+    requested = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
+    awarded = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
+    awarded_awards = models.BigIntegerField(default=0, help_text="Awards with an awarded amount set.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "state", "archived"], name="award_tally_one_per_stage")
+        ]
+
+    def __str__(self):
+        return f"{self.programme_id} {self.state}{' (archived)' if self.archived else ''}: {self.awards}"

@@ -1,16 +1,16 @@
 """Reads of programmes, awards and payments, scoped to what a person may see."""
 
 from decimal import Decimal
-from typing import cast
+from typing import Literal, cast
 
-from django.db.models import Count, DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts import roles
 from partnerships.models import PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 
-from .models import Award, FundingProgramme, Payment
+from .models import Award, AwardTally, FundingProgramme, Payment
 
 MONEY_FIELD: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
@@ -41,11 +41,21 @@ def award_scope(user, prefix: str = "") -> Q | None:
     if r.manager_orgs:
         q |= _p(prefix, programme__managed_by_id__in=r.manager_orgs)
     if r.funder_orgs:
-        # A funder sees the awards its programmes fund, once they are more than a draft.
-        q |= _p(prefix, programme__funder_id__in=r.funder_orgs) & ~_p(prefix, state=Award.State.DRAFT)
+        # A funder sees the awards its programmes fund once they were submitted: never a draft, nor a
+        # draft its applicant withdrew before submitting it.
+        q |= (
+            _p(prefix, programme__funder_id__in=r.funder_orgs)
+            & ~_p(prefix, state=Award.State.DRAFT)
+            & ~never_submitted(prefix)
+        )
     if r.partner_orgs:
         q |= _p(prefix, recipient_id__in=r.partner_orgs)
     return q
+
+
+def never_submitted(prefix: str = "") -> Q:
+    """An application withdrawn while still a draft: it stays its applicant's (and the managers') alone."""
+    return _p(prefix, state=Award.State.WITHDRAWN, submitted_at__isnull=True)
 
 
 def programme_list(*, user) -> QuerySet:
@@ -107,14 +117,46 @@ def programme_money_list(*, user) -> QuerySet:
     """Programmes with `committed` (approved awards), `paid` and `award_count` (beyond draft), in one query.
 
     Committed and paid are the programme's running totals (kept by the services, reconciled in tests),
-    so the page costs the same at 100,000 awards as at 100; the count is a correlated subquery over the
-    programme's own rows."""
-    counted = Award.objects.filter(programme=OuterRef("pk")).exclude(state=Award.State.DRAFT)
+    and the count adds up the programme's stage tallies (kept by triggers, grants/tallies.py), so the
+    page costs the same at 1,000,000 awards as at 100."""
+    counted = AwardTally.objects.filter(programme=OuterRef("pk")).exclude(state=Award.State.DRAFT)
     return programme_list(user=user).annotate(
         committed=F("committed_amount"),
         paid=F("paid_amount"),
-        award_count=_per_programme(counted, "programme_id", Count("pk"), IntegerField(), 0),
+        award_count=_per_programme(counted, "programme_id", Sum("awards"), IntegerField(), 0),
     )
+
+
+def award_tally_scope(user) -> Q | None | Literal[False]:
+    """`award_scope` said in terms of a programme and a stage, for reading `AwardTally`; False when
+    the person's scope cannot be (a partner sees awards by recipient, not by programme)."""
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    if r.partner_orgs:
+        return False
+    q = NOTHING
+    if r.manager_orgs:
+        q |= Q(programme__managed_by_id__in=r.manager_orgs)
+    if r.funder_orgs:
+        q |= Q(programme__funder_id__in=r.funder_orgs) & ~Q(state=Award.State.DRAFT)
+    return q
+
+
+def award_stage_figures(*, user) -> dict[str, dict] | None:
+    """{stage: {"n", "requested", "awarded", "awarded_n"}} over the awards the person may see (not
+    archived), from the stage tallies: one query of a few rows per programme. None when the scope is
+    not by programme (the caller then counts the awards themselves)."""
+    scope = award_tally_scope(user)
+    if scope is False:
+        return None
+    rows = (
+        scoped(AwardTally.objects.filter(archived=False), scope)
+        .order_by()
+        .values("state")
+        .annotate(n=Sum("awards"), requested=Sum("requested"), awarded=Sum("awarded"), awarded_n=Sum("awarded_awards"))
+    )
+    return {r["state"]: r for r in rows if r["n"]}
 
 
 def payment_gate_list(*, user) -> QuerySet:

@@ -1,11 +1,9 @@
 """Pages for programmes, awards and payments: thin, reading through selectors, writing through services."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Sum, Value
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +20,9 @@ from partnerships.selectors import (
     proposing_organisation_list,
 )
 from workflow.errors import PermissionRefused, TransitionRefused
+from workflow.figures import FigureError, parse_money
+from workflow.figures import message as figure_message
+from workflow.pagination import count_cap
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
@@ -177,11 +178,11 @@ def award_transition(request, pk, name):
     params = {}
     if name == "approve" and request.POST.get("amount", "").strip():
         try:
-            params["amount"] = Decimal(request.POST["amount"].replace(",", "").replace("£", "").strip())
-        except InvalidOperation:
+            params["amount"] = parse_money(request.POST["amount"])
+        except FigureError as error:
             return refused(
                 request,
-                ValidationError("Enter the amount to award in pounds, for example 12500 or 12500.50."),
+                ValidationError(f"The amount to award: {figure_message(error)}"),
                 reverse("grants:award_detail", args=[award.pk]),
             )
     return take_transition(
@@ -271,14 +272,16 @@ def award_edit(request, pk):
 def payment_list(request):
     filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
     qs = filter_form.apply(selectors.payment_list(user=request.user))
-    totals = qs.aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))
+    # Count and total in one bounded query: past the count cap the page says "more than 10,000"
+    # and asks for a narrower filter rather than summing a million rows on every request.
+    head = qs.order_by()[: count_cap() + 1].aggregate(n=Count("pk"), total=Coalesce(Sum("amount"), Value(ZERO)))
     return render(
         request,
         "grants/payment_list.html",
         {
-            "page": paginate(request, qs),
+            "page": paginate(request, qs, count=head["n"]),
             "filter_form": filter_form,
-            "total": totals["total"],
+            "total": head["total"],
             "today": timezone.localdate(),
         },
     )

@@ -2,6 +2,9 @@
 
 from django import forms
 
+from workflow.dates import GrantDateFormField
+from workflow.text import NARRATIVE
+
 from . import filters as filtersets
 from .filters import page_filter
 from .models import PartnershipMember, Project, Region
@@ -50,9 +53,9 @@ class PartnershipForm(EndsAfterStart, forms.Form):
     lead_organisation = forms.ModelChoiceField(
         queryset=None, help_text="The organisation whose programme managers run this partnership."
     )
-    starts_on = forms.DateField(label="Starts on", widget=DATE)
-    ends_on = forms.DateField(label="Ends on", required=False, widget=DATE)
-    aims = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    starts_on = GrantDateFormField(label="Starts on", widget=DATE)
+    ends_on = GrantDateFormField(label="Ends on", required=False, widget=DATE)
+    aims = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=NARRATIVE)
 
     def __init__(self, *args, lead_choices, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,14 +83,15 @@ class ProjectForm(EndsAfterStart, forms.Form):
     title = forms.CharField(max_length=200)
     theme = forms.ChoiceField(choices=[("", "Choose a theme")] + list(Project.Theme.choices), required=False)
     summary = forms.CharField(
+        max_length=NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         help_text="What the schools will do together, and for which children.",
     )
     settings_reached = forms.IntegerField(min_value=0, initial=0, label="Schools and settings reached")
     children_reached = forms.IntegerField(min_value=0, initial=0, label="Children reached")
-    planned_start = forms.DateField(required=False, widget=DATE, label="Planned start")
-    planned_end = forms.DateField(required=False, widget=DATE, label="Planned end")
+    planned_start = GrantDateFormField(required=False, widget=DATE, label="Planned start")
+    planned_end = GrantDateFormField(required=False, widget=DATE, label="Planned end")
 
     def __init__(self, *args, partnerships=None, lead_choices=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,9 @@ from django.db.models import F, ProtectedError, Q
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from accounts import roles
+from workflow.dates import grant_date
 from workflow.rules import guard
+from workflow.text import text_field
 
 
 class Region(models.Model):
@@ -183,9 +185,9 @@ class Partnership(models.Model):
         related_name="led_partnerships",
         help_text="The organisation whose programme managers run this partnership.",
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
-    aims = models.TextField(blank=True)
+    starts_on = models.DateField(validators=[grant_date])
+    ends_on = models.DateField(validators=[grant_date], null=True, blank=True)
+    aims = text_field(blank=True)
     organisations = models.ManyToManyField(Organisation, through="PartnershipMember", related_name="partnerships")
 
     class Meta:
@@ -210,7 +212,7 @@ class PartnershipMember(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partnership_roles")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    joined_on = models.DateField(null=True, blank=True)
+    joined_on = models.DateField(validators=[grant_date], null=True, blank=True)
 
     class Meta:
         ordering = ["partnership__name", "organisation__name"]
@@ -266,11 +268,11 @@ class Project(FSMModelMixin, models.Model):
     title = models.CharField(max_length=200)
     lead_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="led_projects")
     theme = models.CharField(max_length=30, choices=Theme.choices, blank=True)
-    summary = models.TextField(blank=True)
+    summary = text_field(blank=True)
     settings_reached = models.PositiveIntegerField(default=0, help_text="Schools and other settings reached.")
     children_reached = models.PositiveIntegerField(default=0)
-    planned_start = models.DateField(null=True, blank=True)
-    planned_end = models.DateField(null=True, blank=True)
+    planned_start = models.DateField(validators=[grant_date], null=True, blank=True)
+    planned_end = models.DateField(validators=[grant_date], null=True, blank=True)
     state = FSMField(max_length=30, choices=State.choices, default=State.DRAFT, protected=True, db_index=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -42,12 +42,27 @@ def project_scope(user, prefix: str = "") -> Q | None:
     if r.partner_orgs:
         partnering = ProjectPartner.objects.filter(organisation_id__in=r.partner_orgs).values("project_id")
         q |= _p(prefix, lead_organisation_id__in=r.partner_orgs)
-        # Partners of a project see it once it is proposed; a draft belongs to its lead alone.
-        q |= _p(prefix, pk__in=partnering) & ~_p(prefix, state=Project.State.DRAFT)
+        # Partners of a project see it once it is proposed; a draft (and a draft withdrawn before it was
+        # ever proposed) belongs to its lead alone.
+        q |= _p(prefix, pk__in=partnering) & ~_p(prefix, state=Project.State.DRAFT) & ~never_proposed(prefix)
     if r.funder_orgs:
         funded = Project.objects.filter(awards__programme__funder_id__in=r.funder_orgs).values("pk")
-        q |= _p(prefix, pk__in=funded) & ~_p(prefix, state=Project.State.DRAFT)
+        q |= _p(prefix, pk__in=funded) & ~_p(prefix, state=Project.State.DRAFT) & ~never_proposed(prefix)
     return q
+
+
+def never_proposed(prefix: str = "") -> Q:
+    """A project withdrawn while still a draft (its transition log says so: draft -> withdrawn)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflow.models import TransitionLog
+
+    withdrawn_drafts = TransitionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Project),
+        source=Project.State.DRAFT,
+        target=Project.State.WITHDRAWN,
+    ).values("object_id")
+    return _p(prefix, state=Project.State.WITHDRAWN, pk__in=withdrawn_drafts)
 
 
 def scoped(qs: QuerySet, scope: Q | None) -> QuerySet:

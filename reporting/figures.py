@@ -1,11 +1,14 @@
 """Figures as people type them and as pages show them: one pure module shared by the forms, the API and
 the services, so a figure means the same and is refused in the same words on every door.
 
-No database, no Django: strings and Decimals in, Decimals, ints and sentences out.
+No database: strings and Decimals in, Decimals, ints and sentences out.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Protocol
+
+from workflow.figures import FigureError, parse_decimal
+from workflow.figures import message as figure_message
 
 MAX_FIGURE = Decimal("999999999999.99")
 
@@ -21,21 +24,13 @@ class Measure(Protocol):
 
 
 def parse_number(raw) -> Decimal | None:
-    """A figure as a person types it ("1,250", " 12.5 "); None for blank. Raises ValueError if not a number."""
-    if raw is None:
-        return None
-    if isinstance(raw, Decimal):
-        return raw
-    text = str(raw).strip().replace(",", "")
-    if text == "":
-        return None
+    """A figure as a person types it ("1,250", " 12.5 "); None for blank (workflow.figures: the one rule for
+    typed numbers, money too). Raises ValueError: empty for something that is not a number at all, else the
+    reason (too large, more than two decimal places)."""
     try:
-        value = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(text) from error
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
+        return parse_decimal(raw)
+    except FigureError as error:
+        raise ValueError("" if error.code == "not_a_number" else figure_message(error)) from None
 
 
 def parse_whole(raw) -> int:
@@ -65,6 +60,8 @@ def parse_spend(raw) -> Decimal:
     try:
         spend = parse_number(raw)
     except ValueError as error:
+        if str(error):
+            raise ValueError(f"Spend to date: {error}") from error
         raise ValueError("Spend to date must be an amount in pounds, like 2500 or 2,500.00.") from error
     if spend is None:
         return Decimal("0.00")

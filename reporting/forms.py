@@ -4,6 +4,8 @@ and their reasons come back onto the fields (`workflow.views.refusal_into_form`)
 from django import forms
 
 from partnerships.models import LocalAuthority
+from workflow.dates import GrantDateFormField
+from workflow.text import NARRATIVE, NOTE
 
 from .figures import plain
 from .models import Evaluation, ReportingSchedule
@@ -25,9 +27,9 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
 
     EXTRA_REACH_ROWS = 3
 
-    progress = forms.CharField(label="Progress made", required=False, widget=TEXTAREA)
-    challenges = forms.CharField(label="Challenges", required=False, widget=TEXTAREA)
-    next_steps = forms.CharField(label="Next steps", required=False, widget=TEXTAREA)
+    progress = forms.CharField(label="Progress made", required=False, widget=TEXTAREA, max_length=NARRATIVE)
+    challenges = forms.CharField(label="Challenges", required=False, widget=TEXTAREA, max_length=NARRATIVE)
+    next_steps = forms.CharField(label="Next steps", required=False, widget=TEXTAREA, max_length=NARRATIVE)
     spend_to_date = forms.CharField(
         label="Spend to date (£)",
         required=False,
@@ -59,6 +61,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             self.fields[f"{key}_note"] = forms.CharField(
                 label=f"Notes on {indicator.name}",
                 required=False,
+                max_length=NOTE,
                 initial="" if result is None else result.note,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
             )
@@ -146,8 +149,8 @@ class ScheduleForm(ServiceErrorsMixin, forms.Form):
     frequency = forms.ChoiceField(
         choices=ReportingSchedule.Frequency.choices, widget=forms.Select(attrs={"class": "govuk-select"})
     )
-    starts_on = forms.DateField(label="Reporting starts", widget=DATE)
-    ends_on = forms.DateField(label="Reporting ends", widget=DATE)
+    starts_on = GrantDateFormField(label="Reporting starts", widget=DATE)
+    ends_on = GrantDateFormField(label="Reporting ends", widget=DATE)
 
 
 class AdHocDueDateForm(ServiceErrorsMixin, forms.Form):
@@ -157,15 +160,17 @@ class AdHocDueDateForm(ServiceErrorsMixin, forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"class": "govuk-input"}),
     )
-    period_start = forms.DateField(label="Period starts", widget=DATE)
-    period_end = forms.DateField(label="Period ends", widget=DATE)
-    due_on = forms.DateField(label="Report due", widget=DATE)
+    period_start = GrantDateFormField(label="Period starts", widget=DATE)
+    period_end = GrantDateFormField(label="Period ends", widget=DATE)
+    due_on = GrantDateFormField(label="Report due", widget=DATE)
 
 
 class ExtendForm(ServiceErrorsMixin, forms.Form):
-    period_end = forms.DateField(widget=forms.HiddenInput)
-    new_due_on = forms.DateField(label="New due date", widget=DATE)
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}))
+    period_end = GrantDateFormField(widget=forms.HiddenInput)
+    new_due_on = GrantDateFormField(label="New due date", widget=DATE)
+    reason = forms.CharField(
+        label="Reason", max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"})
+    )
 
 
 class EvaluationForm(ServiceErrorsMixin, forms.ModelForm):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from grants.subjects import Subject
+from workflow import dates as grant_dates
 
 MONTHS = "January February March April May June July August September October November December".split()
 
@@ -61,19 +62,39 @@ def _containing(frequency: str, day: dt.date) -> tuple[dt.date, dt.date, str]:
     raise ValueError(f"Unknown reporting frequency {frequency!r}.")
 
 
+def max_periods() -> int:
+    return int(getattr(settings, "REPORTING_MAX_PERIODS", 240))
+
+
 def regular_periods(frequency: str, starts_on: dt.date, ends_on: dt.date) -> list[tuple[dt.date, dt.date, str]]:
-    """(start, end, label) of every regular period of a schedule, clipped to its dates, in order."""
+    """(start, end, label) of every regular period of a schedule, clipped to its dates, in order.
+
+    Bounded whatever the dates: they are held inside the range a grant can have (workflow.dates, so
+    9999-12-31 never reaches the calendar arithmetic) and at most REPORTING_MAX_PERIODS are made."""
+    starts_on, ends_on = grant_dates.clip(starts_on), grant_dates.clip(ends_on)
     if ends_on < starts_on:
         return []
     if frequency == "one_off":
         return [(starts_on, ends_on, "Whole period")]
     periods = []
     cursor = starts_on
-    while cursor <= ends_on:
+    while cursor <= ends_on and len(periods) < max_periods():
         start, end, label = _containing(frequency, cursor)
         periods.append((max(start, starts_on), min(end, ends_on), label))
         cursor = end + dt.timedelta(days=1)
     return periods
+
+
+def too_many_periods(frequency: str, starts_on: dt.date, ends_on: dt.date) -> str | None:
+    """Why a schedule would owe more reports than anyone writes, or None."""
+    if frequency == "one_off" or ends_on < starts_on:
+        return None
+    if len(regular_periods(frequency, starts_on, ends_on)) >= max_periods():
+        return (
+            f"That schedule would ask for {max_periods()} or more reports: "
+            "choose a less frequent schedule or a shorter span."
+        )
+    return None
 
 
 @dataclass

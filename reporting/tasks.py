@@ -10,16 +10,26 @@ The daily reminder run (celery beat, CELERY_BEAT_SCHEDULE): the same as `manage.
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
-from .reports import store_pdf
+from .reports import ReportFailed, store_pdf
 from .services import reminders_send
 
 
-@shared_task(name="reporting.render_report_pdf", ignore_result=True)
+@shared_task(
+    name="reporting.render_report_pdf",
+    ignore_result=True,
+    # A report always finishes within a bound: past the soft limit the render stops and its failure is
+    # kept (shown once, with a way to try again); the hard limit ends a render that ignores the soft one.
+    soft_time_limit=settings.REPORT_TIME_LIMIT,
+    time_limit=settings.REPORT_TIME_LIMIT + 30,
+)
 def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> str:
     try:
         return store_pdf(storage_path, html)
+    except ReportFailed:
+        return ""  # the reason is stored beside the report; retrying it is the reader's choice
     finally:
         if pending_key:
             cache.delete(pending_key)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from . import clock
+from .text import NOTE, text_field
 
 
 class TransitionLog(models.Model):
@@ -18,11 +19,15 @@ class TransitionLog(models.Model):
     target = models.CharField("to", max_length=40)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
-    note = models.TextField(blank=True)
+    note = text_field(blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        # The list walks the newest-first index and stops after a page (and the capped count).
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"]),
+            models.Index(fields=["-at", "-id"], name="transition_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.object_repr}: {self.source} → {self.target}"
@@ -40,11 +45,14 @@ class MoneyChange(models.Model):
     new_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now, editable=False, db_index=True)
-    note = models.TextField(blank=True)
+    note = text_field(blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "at"]),
+            models.Index(fields=["-at", "-id"], name="money_change_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.object_repr} {self.field}: {self.old_amount} → {self.new_amount}"

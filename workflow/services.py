@@ -15,6 +15,7 @@ from . import clock
 from .errors import PermissionRefused, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
+from .text import NOTE
 
 M = TypeVar("M", bound=models.Model)
 
@@ -90,6 +91,8 @@ def transition_refusal(
             return TransitionRefused(refusal_message(condition, obj))
     if info.note_required and not note.strip():
         return TransitionRefused(f"Please give a reason: “{info.label}” needs a note that the other side will read.")
+    if len(note) > NOTE:
+        return TransitionRefused(f"The note is {len(note):,} characters long: keep it to {NOTE:,}.")
     return None
 
 

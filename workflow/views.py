@@ -3,10 +3,10 @@ always comes back to the page with its reason."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 
 from .errors import TransitionRefused
+from .pagination import paginate as capped
 from .services import done_message, transition_info
 
 
@@ -25,9 +25,9 @@ def take_transition(request, *, obj, name: str, run, next_url: str):
     return HttpResponseRedirect(next_url)
 
 
-def paginate(request, queryset, per_page: int = 25):
-    """One page of `queryset` for ?page= (a count and a slice: two queries whatever the size)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+def paginate(request, queryset, per_page: int = 25, count: int | None = None):
+    """One page of `queryset` for ?page= (a capped count and a slice: two queries whatever the size)."""
+    return capped(request, queryset, per_page, count=count)
 
 
 def get_visible_or_404(queryset, **lookup):

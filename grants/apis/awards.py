@@ -19,6 +19,7 @@ from workflow.apis import (
     editable_schema,
     money_field,
 )
+from workflow.text import NOTE
 
 from .. import selectors, services
 from ..filters import AwardFilter
@@ -94,7 +95,7 @@ class _AwardFields(serializers.ModelSerializer):
 
 class AwardEditSerializer(_AwardFields):
     amount_requested = money_field(min_value=ZERO, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE)
 
     class Meta:
         model = Award
@@ -121,7 +122,7 @@ class AwardApproveSerializer(NoteSerializer):
 
 class AwardVarySerializer(serializers.Serializer):
     amount = money_field(min_value=ZERO)
-    note = serializers.CharField(max_length=5000, help_text="Why the amount awarded changes (kept in the history).")
+    note = serializers.CharField(max_length=NOTE, help_text="Why the amount awarded changes (kept in the history).")
 
 
 @extend_schema_view(**editable_schema(AwardSerializer, AwardCreateSerializer, AwardEditSerializer, True))

@@ -13,7 +13,9 @@ from workflow.apis import (
     editable_schema,
     money_field,
 )
+from workflow.dates import GrantDateSerializerField
 from workflow.selectors import visible
+from workflow.text import NOTE
 
 from .. import selectors, services
 from ..filters import PaymentFilter
@@ -66,7 +68,7 @@ class _PaymentFields(serializers.ModelSerializer):
 
 class PaymentEditSerializer(_PaymentFields):
     amount = money_field(min_value=ZERO, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE)
 
     class Meta:
         model = Payment
@@ -83,7 +85,7 @@ class PaymentCreateSerializer(_PaymentFields):
 
 
 class PaymentReleaseSerializer(NoteSerializer):
-    paid_on = serializers.DateField(required=False, help_text="Today if left out.")
+    paid_on = GrantDateSerializerField(required=False, help_text="Today if left out.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 

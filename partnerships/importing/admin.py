@@ -10,6 +10,7 @@ from import_export.forms import ImportForm
 
 from accounts import roles
 
+from . import formulae
 from .running import check_import_size, decode_text
 
 
@@ -51,6 +52,7 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
     """Import (with its preview) and export of the filtered list, for administrators and
     programme managers; the resource acts as the signed-in person (scope, money log)."""
 
+    formats = formulae.FORMATS  # CSV and XLSX exports neutralise formulae (formulae.neutralise)
     import_form_class = SizeLimitedImportForm  # over IMPORT_MAX_BYTES: refused before it is stored or read
     import_template_name = "admin/import_export/exchange_import.html"  # problems grouped by cause, no traceback
     skip_admin_log = True  # the money log and the records' own fields say who imported what

@@ -8,13 +8,18 @@ from decimal import Decimal, InvalidOperation
 
 from import_export import fields, widgets
 
+from workflow.dates import out_of_range
+from workflow.figures import FigureError, parse_money
+from workflow.figures import message as figure_message
+from workflow.text import clean_text
+
 from ..models import LocalAuthority, Organisation
 
 
 def cell_text(value) -> str:
     """A cell as text: spreadsheets give 123456.0 for an identifier typed as a number."""
     if value.__class__ is str:
-        return value.strip()
+        return clean_text(value).strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -42,23 +47,17 @@ class IdentifierWidget(TextWidget):
 
 
 class MoneyWidget(widgets.DecimalWidget):
-    """Amounts as written by people: 1200, 1,200.50 or £1,200.50."""
+    """Amounts as written by people: 1200, 1,200.50 or £1,200.50 (workflow.figures: the one rule)."""
 
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, Decimal):
-            return value
-        if isinstance(value, int | float):
-            return Decimal(str(value))
-        text = cell_text(value).replace(",", "").replace("£", "").replace(" ", "")
-        if not text:
-            return None
+        if isinstance(value, float):
+            value = Decimal(str(value))
+        if isinstance(value, str):
+            value = cell_text(value)
         try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"“{cell_text(value)}” is not a number") from None
-        if not number.is_finite():
-            raise ValueError(f"“{cell_text(value)}” is not a number")
-        return number
+            return parse_money(value)
+        except FigureError as error:
+            raise ValueError(figure_message(error)) from None
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -85,6 +84,15 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y")
 
 
 def parse_date(value) -> dt.date | None:
+    """A date as a spreadsheet gives it, inside the range a grant can have (workflow.dates)."""
+    date = _read_date(value)
+    problem = out_of_range(date)
+    if problem:
+        raise ValueError(problem)
+    return date
+
+
+def _read_date(value) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -13,11 +13,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
-from import_export.formats import base_formats
 from import_export.results import RowResult
 
 from accounts import roles
 
+from . import formulae
 from .resource import ExchangeResource
 
 
@@ -177,7 +177,7 @@ def run_import(
 
 # Files ----------------------------------------------------------------------------------------
 
-FORMATS = {".csv": base_formats.CSV, ".xlsx": base_formats.XLSX, ".json": base_formats.JSON}
+FORMATS = {".csv": formulae.CSV, ".xlsx": formulae.XLSX, ".json": formulae.JSON}  # exports neutralise formulae
 
 
 def format_for(path: str | Path):

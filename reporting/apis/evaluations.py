@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 
 from workflow.apis import EditableMixin, ExchangeViewSet
+from workflow.text import NARRATIVE, NOTE
 
 from .. import selectors, services
 from ..filters import EvaluationFilter
@@ -44,16 +45,16 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 class EvaluationBeginSerializer(SubjectSerializer):
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="Kept in the history of the work."
+        required=False, allow_blank=True, default="", max_length=NOTE, help_text="Kept in the history of the work."
     )
 
 
 class EvaluationEditSerializer(serializers.Serializer):
     evaluator_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    outcomes = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    what_worked = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    what_did_not_work = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    lessons = serializers.CharField(required=False, allow_blank=True, max_length=50000)
+    outcomes = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    what_worked = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    what_did_not_work = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    lessons = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
     rating = serializers.ChoiceField(choices=Evaluation.Rating.choices, required=False, allow_blank=True)
     stage_reached = serializers.ChoiceField(choices=Evaluation.Stage.choices, required=False, allow_blank=True)
 

@@ -22,17 +22,40 @@ class ReportDownloadApi(APIView):
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The impact report."),
             202: OpenApiResponse(OpenApiTypes.OBJECT, description="Being prepared: ask again after Retry-After."),
+            503: OpenApiResponse(OpenApiTypes.OBJECT, description="The last attempt failed: POST to try again."),
             404: OpenApiResponse(description="No report you can see has this id."),
         },
         tags=["reports"],
     )
     def get(self, request, pk: int):
+        report = self._report(request, pk)
         try:
-            report = reports.report_for(kind=self.kind, user=request.user, pk=pk)
+            ready = reports.prepare(report)
+        except reports.ReportFailed as failed:
+            return Response({"status": "failed", "detail": f"{failed} POST to this URL to try again."}, status=503)
+        if ready:
+            return pdf_response(report)
+        return self._preparing()
+
+    @extend_schema(
+        request=None,
+        responses={202: OpenApiResponse(OpenApiTypes.OBJECT, description="Being prepared again.")},
+        tags=["reports"],
+        summary="Try a failed report again",
+    )
+    def post(self, request, pk: int):
+        report = self._report(request, pk)
+        reports.retry(report)
+        return self._preparing()
+
+    def _report(self, request, pk):
+        try:
+            return reports.report_for(kind=self.kind, user=request.user, pk=pk)
         except reports.ReportNotFound as missing:
             raise NotFound("No report you can see has this id.") from missing
-        if reports.prepare(report):
-            return pdf_response(report)
+
+    @staticmethod
+    def _preparing():
         return Response(
             {"status": "preparing", "detail": "The report is being prepared. Ask again in a few seconds."},
             status=202,
@@ -40,22 +63,32 @@ class ReportDownloadApi(APIView):
         )
 
 
-@extend_schema_view(get=extend_schema(operation_id="report_award_download"))
+@extend_schema_view(
+    get=extend_schema(operation_id="report_award_download"), post=extend_schema(operation_id="report_award_retry")
+)
 class AwardReportApi(ReportDownloadApi):
     kind = "award"
 
 
-@extend_schema_view(get=extend_schema(operation_id="report_project_download"))
+@extend_schema_view(
+    get=extend_schema(operation_id="report_project_download"), post=extend_schema(operation_id="report_project_retry")
+)
 class ProjectReportApi(ReportDownloadApi):
     kind = "project"
 
 
-@extend_schema_view(get=extend_schema(operation_id="report_partnership_download"))
+@extend_schema_view(
+    get=extend_schema(operation_id="report_partnership_download"),
+    post=extend_schema(operation_id="report_partnership_retry"),
+)
 class PartnershipReportApi(ReportDownloadApi):
     kind = "partnership"
 
 
-@extend_schema_view(get=extend_schema(operation_id="report_portfolio_download"))
+@extend_schema_view(
+    get=extend_schema(operation_id="report_portfolio_download"),
+    post=extend_schema(operation_id="report_portfolio_retry"),
+)
 class PortfolioReportApi(ReportDownloadApi):
     kind = "portfolio"
 

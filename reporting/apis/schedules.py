@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from workflow.apis import EditableMixin, ExchangeViewSet
+from workflow.dates import GrantDateSerializerField
+from workflow.text import NOTE
 
 from .. import selectors, services
 from ..filters import ScheduleFilter
@@ -60,8 +62,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
 
 class ScheduleEditSerializer(serializers.Serializer):
     frequency = serializers.ChoiceField(choices=ReportingSchedule.Frequency.choices, required=False)
-    starts_on = serializers.DateField(required=False)
-    ends_on = serializers.DateField(required=False)
+    starts_on = GrantDateSerializerField(required=False)
+    ends_on = GrantDateSerializerField(required=False)
 
 
 class ScheduleSetSerializer(SubjectSerializer, ScheduleEditSerializer):
@@ -69,24 +71,24 @@ class ScheduleSetSerializer(SubjectSerializer, ScheduleEditSerializer):
 
 
 class DueDateAddSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    due_on = serializers.DateField()
+    period_start = GrantDateSerializerField()
+    period_end = GrantDateSerializerField()
+    due_on = GrantDateSerializerField()
     label = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
 
 
 class ExtendSerializer(serializers.Serializer):
-    period_end = serializers.DateField(help_text="The end of the due period whose date moves.")
-    new_due_on = serializers.DateField()
-    reason = serializers.CharField(allow_blank=True, max_length=5000, help_text="Kept, with who and when.")
+    period_end = GrantDateSerializerField(help_text="The end of the due period whose date moves.")
+    new_due_on = GrantDateSerializerField()
+    reason = serializers.CharField(allow_blank=True, max_length=NOTE, help_text="Kept, with who and when.")
 
 
 class DuePeriodSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    period_start = GrantDateSerializerField()
+    period_end = GrantDateSerializerField()
     label = serializers.CharField()
-    original_due_on = serializers.DateField()
-    due_on = serializers.DateField()
+    original_due_on = GrantDateSerializerField()
+    due_on = GrantDateSerializerField()
     extended = serializers.BooleanField()
     is_final = serializers.BooleanField()
     ad_hoc = serializers.BooleanField()

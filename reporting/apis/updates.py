@@ -10,6 +10,9 @@ from rest_framework.response import Response
 
 from partnerships.models import LocalAuthority
 from workflow.apis import EditableMixin, ExchangeViewSet, WorkflowSerializer, add_transition_actions, editable_schema
+from workflow.dates import GrantDateSerializerField
+from workflow.request_limits import body_limit
+from workflow.text import NARRATIVE, NOTE
 
 from .. import selectors, services
 from ..filters import ProgressUpdateFilter
@@ -113,7 +116,7 @@ class ResultInputSerializer(serializers.Serializer):
     indicator = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="One of the update's indicators.")
     value = FigureField(help_text="The figure; blank or null removes this indicator's result.")
     note = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000, help_text="Qualitative notes, kept apart."
+        required=False, allow_blank=True, default="", max_length=NOTE, help_text="Qualitative notes, kept apart."
     )
     breakdown = serializers.DictField(
         child=FigureField(),
@@ -130,14 +133,14 @@ class ReachInputSerializer(serializers.Serializer):
 
 
 class UpdateStartSerializer(SubjectSerializer):
-    period_start = serializers.DateField(help_text="A due period of the award or project (see its schedule).")
-    period_end = serializers.DateField()
+    period_start = GrantDateSerializerField(help_text="A due period of the award or project (see its schedule).")
+    period_end = GrantDateSerializerField()
 
 
 class UpdateEditSerializer(serializers.Serializer):
-    progress = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    challenges = serializers.CharField(required=False, allow_blank=True, max_length=50000)
-    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=50000)
+    progress = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    challenges = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
+    next_steps = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE)
     spend_to_date = FigureField(help_text="Pounds and pence, like 2500 or 2,500.00.")
     results = serializers.ListField(
         child=ResultInputSerializer(),
@@ -248,6 +251,7 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
         except DjangoValidationError as error:
             raise exceptions.ValidationError(_update_errors(error)) from error
 
+    @body_limit("EVIDENCE_MAX_BYTES")
     @extend_schema(
         operation_id="update_evidence_add",
         summary="Attach an evidence file (multipart, field `file`)",

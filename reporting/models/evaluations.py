@@ -6,6 +6,7 @@ from django.db import models
 from grants.models import Award
 from grants.subjects import Subject, holder_constraint
 from partnerships.models import Project
+from workflow.text import text_field
 
 
 class Evaluation(models.Model):
@@ -27,10 +28,10 @@ class Evaluation(models.Model):
     award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     evaluator_name = models.CharField(max_length=200, blank=True, help_text="An outside evaluator, if any.")
-    outcomes = models.TextField("outcomes against targets", blank=True)
-    what_worked = models.TextField(blank=True)
-    what_did_not_work = models.TextField(blank=True)
-    lessons = models.TextField("lessons for other schools", blank=True)
+    outcomes = text_field("outcomes against targets", blank=True)
+    what_worked = text_field(blank=True)
+    what_did_not_work = text_field(blank=True)
+    lessons = text_field("lessons for other schools", blank=True)
     rating = models.CharField(max_length=20, choices=Rating.choices, blank=True)
     stage_reached = models.CharField("stage of improvement reached", max_length=20, choices=Stage.choices, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,8 @@ from grants.models import Award
 from grants.subjects import Subject, holder_constraint
 from partnerships.models import Project
 from workflow import clock
+from workflow.dates import grant_date
+from workflow.text import NOTE, text_field
 
 
 class ReportingSchedule(models.Model):
@@ -26,8 +28,8 @@ class ReportingSchedule(models.Model):
         Project, null=True, blank=True, on_delete=models.CASCADE, related_name="reporting_schedule"
     )
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.TERMLY)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(validators=[grant_date])
+    ends_on = models.DateField(validators=[grant_date])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -52,9 +54,9 @@ class AdHocDueDate(models.Model):
 
     schedule = models.ForeignKey(ReportingSchedule, on_delete=models.CASCADE, related_name="ad_hoc_dates")
     label = models.CharField(max_length=120, blank=True)
-    period_start = models.DateField()
-    period_end = models.DateField()
-    due_on = models.DateField()
+    period_start = models.DateField(validators=[grant_date])
+    period_end = models.DateField(validators=[grant_date])
+    due_on = models.DateField(validators=[grant_date])
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(default=clock.now, editable=False)
 
@@ -75,10 +77,10 @@ class DueDateExtension(models.Model):
     """A due date moved by a manager: the latest extension for a period wins; all are kept."""
 
     schedule = models.ForeignKey(ReportingSchedule, on_delete=models.CASCADE, related_name="extensions")
-    period_end = models.DateField(help_text="Identifies the due period (with the schedule).")
-    original_due_on = models.DateField()
-    new_due_on = models.DateField()
-    reason = models.TextField()
+    period_end = models.DateField(validators=[grant_date], help_text="Identifies the due period (with the schedule).")
+    original_due_on = models.DateField(validators=[grant_date])
+    new_due_on = models.DateField(validators=[grant_date])
+    reason = text_field(max_length=NOTE)
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     extended_at = models.DateTimeField(default=clock.now, editable=False)
 

@@ -12,7 +12,9 @@ from django_fsm import FSMField, FSMModelMixin, transition
 from grants.models import MONEY, Award
 from grants.subjects import Subject, holder_constraint
 from partnerships.models import LocalAuthority, Project
+from workflow.dates import grant_date
 from workflow.rules import guard
+from workflow.text import NOTE, text_field
 
 from .indicators import Indicator
 
@@ -49,13 +51,13 @@ class ProgressUpdate(FSMModelMixin, models.Model):
     project = models.ForeignKey(
         Project, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates"
     )
-    period_start = models.DateField()
-    period_end = models.DateField()
-    due_on = models.DateField(null=True, blank=True)
+    period_start = models.DateField(validators=[grant_date])
+    period_end = models.DateField(validators=[grant_date])
+    due_on = models.DateField(validators=[grant_date], null=True, blank=True)
     is_final = models.BooleanField(default=False, help_text="The last update of the award or project.")
-    progress = models.TextField("progress made", blank=True)
-    challenges = models.TextField(blank=True)
-    next_steps = models.TextField(blank=True)
+    progress = text_field("progress made", blank=True)
+    challenges = text_field(blank=True)
+    next_steps = text_field(blank=True)
     spend_to_date = models.DecimalField(**MONEY, default=Decimal("0.00"))
     settings_reached = models.PositiveIntegerField(default=0)
     children_reached = models.PositiveIntegerField(default=0)
@@ -66,7 +68,7 @@ class ProgressUpdate(FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_note = models.TextField(blank=True)
+    review_note = text_field(max_length=NOTE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,7 +164,7 @@ class IndicatorResult(models.Model):
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="results")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="results")
     value = models.DecimalField(max_digits=14, decimal_places=2)
-    note = models.TextField(blank=True, help_text="Qualitative notes, kept apart from the figure.")
+    note = text_field(max_length=NOTE, blank=True, help_text="Qualitative notes, kept apart from the figure.")
     breakdown = models.JSONField(
         default=dict, blank=True, help_text="Parts of the figure by the indicator's breakdowns: {label: number}."
     )

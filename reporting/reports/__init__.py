@@ -25,13 +25,16 @@ from .items import NOT_RECORDED
 from .store import (
     LARGE_KINDS,
     Report,
+    ReportFailed,
     broker_configured,
+    failure,
     fingerprint,
     is_ready,
     pdf_bytes,
     prepare,
     render_html,
     render_pdf,
+    retry,
     store_pdf,
 )
 from .subjects import (
@@ -61,6 +64,9 @@ __all__ = [
     "is_ready",
     "partnership_report",
     "pdf_bytes",
+    "ReportFailed",
+    "failure",
+    "retry",
     "portfolio_funder",
     "portfolio_funders",
     "portfolio_report",

@@ -17,6 +17,8 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from workflow.text import for_print
+
 LARGE_KINDS = frozenset({"partnership", "portfolio"})
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
 
@@ -35,8 +37,28 @@ class Report:
         return f"reports/{self.kind}/{self.fingerprint}.pdf"
 
     @property
+    def failure_path(self) -> str:
+        return f"reports/{self.kind}/{self.fingerprint}.failed"
+
+    @property
     def is_large(self) -> bool:
-        return self.kind in LARGE_KINDS
+        """Rendered by the worker (when there is one): partnerships, portfolios, and any report with a lot
+        of text (REPORT_INLINE_MAX_CHARS), so no request waits on a long layout."""
+        return self.kind in LARGE_KINDS or text_size(self.data) > settings.REPORT_INLINE_MAX_CHARS
+
+
+class ReportFailed(RuntimeError):
+    """Rendering failed or ran out of time; the reason is kept, so it is shown, not retried, until asked."""
+
+
+def text_size(value) -> int:
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(text_size(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return sum(text_size(item) for item in value)
+    return 0
 
 
 _template_digest = None
@@ -67,7 +89,8 @@ def _jsonable(value):
 
 
 def render_html(report: Report) -> str:
-    return render_to_string(f"reports/{report.kind}.html", {"r": report.data, "report": report})
+    # Every string cleaned of bidi controls and given break opportunities (workflow.text.for_print).
+    return render_to_string(f"reports/{report.kind}.html", {"r": for_print(report.data), "report": report})
 
 
 def render_pdf(html: str) -> bytes:
@@ -81,12 +104,44 @@ def store_pdf(path: str, html: str) -> str:
     """Render `html` and keep it at `path` in file storage (unless another render got there first).
 
     The file appears whole or not at all: a worker killed mid-write must not leave half a PDF
-    that would then count as ready."""
+    that would then count as ready. A render that fails (or runs out of time in the worker) leaves
+    its reason beside it (`<fingerprint>.failed`), which the page and the API show until someone asks
+    for another try, rather than rendering again on every request."""
     if not default_storage.exists(path):
-        pdf = render_pdf(html)
+        try:
+            pdf = render_pdf(html)
+        except Exception as problem:  # WeasyPrint raises many kinds; the task's time limit is one too
+            record_failure(path, problem)
+            raise ReportFailed(FAILED) from problem
         if not default_storage.exists(path):
             _save_whole(path, pdf)
     return path
+
+
+FAILED = "This report could not be prepared. Try again; if it fails again, tell your administrator."
+
+
+def _failure_path_for(pdf_path: str) -> str:
+    return pdf_path[: -len(".pdf")] + ".failed"
+
+
+def record_failure(pdf_path: str, problem: BaseException) -> None:
+    logger.error("Report %s failed: %s: %s", pdf_path, type(problem).__name__, problem)
+    path = _failure_path_for(pdf_path)
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    default_storage.save(path, ContentFile(f"{type(problem).__name__}: {problem}"[:2000].encode()))
+
+
+def failure(report: Report) -> str | None:
+    """FAILED when the last render of this report failed (and nobody has asked to try again), else None."""
+    return FAILED if default_storage.exists(report.failure_path) else None
+
+
+def retry(report: Report) -> None:
+    """Forget a failure so the next request renders the report again."""
+    if default_storage.exists(report.failure_path):
+        default_storage.delete(report.failure_path)
 
 
 def _save_whole(path: str, pdf: bytes) -> None:
@@ -125,9 +180,13 @@ def prepare(report: Report, *, background: bool | None = None) -> bool:
     """Make sure the PDF exists or is on its way. True when it is ready to send now.
 
     Small reports (and every report when no broker is configured) render here and now; large ones
-    go to the Celery task once (the Django cache remembers that one is on its way)."""
+    go to the Celery task once (the Django cache remembers that one is on its way). Raises ReportFailed
+    while the last render's failure is kept (until retry())."""
+
     if is_ready(report):
         return True
+    if failure(report):
+        raise ReportFailed(FAILED)
     if background is None:
         background = report.is_large and broker_configured()
     if not background:

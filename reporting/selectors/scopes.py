@@ -3,7 +3,9 @@
 from django.db.models import Q
 
 from accounts import roles
+from grants.models import Award
 from grants.selectors import award_scope
+from partnerships.models import Project
 from partnerships.selectors import NOTHING, _p, project_scope
 
 from ..models import ProgressUpdate
@@ -28,8 +30,10 @@ def update_scope(user, prefix: str = "") -> Q | None:
         )
         q |= managed & ~_p(prefix, state=ProgressUpdate.State.DRAFT)
     if r.partner_orgs:
-        q |= _p(prefix, award__recipient_id__in=r.partner_orgs) | _p(
-            prefix, project__lead_organisation_id__in=r.partner_orgs
+        # Their own awards' and projects' ids, few whatever the size: joining both tables instead
+        # (an OR across two outer joins) reads every award and project there is.
+        q |= _p(prefix, award_id__in=Award.objects.filter(recipient_id__in=r.partner_orgs).values("pk")) | _p(
+            prefix, project_id__in=Project.objects.filter(lead_organisation_id__in=r.partner_orgs).values("pk")
         )
     if r.funder_orgs:
         # Funders read what the programme has accepted, not partners' drafts or work in review.

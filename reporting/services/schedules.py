@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from grants.subjects import Subject
+from workflow.dates import require_in_range
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import lock
 
-from .. import selectors
+from .. import periods, selectors
 from ..models import AdHocDueDate, DueDateExtension, ReportingSchedule
 
 
@@ -57,8 +58,12 @@ def schedule_save(
         require_subject_manager(subject, actor, "change its reporting schedule")
         if frequency not in ReportingSchedule.Frequency.values:
             raise ValidationError({"frequency": "Choose how often the partner reports."})
+        require_in_range(starts_on=starts_on, ends_on=ends_on)
         if ends_on < starts_on:
             raise ValidationError({"ends_on": "The schedule must end on or after the day it starts."})
+        too_many = periods.too_many_periods(frequency, starts_on, ends_on)
+        if too_many:
+            raise ValidationError({"ends_on": too_many})
         schedule = _ensure_schedule(subject, actor)
         schedule.frequency, schedule.starts_on, schedule.ends_on = frequency, starts_on, ends_on
         schedule.save()
@@ -83,6 +88,7 @@ def due_date_add(
     with transaction.atomic():
         subject = _locked(award, project)
         require_subject_manager(subject, actor, "add due dates")
+        require_in_range(due_on=due_on, period_start=period_start, period_end=period_end)
         errors = {}
         if period_end < period_start:
             errors["period_end"] = "The period must end on or after the day it starts."
@@ -110,6 +116,7 @@ def due_date_extend(
     Subject.given(award, project)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the due date is moving; the partner and other managers will see it."})
+    require_in_range(new_due_on=new_due_on)
     with transaction.atomic():
         subject = _locked(award, project)
         require_subject_manager(subject, actor, "extend due dates")

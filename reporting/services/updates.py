@@ -124,8 +124,10 @@ def _clean_results(update, results: dict) -> tuple[dict, dict]:
         note = (given.get("note") or "").strip()
         try:
             value = figures.parse_number(given.get("value"))
-        except ValueError:
-            errors[key] = f"{indicator.name} must be a number, like 120 or 12.5."
+        except ValueError as error:
+            errors[key] = (
+                f"{indicator.name}: {error}" if str(error) else f"{indicator.name} must be a number, like 120 or 12.5."
+            )
             continue
         breakdown = {}
         for label, raw in (given.get("breakdown") or {}).items():
@@ -133,8 +135,8 @@ def _clean_results(update, results: dict) -> tuple[dict, dict]:
                 continue
             try:
                 part = figures.parse_number(raw)
-            except ValueError:
-                errors[f"{key}_{label}"] = f"{indicator.name}, {label}: must be a number."
+            except ValueError as error:
+                errors[f"{key}_{label}"] = f"{indicator.name}, {label}: {error or 'must be a number.'}"
                 continue
             if part is None:
                 continue

@@ -9,8 +9,9 @@ Anything the reader may not see is a 404, whether they followed a link or guesse
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from .. import reports
 
@@ -41,14 +42,29 @@ def report_index(request):
     return render(request, "reports/index.html", reports.report_choices(user=request.user))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def report_download(request, kind: str, pk: int):
+    """GET: the PDF, or the page that waits for it, or the kept failure. POST (the "Try again" button on the
+    failure page): forget the failure and prepare the report again."""
     report = _report_or_404(kind, request.user, pk)
+    url = reverse(f"reports:{kind}", args=[pk])
+    if request.method == "POST":
+        reports.retry(report)
+        return redirect(f"{url}?wait=1")
     waiting = "wait" in request.GET
-    ready = reports.prepare(report)
+    context = {
+        "report": report,
+        "download_url": url,
+        "refresh_url": f"{url}?wait=1",
+        "refresh_seconds": REFRESH_SECONDS,
+    }
+    try:
+        ready = reports.prepare(report)
+    except reports.ReportFailed as failed:
+        context.update(ready=False, failed=str(failed))
+        return render(request, "reports/status.html", context, status=200)
     if ready and not waiting:
         return pdf_response(report)
-    url = reverse(f"reports:{kind}", args=[pk])
-    context = {"report": report, "ready": ready, "download_url": url, "refresh_url": f"{url}?wait=1"}
-    context["refresh_seconds"] = REFRESH_SECONDS
+    context["ready"] = ready
     return render(request, "reports/status.html", context, status=200 if ready else 202)

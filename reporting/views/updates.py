@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workflow.errors import TransitionRefused
+from workflow.request_limits import body_limit
 from workflow.services import available_transitions, history
 from workflow.views import refusal_into_form, take_transition
 
@@ -78,6 +79,7 @@ def update_transition(request, pk, name):
     )
 
 
+@body_limit("EVIDENCE_MAX_BYTES")  # the form carries an evidence file
 @login_required
 def update_edit(request, pk):
     update = get_or_404(selectors.update_get, user=request.user, pk=pk)

@@ -2,13 +2,13 @@
 
 - errors.py: the one exception handler and the documented error answers;
 - filtering.py: id and date-time filters, the FilterSet base;
-- access.py: throttles, pagination, the write check by role, API tokens;
+- access.py: throttles, the write check by role, API tokens (pagination: workflow/pagination.py);
 - viewsets.py: the viewset base, editing and archiving mixins, transition actions;
 - history.py: the transition and money logs' API (/api/v1/transitions/, /api/v1/money-changes/)."""
 
+from ..pagination import Pagination
 from .access import (
     AuthRateThrottle,
-    Pagination,
     RoleMayWrite,
     TokenRequestSerializer,
     TokenSerializer,

@@ -1,17 +1,21 @@
 """Who may call the API how often and with what: throttles, pagination, the write check, tokens."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, serializers, status, throttling
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from accounts import roles
+from accounts.client_address import client_address
 
+from ..tokens import ExpiringTokenAuthentication, token_expired
 from .errors import ERROR_RESPONSES
 
 
@@ -26,7 +30,15 @@ class _SettingsRate:
             raise exceptions.ImproperlyConfigured(f"No throttle rate set for scope '{self.scope}'.") from missing
 
 
-class AuthRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
+class _ClientAddress:
+    """Count by the client address of accounts.client_address (PROXY_COUNT), the same as axes and the
+    audit log; in the default cache, which is Redis, shared by every process, when CACHE_URL is set."""
+
+    def get_ident(self, request):
+        return client_address(request) or "unknown"
+
+
+class AuthRateThrottle(_ClientAddress, _SettingsRate, throttling.SimpleRateThrottle):
     """Attempts at the token endpoint, per client address."""
 
     scope = "api_auth"
@@ -35,7 +47,7 @@ class AuthRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class WriteRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
+class WriteRateThrottle(_ClientAddress, _SettingsRate, throttling.SimpleRateThrottle):
     """Writes (create, edit, transitions) per user; reads are not counted."""
 
     scope = "api_write"
@@ -48,11 +60,6 @@ class WriteRateThrottle(_SettingsRate, throttling.SimpleRateThrottle):
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class RoleMayWrite(permissions.IsAuthenticated):
@@ -77,13 +84,14 @@ class TokenRequestSerializer(serializers.Serializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField()
+    expires = serializers.DateTimeField(help_text="After this the token is refused (401): ask for a new one.")
 
 
 class TokenView(APIView):
     """POST username and password for your API token; DELETE (with the token) revokes it."""
 
     throttle_classes = [AuthRateThrottle]
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -109,7 +117,10 @@ class TokenView(APIView):
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": ["Those details do not match an active account."]})
         token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        if token_expired(token):  # an old token is replaced, never handed out again
+            token.delete()
+            token = Token.objects.create(user=user)
+        return Response({"token": token.key, "expires": token.created + dt.timedelta(seconds=settings.API_TOKEN_TTL)})
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
     def delete(self, request):

@@ -7,14 +7,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import filters as drf_filters
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import roles
 
+from ..figures import MoneySerializerField
+from ..pagination import Pagination
 from ..services import available_transitions, transition_info
-from .access import Pagination, RoleMayWrite, WriteRateThrottle
+from ..text import NOTE
+from ..tokens import ExpiringTokenAuthentication
+from .access import RoleMayWrite, WriteRateThrottle
 from .errors import ERROR_RESPONSES
 
 
@@ -54,18 +58,18 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 def money_field(**kwargs):
-    return serializers.DecimalField(max_digits=14, decimal_places=2, **kwargs)
+    return MoneySerializerField(**kwargs)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE)
 
 
 class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Read access through the app's selector; subclasses add writes and transitions."""
 
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     pagination_class = Pagination
     filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter, drf_filters.OrderingFilter]
     permission_classes = [RoleMayWrite]

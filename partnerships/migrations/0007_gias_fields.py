@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0005_giving360_fields'),
+        ('partnerships', '0006_input_bounds'),
     ]
 
     operations = [

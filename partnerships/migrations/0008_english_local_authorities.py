@@ -60,6 +60,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partnerships", "0006_gias_fields")]
+    dependencies = [("partnerships", "0007_gias_fields")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,94 @@
+"""Awards' stage tallies (grants/tallies.py): kept by triggers through every kind of write, equal to a
+count of the awards, and what the dashboards and the programme list show."""
+
+from decimal import Decimal
+
+import pytest
+
+from grants import services, tallies
+from grants.models import Award, AwardTally
+from grants.selectors import award_stage_figures, programme_money_list
+from reporting.selectors import dashboards as dashboard
+from tests import factories as f
+from tests.helpers import force_state
+
+
+def counted(user):
+    """The dashboard's figures worked out the slow way, from the awards the person may see."""
+    from grants.selectors import award_list
+
+    out = {}
+    for award in award_list(user=user):
+        row = out.setdefault(award.state, {"n": 0, "requested": Decimal(0), "awarded": Decimal(0)})
+        row["n"] += 1
+        row["requested"] += award.amount_requested
+        row["awarded"] += award.amount_awarded or 0
+    return out
+
+
+def from_tallies(user):
+    return {
+        state: {"n": r["n"], "requested": r["requested"], "awarded": r["awarded"]}
+        for state, r in award_stage_figures(user=user).items()
+    }
+
+
+def test_tallies_follow_services_archive_and_bulk_writes(world):
+    a = f.AwardFactory(programme=world.programme, recipient=world.partner_org, amount_requested=Decimal("40000.10"))
+    b = services.award_create(
+        actor=world.manager,
+        programme=world.programme,
+        recipient=world.partner_org,
+        title="Peer review",
+        amount_requested=Decimal("12000.00"),
+    )
+    a = force_state(a, "in_assessment")
+    services.award_approve(award=a, actor=world.manager)
+    services.award_change_amount(award=a, amount=Decimal("41000.00"), actor=world.manager, note="One more school")
+    services.award_transition(award=b, name="withdraw", actor=world.manager, note="Merged")
+    services.award_archive(award=b, actor=world.manager)
+    # An import writes in bulk: inserts and a queryset update no Python hook sees.
+    Award.objects.bulk_create(
+        [f.AwardFactory.build(programme=world.programme_b, recipient=world.partner_org_b) for _ in range(3)]
+    )
+    Award.objects.filter(programme=world.programme_b).update(amount_requested=Decimal("999.99"))
+
+    assert tallies.recount() == 0
+    assert from_tallies(world.manager) == counted(world.manager)
+    assert from_tallies(world.manager) == {
+        "approved": {"n": 1, "requested": Decimal("40000.10"), "awarded": Decimal("41000.00")}
+    }
+    assert from_tallies(world.manager_b) == {"draft": {"n": 3, "requested": Decimal("2999.97"), "awarded": 0}}
+    assert from_tallies(world.funder_b) == {}  # a funder does not see drafts
+    assert from_tallies(world.admin) == counted(world.admin)
+    assert AwardTally.objects.get(programme=world.programme, state="withdrawn", archived=True).awards == 1
+
+
+def test_a_tally_that_drifted_is_found_and_put_right(world):
+    f.AwardFactory(programme=world.programme)
+    AwardTally.objects.filter(programme=world.programme).update(awards=7)
+    assert tallies.recount() == 1
+    assert tallies.recount() == 0
+    assert AwardTally.objects.get(programme=world.programme, state="draft", archived=False).awards == 1
+
+
+def test_dashboard_and_programme_list_read_the_tallies(world, django_assert_num_queries):
+    for state in ("submitted", "active", "active", "closed", "draft"):
+        force_state(f.AwardFactory(programme=world.programme, amount_requested=Decimal("1000")), state)
+    dashboard.award_pipeline(user=world.manager)  # the person's roles, read once per request
+    with django_assert_num_queries(1):
+        pipeline = {r["state"]: r["count"] for r in dashboard.award_pipeline(user=world.manager)}
+    assert pipeline == {"draft": 1, "submitted": 1, "active": 2, "closed": 1}
+    figures = dashboard.portfolio(user=world.funder)
+    assert (figures["count"], figures["in_pipeline"]) == (3, 1)
+    row = programme_money_list(user=world.manager).get(pk=world.programme.pk)
+    assert row.award_count == 4  # beyond draft
+
+
+@pytest.mark.django_db
+def test_a_partner_is_counted_from_the_awards(world):
+    """A partner's scope is by recipient, not by programme: counted, not read from the tallies."""
+    f.AwardFactory(programme=world.programme, recipient=world.partner_org)
+    f.AwardFactory(programme=world.programme, recipient=world.partner_org_b)
+    assert award_stage_figures(user=world.partner) is None
+    assert [(r["state"], r["count"]) for r in dashboard.award_pipeline(user=world.partner)] == [("draft", 1)]

@@ -1,0 +1,72 @@
+"""The capped paginator: exact counts below the cap, "more than" above it, every page still reachable,
+GOV.UK page links with ellipses, and the API's count_exact flag."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+
+from workflow.pagination import ELLIPSIS, CappedPaginator, paginate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users():
+    User = get_user_model()
+    User.objects.bulk_create(User(username=f"person-{i:02d}") for i in range(23))
+    return User.objects.order_by("username")
+
+
+def test_below_the_cap_the_count_is_exact_and_links_are_elided(users):
+    paginator = CappedPaginator(users, 2, cap=100)
+    assert paginator.count == 23 and not paginator.capped and paginator.count_label == "23"
+    page = paginator.page(6)
+    assert page.links() == [1, ELLIPSIS, 5, 6, 7, ELLIPSIS, 12]
+    assert paginator.page(12).has_next() is False and len(paginator.page(12)) == 1
+
+
+def test_above_the_cap_every_page_is_still_reachable(users, django_assert_num_queries):
+    paginator = CappedPaginator(users, 2, cap=5)
+    with django_assert_num_queries(1):
+        assert paginator.capped and paginator.count_label == "more than 5"
+    # Page 11 lies well past the cap (5 rows = 3 pages) and still reads its rows and knows one follows.
+    with django_assert_num_queries(1):
+        page = paginator.page(11)
+    assert [u.username for u in page] == ["person-20", "person-21"]
+    assert page.has_next() and page.next_page_number() == 12
+    assert page.links() == [1, ELLIPSIS, 10, 11, 12, ELLIPSIS]
+    last = paginator.page(12)
+    assert [u.username for u in last] == ["person-22"] and not last.has_next()
+    assert last.links() == [1, ELLIPSIS, 11, 12]
+    assert paginator.page(2).links() == [1, 2, 3, ELLIPSIS]
+    # A last page that is exactly full: nothing follows it.
+    exactly_full = CappedPaginator(users, 1, cap=5).page(23)
+    assert len(exactly_full) == 1 and not exactly_full.has_next()
+
+
+def test_a_page_past_the_end_of_a_capped_list_falls_back(users):
+    request = RequestFactory().get("/", {"page": "999"})
+    page = paginate(request, users, per_page=2)
+    assert page.number == 12  # under the default cap the count is exact: the last page
+    paginator = CappedPaginator(users, 2, cap=5)
+    assert paginator.get_page(999).number == 3 and paginator.get_page("x").number == 1
+
+
+def test_the_award_list_page_shows_more_than_the_cap(client, settings, django_user_model):
+    from tests.factories import AwardFactory, MembershipFactory
+
+    settings.PAGINATION_COUNT_CAP = 3
+    manager = django_user_model.objects.create(username="cap-manager")
+    award = AwardFactory()
+    MembershipFactory(user=manager, organisation=award.programme.managed_by, role="manager")
+    for _ in range(4):
+        AwardFactory(programme=award.programme)
+    client.force_login(manager)
+    html = client.get("/awards/").content.decode()
+    assert "more than 3 awards" in html
+    api = client.get("/api/v1/awards/", {"page_size": 2}).json()
+    assert api["count"] == 3 and api["count_exact"] is False and api["next"]
+    assert client.get("/api/v1/awards/", {"page": 3, "page_size": 2}).json()["results"]
+    settings.PAGINATION_COUNT_CAP = 100
+    api = client.get("/api/v1/awards/").json()
+    assert api["count"] == 5 and api["count_exact"] is True

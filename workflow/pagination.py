@@ -1,0 +1,156 @@
+"""Pagination that costs the same at a million rows as at a thousand, for pages and the API.
+
+A plain Django paginator counts every matching row (`COUNT(*)` over the whole filtered list: 1.6 ms at
+10,000 awards, 33 ms at 100,000, most of a second at 1,000,000). This one counts at most
+`PAGINATION_COUNT_CAP` rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`, a bounded walk of an index):
+below the cap the count is exact, as before; above it the list says "more than 10,000" and the pages
+after the cap stay reachable by number and by Next (each page reads one row more than it shows to know
+whether another follows). Page links are the GOV.UK pattern with ellipses, built from a handful of
+numbers rather than a loop over every page.
+"""
+
+import math
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+ELLIPSIS = Paginator.ELLIPSIS
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "PAGINATION_COUNT_CAP", 10_000))
+
+
+class CappedPage(Page):
+    """A page of a list whose length is only known up to the cap."""
+
+    def __init__(self, object_list, number, paginator, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more if self.paginator.capped else super().has_next()
+
+    def end_index(self):
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
+
+    def links(self):
+        """Page numbers and ellipses to show: 1 … 4 5 6 … 40 (the GOV.UK pattern)."""
+        return self.paginator.links(self.number, more=self.more)
+
+
+class CappedPaginator(Paginator):
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, cap: int | None = None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.cap = cap if cap is not None else count_cap()
+
+    @property
+    def count(self) -> int:
+        """Exact up to the cap; `cap + 1` means "more than cap" (see `capped`)."""
+        if not hasattr(self, "_capped_count"):
+            rows = self.object_list
+            if hasattr(rows, "count") and hasattr(rows, "query"):
+                self._capped_count = rows[: self.cap + 1].count()
+            else:
+                self._capped_count = len(rows)
+        return self._capped_count
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def count_label(self) -> str:
+        return f"more than {self.cap:,}" if self.capped else f"{self.count:,}"
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        if not self.capped:
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return CappedPage(self.object_list[bottom:top], number, self, more=number < self.num_pages)
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            # Past the end of a capped list we do not know where the end is: the last counted page.
+            return self.page(math.ceil(min(self.count, self.cap) / self.per_page) or 1)
+
+    def links(self, number: int, *, more: bool) -> list:
+        if not self.capped:
+            return list(self.get_elided_page_range(number, on_each_side=1, on_ends=1))
+        shown = [1, *range(max(2, number - 1), number + 1 + (1 if more else 0))]
+        out = []
+        for previous, n in zip([0, *shown], shown, strict=False):
+            if n - previous > 2:
+                out.append(ELLIPSIS)
+            elif n - previous == 2:
+                out.append(n - 1)
+            out.append(n)
+        if more:
+            out.append(ELLIPSIS)
+        return out
+
+
+def paginate(request, queryset, per_page: int = 25, count: int | None = None) -> CappedPage:
+    """One page of `queryset` for ?page= (a capped count and a slice: two queries whatever the size).
+    `count`: the capped count when the caller already has it (counted beside a total, say)."""
+    paginator = CappedPaginator(queryset, per_page)
+    if count is not None:
+        paginator._capped_count = count
+    return paginator.get_page(request.GET.get("page"))
+
+
+class Pagination(PageNumberPagination):
+    """The API's documented page-number pagination (`count`, `next`, `previous`, `results`, `?page=`,
+    `?page_size=` up to 200), with the count capped: above `PAGINATION_COUNT_CAP` rows `count` is the cap
+    and `count_exact` is false; `next` keeps leading on to the end."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": min(paginator.count, paginator.cap),
+                "count_exact": not paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_exact"] = {
+            "type": "boolean",
+            "example": True,
+            "description": f"False when the list is longer than the count cap ({count_cap():,}); "
+            "`count` is then the cap and `next` still leads to every page.",
+        }
+        response["required"] = [*response.get("required", []), "count_exact"]
+        return response
