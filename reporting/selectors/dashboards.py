@@ -211,15 +211,16 @@ def portfolio(*, user) -> dict:
             "in_pipeline": sum(figures[s]["n"] for s in in_pipeline if s in figures),
         }
     awards = award_list(user=user)
-    committed = awards.filter(state__in=Award.COMMITTED_STATES)
-    figures = committed.aggregate(awarded=Coalesce(Sum("amount_awarded"), Value(ZERO)), count=Count("pk"))
-    figures["paid"] = (
+    counted = awards.filter(state__in=Award.COMMITTED_STATES).aggregate(
+        awarded=Coalesce(Sum("amount_awarded"), Value(ZERO)), count=Count("pk")
+    )
+    counted["paid"] = (
         payment_list(user=user)
         .filter(state=Payment.State.PAID)
         .aggregate(total=Coalesce(Sum("amount"), Value(ZERO)))["total"]
     )
-    figures["in_pipeline"] = awards.filter(state__in=(Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)).count()
-    return figures
+    counted["in_pipeline"] = awards.filter(state__in=(Award.State.SUBMITTED, Award.State.IN_ASSESSMENT)).count()
+    return counted
 
 
 def award_progress(*, user, limit: int = 50) -> list:
