@@ -72,9 +72,12 @@ DROP FUNCTION IF EXISTS grants_award_tally();
 
 
 def _sqlite_add(row: str, sign: str) -> str:
-    return f"""INSERT INTO grants_awardtally ({COLUMNS}) VALUES ({row}.programme_id, {row}.state,
+    # Only while the programme exists: a flush empties the programme table before the awards, and a tally
+    # row for a programme already gone would fail the foreign key at commit.
+    return f"""INSERT INTO grants_awardtally ({COLUMNS}) SELECT {row}.programme_id, {row}.state,
                {row}.archived_at IS NOT NULL, {sign}1, {sign}{row}.amount_requested,
-               {sign}COALESCE({row}.amount_awarded, 0), {sign}({row}.amount_awarded IS NOT NULL))
+               {sign}COALESCE({row}.amount_awarded, 0), {sign}({row}.amount_awarded IS NOT NULL)
+               WHERE EXISTS (SELECT 1 FROM grants_fundingprogramme WHERE id = {row}.programme_id)
                ON CONFLICT (programme_id, state, archived) DO UPDATE SET {UPSERT_SET};"""
 
 

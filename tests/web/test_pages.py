@@ -520,7 +520,7 @@ def test_approving_more_than_requested_or_nonsense_is_refused(client, world):
     response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "25000"}, follow=True)
     assert "cannot be more than the £20,000.00 requested" in html(response)
     response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "lots"}, follow=True)
-    assert "Enter the amount to award in pounds" in html(response)
+    assert "The amount to award: “lots” is not a number" in html(response)
     award.refresh_from_db()
     assert award.state == Award.State.IN_ASSESSMENT
 

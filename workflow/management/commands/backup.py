@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
-from workflow.backup import BACKED_UP, summary
+from workflow.backup import BACKED_UP, DERIVED, summary
 
 
 class Command(BaseCommand):
@@ -11,7 +11,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, **options):
         call_command(
-            "dumpdata", *BACKED_UP, natural_foreign=True, output=output, verbosity=0, exclude=["auth.permission"]
+            "dumpdata",
+            *BACKED_UP,
+            natural_foreign=True,
+            output=output,
+            verbosity=0,
+            exclude=["auth.permission", *DERIVED],
         )
         for name, value in summary().items():
             self.stdout.write(f"  {name}: {value}")
