@@ -89,6 +89,26 @@ SQLITE = [
 ]
 SQLITE_DROP = [f"DROP TRIGGER IF EXISTS grants_award_tally_{op};" for op in ("insert", "update", "delete")]
 
+# A programme's tallies go with it. Emptying the tables in the order a flush picks (it changes from run to
+# run) can delete the tallies, then the awards (whose trigger writes tallies back, while the programme is
+# still there), then the programme: without this, those tallies would fail the foreign key at commit.
+PROGRAMME_CLEANUP_POSTGRESQL = """
+CREATE OR REPLACE FUNCTION grants_programme_tally_cleanup() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM grants_awardtally WHERE programme_id IN (SELECT id FROM old_rows);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER grants_programme_tally_cleanup AFTER DELETE ON grants_fundingprogramme
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION grants_programme_tally_cleanup();
+"""
+PROGRAMME_CLEANUP_POSTGRESQL_DROP = """
+DROP TRIGGER IF EXISTS grants_programme_tally_cleanup ON grants_fundingprogramme;
+DROP FUNCTION IF EXISTS grants_programme_tally_cleanup();
+"""
+PROGRAMME_CLEANUP_SQLITE = """CREATE TRIGGER grants_programme_tally_cleanup AFTER DELETE ON grants_fundingprogramme
+    BEGIN DELETE FROM grants_awardtally WHERE programme_id = OLD.id; END;"""
+PROGRAMME_CLEANUP_SQLITE_DROP = "DROP TRIGGER IF EXISTS grants_programme_tally_cleanup;"
+
 RECOUNT = f"""INSERT INTO grants_awardtally ({COLUMNS})
     SELECT programme_id, state, archived_at IS NOT NULL, count(*), COALESCE(sum(amount_requested), 0),
            COALESCE(sum(amount_awarded), 0), count(amount_awarded)
@@ -114,6 +134,18 @@ def uninstall(schema_editor) -> None:
         else:
             for statement in SQLITE_DROP:
                 cursor.execute(statement)
+
+
+def install_programme_cleanup(schema_editor) -> None:
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(PROGRAMME_CLEANUP_POSTGRESQL if postgresql else PROGRAMME_CLEANUP_SQLITE)
+
+
+def uninstall_programme_cleanup(schema_editor) -> None:
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(PROGRAMME_CLEANUP_POSTGRESQL_DROP if postgresql else PROGRAMME_CLEANUP_SQLITE_DROP)
 
 
 def recount() -> int:
