@@ -92,7 +92,21 @@ def is_establishments(headers) -> bool:
 
 
 def is_groups(headers) -> bool:
-    return "Group Name" in headers and ("Group UID" in headers or "Linked UID" in headers)
+    """The groups extract (`allgroupsdata.csv`; "UID" and "Status" in the web service's `groups.csv`) and the
+    links of establishments to groups (`links`/`groupLinks`: "Linked UID")."""
+    return "Group Name" in headers and any(h in headers for h in ("Group UID", "Linked UID", "UID"))
+
+
+def is_establishment_links(headers) -> bool:
+    """GIAS's `links` file: which establishment replaced which (URN, LinkURN, LinkType): no organisations."""
+    return "LinkURN" in headers and "EstablishmentName" not in headers
+
+
+ESTABLISHMENT_LINKS = (
+    "This is GIAS's links file (which establishment replaced which: “LinkURN”, “LinkType”): it names no "
+    "organisations. Import the establishments extract (edubasealldata…csv) and the groups extract "
+    "(allgroupsdata…csv) instead."
+)
 
 
 @dataclass
@@ -106,6 +120,7 @@ class Reshaped:
     sources: dict[str, str]
     left_out: dict[int, str] = field(default_factory=dict)
     school_links: dict[str, str] = field(default_factory=dict)  # school org-id → trust's Group UID
+    without_company_number: int = 0  # trusts given a 360G- identifier: no Companies House number in the file
 
 
 ESTABLISHMENT_COLUMNS = {
@@ -172,12 +187,22 @@ def establishments(dataset, *, keep_closed: bool, la_known: Callable[[str], bool
 
 GROUP_COLUMNS = {
     "Name": ("Group Name",),
-    "Group UID": ("Group UID", "Linked UID"),
+    "Group UID": ("Group UID", "Linked UID", "UID"),
     "GIAS type": ("Group Type",),
     "UKPRN": ("UKPRN",),
-    "Postcode": ("Group Postcode",),
+    "Postcode": ("Group Postcode", "Group Contact Postcode"),
     "Closed on": ("Closed Date",),
 }
+GROUP_STATUS = ("Group Status", "Status")
+NO_COMPANY_NUMBER_PREFIX = "360G-GIAS-GROUP-"
+
+
+def group_org_id(company_number: str, uid: str) -> str:
+    """A trust's identifier: GB-COH- and its Companies House number; without one in the file (GIAS leaves
+    it empty for some trusts), 360G-GIAS-GROUP- and its Group UID, the form the 360Giving standard allows
+    where no official identifier exists. A later file with the number replaces it (the trust is found by
+    its Group UID)."""
+    return companies_house_org_id(company_number) or (f"{NO_COMPANY_NUMBER_PREFIX}{uid}" if uid else "")
 
 
 def companies_house_org_id(number: str) -> str:
@@ -204,14 +229,18 @@ def groups(dataset, *, keep_closed: bool) -> Reshaped:
             out.left_out[number] = LEFT_OUT_NOT_TRUST
         elif uid and uid in seen:
             out.left_out[number] = LEFT_OUT_REPEAT
-        closed = lookup_key(row.get("Group Status")) == "closed"
+        status = next((row[c] for c in GROUP_STATUS if row.get(c)), "")
+        closed = lookup_key(status) == "closed"
         if closed and not keep_closed:
             out.left_out.setdefault(number, LEFT_OUT_CLOSED)
         if number not in out.left_out:
             seen.add(uid)
         if row.get("URN") and uid and row.get("Group Type") in TRUST_GROUP_TYPES:
             out.school_links[f"GB-EDU-{row['URN']}"] = uid
-        values = {"Identifier": companies_house_org_id(row.get("Companies House Number", "")), "Kind": Kind.MAT}
+        identifier = group_org_id(row.get("Companies House Number", ""), uid)
+        if identifier.startswith(NO_COMPANY_NUMBER_PREFIX) and number not in out.left_out:
+            out.without_company_number += 1
+        values = {"Identifier": identifier, "Kind": Kind.MAT}
         for ours in names[2:]:
             values[ours] = row.get(sources[ours], "")
         if not closed:

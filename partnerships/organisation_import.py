@@ -116,6 +116,8 @@ class OrganisationResource(ExchangeResource):
         self._school_links: dict[str, str] = {}
         self._unlinked = 0
         self._linked = 0
+        self._without_number = 0
+        self._trusts_by_uid: dict[str, Organisation] = {}
 
     def scoped_export(self, *, user):
         return selectors.organisation_list(user=user)
@@ -126,7 +128,9 @@ class OrganisationResource(ExchangeResource):
 
     def prepare_dataset(self, dataset):
         headers = dataset.headers or []
-        self.sources, self._school_links, self._unlinked = {}, {}, 0
+        self.sources, self._school_links, self._unlinked, self._without_number = {}, {}, 0, 0
+        if gias.is_establishment_links(headers):
+            raise ValueError(gias.ESTABLISHMENT_LINKS)
         if gias.is_groups(headers):  # first: a links file names the school (URN, EstablishmentName) too
             self.gias_file = "groups"
             shaped = gias.groups(dataset, keep_closed=self.include_closed)
@@ -145,6 +149,7 @@ class OrganisationResource(ExchangeResource):
         for values in shaped.rows:
             dataset.append(values)
         self.sources, self.left_out, self._school_links = shaped.sources, shaped.left_out, shaped.school_links
+        self._without_number = shaped.without_company_number
 
     def load_existing(self, dataset):
         existing = super().load_existing(dataset)
@@ -167,7 +172,28 @@ class OrganisationResource(ExchangeResource):
                             self._pending_trusts[lookup_key(key)] = identifier
         return existing
 
+    def get_instance(self, instance_loader, row):
+        """A GIAS trust by its identifier, else by its Group UID: the same trust with or without its
+        Companies House number in the file."""
+        found = super().get_instance(instance_loader, row)
+        if found is None and self.gias_file == "groups":
+            found = self._trusts_by_uid.get(cell_text(row.get("Group UID")))
+        return found
+
+    def get_bulk_update_fields(self):
+        names = super().get_bulk_update_fields()
+        if self.gias_file == "groups":  # a trust known by its Group UID until a file gives its company number
+            names.append("identifier")
+        return names
+
     def import_instance(self, instance, row, **kwargs):
+        if (
+            self.gias_file == "groups"
+            and instance.pk
+            and not instance.identifier.startswith(gias.NO_COMPANY_NUMBER_PREFIX)
+        ):
+            if cell_text(row.get("Identifier")).startswith(gias.NO_COMPANY_NUMBER_PREFIX):
+                row = {**row, "Identifier": instance.identifier}  # a file without the number keeps the one known
         if self.gias_file == "establishments":  # the trust is found by its number, else its name: after_cells
             instance._trust_name = row.get("Trust", "")
             row = {k: v for k, v in row.items() if k != "Trust"}
@@ -181,7 +207,7 @@ class OrganisationResource(ExchangeResource):
         """A GIAS school's trust by its Group UID ("Trusts (code)"): a trust not imported yet is no error;
         the school keeps the number and is linked when the groups file comes."""
         if self.gias_file == "groups" and not instance.identifier:
-            return {"identifier": "empty: Exchange knows a trust by its Companies House number (GB-COH-…)"}
+            return {"identifier": "empty: Exchange knows a trust by its Companies House number, else its Group UID"}
         if self.gias_file == "establishments" and instance.trust_uid and instance.kind == Organisation.Kind.SCHOOL:
             trust = self._trusts_by_uid.get(instance.trust_uid) or self.fields["trust"].widget.find(
                 instance._trust_name
@@ -253,4 +279,11 @@ class OrganisationResource(ExchangeResource):
             )
         if self._linked:
             notes.append(f"{self._linked:,} schools linked to their trust.")
+        if self._without_number:
+            many = self._without_number != 1
+            notes.append(
+                f"{self._without_number:,} trust{'s have' if many else ' has'} no Companies House number in the "
+                f"file: identified by {'their' if many else 'its'} Group UID ({gias.NO_COMPANY_NUMBER_PREFIX}…, "
+                "no official identifier) until a file gives the number."
+            )
         return notes

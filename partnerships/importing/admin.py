@@ -11,7 +11,7 @@ from import_export.forms import ImportForm
 from accounts import roles
 
 from . import formulae
-from .running import check_import_size, decode_text
+from .running import check_import_size, csv_shape_problem, decode_text
 
 
 class TextAsItComes:
@@ -27,7 +27,13 @@ class TextAsItComes:
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
             in_stream = decode_text(in_stream, name="The file", kind=self.get_title().upper())
-        return super().create_dataset(in_stream, **kwargs)
+        try:
+            return super().create_dataset(in_stream, **kwargs)
+        except Exception as error:
+            shape = csv_shape_problem(in_stream) if self.get_title().upper() == "CSV" else None
+            if shape:
+                raise ValueError(f"The file: {shape}") from error
+            raise
 
 
 class CSVAsItComes(TextAsItComes, base_formats.CSV):
@@ -73,6 +79,17 @@ class ExchangeAdminMixin(ImportExportMixin, ExportActionMixin):
             messages.error(request, "That import was already done or has expired: choose the file again.")
             opts = self.model._meta
             return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        """A file that cannot be read, in words (django-import-export names the Python exception)."""
+        if isinstance(e, ValueError) and str(e):
+            form.add_error("import_file", str(e))
+        else:
+            form.add_error(
+                "import_file",
+                "The file could not be read as the format chosen: check it is a .csv, .xlsx or .json file as "
+                "its name says, and that the format below matches it.",
+            )
 
     def get_import_formats(self):
         return [CSVAsItComes, base_formats.XLSX, JSONAsItComes]

@@ -292,6 +292,7 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
                 obj.pk = ids.get(getattr(obj, self.key_attribute))
         self.after_write()
         self.log_money()
+        result.exchange_notes = self.notes()  # the admin's preview says what the command line says
 
     repr_expression = None  # an expression equal to str(record), so the database can write the money log
 

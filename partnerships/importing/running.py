@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import sys
 from collections.abc import Callable, Iterable
@@ -66,7 +68,7 @@ class ImportOutcome:
         tail = "dry run: nothing was written" if self.dry_run else "saved"
         left_out = f", {self.left_out} left out (below)" if self.left_out else ""
         return (
-            f"{what}: {self.rows} rows — {self.created} created, {self.updated} updated, "
+            f"{what}: {self.rows} row{'s' if self.rows != 1 else ''} — {self.created} created, {self.updated} updated, "
             f"{self.skipped} unchanged (skipped){left_out}, 0 errors; {tail}."
         )
 
@@ -213,6 +215,44 @@ def decode_text(data: bytes, *, name: str, kind: str) -> str:
             raise ValueError(f"{name} is not a text {kind} file (save it as CSV UTF-8).") from None
 
 
+def numbers_text(numbers: list[int], *, first: int = 8) -> str:
+    """`11 to 20`, `4, 9, 12`, `4, 9, 12 … (30 in all)`: row numbers as a person reads them."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]} to {numbers[-1]}"
+    shown = ", ".join(str(n) for n in numbers[:first])
+    return shown if len(numbers) <= first else f"{shown} … ({len(numbers):,} in all)"
+
+
+def csv_shape_problem(text: str) -> str | None:
+    """Rows with more cells than the first row has column names, in words (tablib only says
+    "InvalidDimensions"). Real files do this when rows of a newer layout are pasted under an older header;
+    the cells cannot be matched to columns, so the file is refused rather than read wrongly. Shorter
+    rows are fine: a spreadsheet leaves out empty cells at the end."""
+    try:
+        rows = csv.reader(io.StringIO(text))
+        width = len(next(rows, []))
+        long: dict[int, list[int]] = {}
+        for number, row in enumerate(rows, 2):
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                long.setdefault(len(row), []).append(number)
+    except csv.Error:
+        return None
+    if not long:
+        return None
+    parts = [
+        f"row{'s' if len(numbers) > 1 else ''} {numbers_text(numbers)} "
+        f"{'have' if len(numbers) > 1 else 'has'} {cells:,} cells"
+        for cells, numbers in sorted(long.items())
+    ]
+    one = sum(len(numbers) for numbers in long.values()) == 1
+    return (
+        f"{'; '.join(parts).capitalize()}, but the first row names {width:,} columns: "
+        f"{'this row seems' if one else 'these rows seem'} to come from another version of the file, so "
+        f"{'its' if one else 'their'} cells cannot be matched to columns. Make every row match the column "
+        "names (or download the file again) and import it again."
+    )
+
+
 def parse_dataset(data: bytes, fmt, name: str) -> tablib.Dataset:
     """Bytes of a .csv/.xlsx/.json file as a dataset with a header row, or ValueError in plain words
     (a file that is not what its name says, text in an unknown encoding, JSON that is not a list of rows)."""
@@ -223,6 +263,9 @@ def parse_dataset(data: bytes, fmt, name: str) -> tablib.Dataset:
     try:
         dataset = fmt.create_dataset(data)
     except Exception as error:  # tablib and openpyxl raise many kinds for a damaged file; all mean the same
+        shape = csv_shape_problem(data) if kind == "CSV" else None
+        if shape:
+            raise ValueError(f"“{name}”: {shape}") from error
         hint = " (a list of rows, each with the column names)" if kind == "JSON" else ""
         article = "an" if kind[0] in "AEIOUX" else "a"
         raise ValueError(f"“{name}” could not be read as {article} {kind} file{hint}.") from error

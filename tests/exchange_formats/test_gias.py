@@ -254,12 +254,15 @@ def test_each_row_problem_names_the_gias_column(admin, tmp_path):
     assert not Organisation.objects.filter(identifier__startswith="GB-EDU-").exists()
 
 
-def test_a_trust_without_a_companies_house_number_is_a_row_error(admin):
+def test_a_trust_without_a_companies_house_number_or_a_group_uid_is_a_row_error(admin):
+    """Without the number the trust is known by its Group UID (test_gias_whole_files.py); without either,
+    Exchange cannot know it again."""
     data = read_dataset(DATA / "allgroupsdata_sample.csv")
-    data[1] = tuple("" if i == 3 else v for i, v in enumerate(data[1]))
+    data[1] = tuple("" if i in (0, 3) else v for i, v in enumerate(data[1]))
     outcome = run_import(OrganisationResource(user=admin), data, dry_run=True)
     assert [str(p) for p in outcome.problems] == [
-        "Row 3, column “Companies House Number”: empty: Exchange knows a trust by its Companies House number (GB-COH-…)"
+        "Row 3, column “Companies House Number”: empty: Exchange knows a trust by its Companies House number, "
+        "else its Group UID"
     ]
 
 
