@@ -9,6 +9,12 @@ urlpatterns = [
     path("programmes/", views.programme_list, name="programme_list"),
     path("programmes/360giving/", giving360_views.quality_page, name="giving360_quality"),
     path("programmes/360giving/publish/", giving360_views.publish, name="giving360_publish"),
+    path("programmes/360giving/import/", giving360_views.import_page, name="giving360_import"),
+    path(
+        "programmes/360giving/import/<str:token>/problems/",
+        giving360_views.import_problems,
+        name="giving360_import_problems",
+    ),
     path("programmes/new/", views.programme_create, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),

@@ -61,6 +61,47 @@ def _kept(request) -> dict:
     return request.session.setdefault(SESSION_KEY, {})
 
 
+# Between the preview and the import (the admin and the page alike): the file kept under a token in the
+# person's session, read again on confirm, and the rows left out offered for download afterwards.
+
+
+def keep_upload(request, data: bytes, name: str, options: dict) -> str:
+    token = secrets.token_hex(16)
+    path = default_storage.save(f"{FOLDER}/{token}{Path(name).suffix.lower()}", ContentFile(data))
+    _kept(request)[token] = {"path": path, "name": name, **options}
+    request.session.modified = True
+    return token
+
+
+def take_upload(request, token: str):
+    """(the source, its options) kept under `token`, once; None when already used or expired."""
+    kept = _kept(request).pop(token, None)
+    request.session.modified = True
+    if kept is None or not default_storage.exists(kept["path"]):
+        return None
+    with default_storage.open(kept["path"], "rb") as stored:
+        data = stored.read()
+    default_storage.delete(kept["path"])
+    return read_bytes(data, kept["name"]), {"as_awarded": kept["as_awarded"], "programme": kept["programme"]}
+
+
+def keep_rejected(request, token: str, source, outcome) -> None:
+    content, suffix = rejected_content(source, outcome.problems)
+    path = default_storage.save(f"{FOLDER}/{token}-problems{suffix}", ContentFile(content))
+    request.session.setdefault(SESSION_KEY + "_problems", {})[token] = {
+        "path": path,
+        "name": f"{Path(source.name).stem}-problems{suffix}",
+    }
+    request.session.modified = True
+
+
+def rejected_download(request, token: str):
+    kept = request.session.get(SESSION_KEY + "_problems", {}).get(token)
+    if kept is None or not default_storage.exists(kept["path"]):
+        raise Http404("No such file")
+    return FileResponse(default_storage.open(kept["path"], "rb"), as_attachment=True, filename=kept["name"])
+
+
 def import_view(model_admin, request):
     if not model_admin.has_import_permission(request):
         raise PermissionDenied
@@ -78,10 +119,7 @@ def import_view(model_admin, request):
             form.add_error("file", str(error))
         else:
             outcome = import_grants(source, actor=request.user, dry_run=True, **options)
-            token = secrets.token_hex(16)
-            path = default_storage.save(f"{FOLDER}/{token}{Path(upload.name).suffix.lower()}", ContentFile(data))
-            _kept(request)[token] = {"path": path, "name": source.name, **options}
-            request.session.modified = True
+            token = keep_upload(request, data, source.name, options)
             return render(
                 request,
                 "admin/grants/import_360giving.html",
@@ -92,31 +130,19 @@ def import_view(model_admin, request):
 
 def _confirm(model_admin, request):
     token = request.POST["token"]
-    kept = _kept(request).pop(token, None)
-    request.session.modified = True
+    kept = take_upload(request, token)
     again = reverse(f"admin:{model_admin.model._meta.app_label}_award_import_360giving")
-    if kept is None or not default_storage.exists(kept["path"]):
+    if kept is None:
         messages.error(request, "That import was already done or has expired: choose the file again.")
         return HttpResponseRedirect(again)
-    with default_storage.open(kept["path"], "rb") as stored:
-        data = stored.read()
-    default_storage.delete(kept["path"])
-    source = read_bytes(data, kept["name"])
+    source, options = kept
     skip = request.POST.get("mode") == "skip"
-    outcome = import_grants(
-        source, actor=request.user, as_awarded=kept["as_awarded"], programme=kept["programme"], skip_bad_rows=skip
-    )
+    outcome = import_grants(source, actor=request.user, skip_bad_rows=skip, **options)
     if outcome.problems and not (skip and all(p.row for p in outcome.problems)):
         return render(request, "admin/grants/import_360giving.html", _context(model_admin, request, outcome=outcome))
     text = outcome.summary()
     if outcome.bad_rows:
-        content, suffix = rejected_content(source, outcome.problems)
-        path = default_storage.save(f"{FOLDER}/{token}-problems{suffix}", ContentFile(content))
-        request.session.setdefault(SESSION_KEY + "_problems", {})[token] = {
-            "path": path,
-            "name": f"{Path(source.name).stem}-problems{suffix}",
-        }
-        request.session.modified = True
+        keep_rejected(request, token, source, outcome)
         link = reverse(f"admin:{model_admin.model._meta.app_label}_award_import_360giving_problems", args=[token])
         messages.warning(
             request, format_html("{} <a href='{}'>Download the rows left out, with their reasons</a>.", text, link)
@@ -129,7 +155,4 @@ def _confirm(model_admin, request):
 def problems_download(model_admin, request, token: str):
     if not model_admin.has_import_permission(request):
         raise PermissionDenied
-    kept = request.session.get(SESSION_KEY + "_problems", {}).get(token)
-    if kept is None or not default_storage.exists(kept["path"]):
-        raise Http404("No such file")
-    return FileResponse(default_storage.open(kept["path"], "rb"), as_attachment=True, filename=kept["name"])
+    return rejected_download(request, token)
