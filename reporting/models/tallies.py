@@ -32,3 +32,30 @@ class ReachTally(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.state} LA {self.local_authority_id}: {self.awards}"
+
+
+class ProjectTally(models.Model):
+    """Projects per partnership, stage, archived-or-not and the lead organisation's local authority, with
+    the settings and children they reach: what the project pipeline and `/reach/` read for a programme
+    manager instead of every project. Kept by triggers like `ReachTally` (reporting/tallies.py);
+    `local_authority_id` 0 stands for a lead organisation with no local authority."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    state = models.CharField(max_length=30)
+    archived = models.BooleanField()
+    local_authority_id = models.BigIntegerField()
+    projects = models.BigIntegerField(default=0)
+    settings = models.BigIntegerField(default=0)
+    children = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "state", "archived", "local_authority_id"], name="project_tally_one_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partnership_id} {self.state} LA {self.local_authority_id}: {self.projects}"
