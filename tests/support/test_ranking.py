@@ -89,7 +89,9 @@ def test_each_reason_is_given_in_words_in_a_fixed_order(case):
     assert birch_words["capacity"] == "Only 2 days a term left until 31 July 2030; 4 wanted."
     assert birch_words["distance"] == "Same sub-region: Dudley and Sandwell are both in Black Country."
     assert birch_words["phase"] == "Suits the improve phase, not repair."
-    assert birch_words["difference"].startswith("Different: another trust (not in a trust), another size band")
+    assert birch_words["difference"] == (
+        "Different: another trust (not in a trust) and another size band (School on its own, not Starter trust)."
+    )
 
 
 def test_same_trust_other_places_other_areas_and_lapsed_offers_are_never_proposed(case):
