@@ -5,6 +5,7 @@ partnership; a match pairs them, uses up the offer's days, and becomes a draft c
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -45,12 +46,12 @@ class MatchingSettings(models.Model):
     partnership = models.OneToOneField(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="matching_settings"
     )
-    weight_areas = models.PositiveSmallIntegerField("weight: areas that match", default=5)
-    weight_evidence = models.PositiveSmallIntegerField("weight: evidence of impact", default=3)
-    weight_capacity = models.PositiveSmallIntegerField("weight: capacity left", default=2)
-    weight_distance = models.PositiveSmallIntegerField("weight: distance", default=2)
-    weight_phase = models.PositiveSmallIntegerField("weight: fit with the phase of improvement", default=2)
-    weight_difference = models.PositiveSmallIntegerField("weight: difference", default=1)
+    weight_areas = models.PositiveSmallIntegerField("weight: areas that match", default=5, validators=[MaxValueValidator(100)])
+    weight_evidence = models.PositiveSmallIntegerField("weight: evidence of impact", default=3, validators=[MaxValueValidator(100)])
+    weight_capacity = models.PositiveSmallIntegerField("weight: capacity left", default=2, validators=[MaxValueValidator(100)])
+    weight_distance = models.PositiveSmallIntegerField("weight: distance", default=2, validators=[MaxValueValidator(100)])
+    weight_phase = models.PositiveSmallIntegerField("weight: fit with the phase of improvement", default=2, validators=[MaxValueValidator(100)])
+    weight_difference = models.PositiveSmallIntegerField("weight: difference", default=1, validators=[MaxValueValidator(100)])
     parties_may_accept = models.BooleanField(
         default=False,
         help_text="Let the two organisations agree a match between themselves; without this only the "
