@@ -4,8 +4,11 @@
 partnership; a match pairs them, uses up the offer's days, and becomes a draft collaboration project.
 """
 
+import contextvars
+from contextlib import contextmanager
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django_fsm import FSMField, FSMModelMixin, transition
@@ -70,6 +73,24 @@ class MatchingSettings(models.Model):
         return {name: getattr(self, f"weight_{name}") for name in self.WEIGHTS}
 
 
+_SERVICE_STEP = contextvars.ContextVar("support_service_step", default=False)
+
+
+@contextmanager
+def service_step():
+    """Steps that only the support services take (matching a need, accepting or releasing a match): their
+    own checks decide who may; no page, API or admin button offers them."""
+    token = _SERVICE_STEP.set(True)
+    try:
+        yield
+    finally:
+        _SERVICE_STEP.reset(token)
+
+
+def _by_service(obj, user) -> bool:
+    return _SERVICE_STEP.get()
+
+
 def _manages(obj, user) -> bool:
     return roles.of(user).manages_partnership(obj.partnership)
 
@@ -99,7 +120,9 @@ class Need(FSMModelMixin, models.Model):
     phase = models.CharField("phase of improvement", max_length=20, choices=Phase.choices)
     urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.MEDIUM)
     context = text_field("context", blank=True)
-    days_wanted = models.PositiveSmallIntegerField("days of support a term", default=2)
+    days_wanted = models.PositiveSmallIntegerField(
+        "days of support a term", default=2, validators=[MinValueValidator(1, "Ask for at least one day a term.")]
+    )
     shared = models.BooleanField(
         "shared with offering organisations",
         default=False,
@@ -119,16 +142,20 @@ class Need(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(days_wanted__gte=1), name="need_wants_a_day")]
+        constraints = [models.CheckConstraint(
+                condition=Q(days_wanted__gte=1),
+                name="need_wants_a_day",
+                violation_error_message="Ask for at least one day a term.",
+            )]
 
     def __str__(self):
         return f"{self.organisation}: {self.title}"
 
-    @transition(state, source=State.OPEN, target=State.MATCHED, permission=lambda need, user: True)
+    @transition(state, source=State.OPEN, target=State.MATCHED, permission=_by_service)
     def match(self):
         """Taken by match_accept, whose own checks decide who may accept."""
 
-    @transition(state, source=State.MATCHED, target=State.OPEN, permission=lambda need, user: True)
+    @transition(state, source=State.MATCHED, target=State.OPEN, permission=_by_service)
     def unmatch(self):
         """When the match's project is withdrawn or rejected (support.services.release_for_project)."""
 
@@ -172,7 +199,9 @@ class Offer(FSMModelMixin, models.Model):
         help_text="Completed evaluations (and their what-works lessons) that show this strength.",
     )
     evidence = text_field("evidence in our own words", blank=True)
-    capacity_days = models.PositiveSmallIntegerField("capacity (days a term)")
+    capacity_days = models.PositiveSmallIntegerField(
+        "capacity (days a term)", validators=[MinValueValidator(1, "Offer at least one day a term.")]
+    )
     days_allocated = models.PositiveSmallIntegerField(default=0, editable=False)
     available_until = models.DateField(validators=[grant_date])
     phases = models.JSONField(
@@ -199,8 +228,16 @@ class Offer(FSMModelMixin, models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # Capacity is never allocated twice: the database refuses what the service's lock should prevent.
-            models.CheckConstraint(condition=Q(days_allocated__lte=F("capacity_days")), name="offer_within_capacity"),
-            models.CheckConstraint(condition=Q(capacity_days__gte=1), name="offer_has_a_day"),
+            models.CheckConstraint(
+                condition=Q(days_allocated__lte=F("capacity_days")),
+                name="offer_within_capacity",
+                violation_error_message="More days are given to accepted matches than the offer has.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_days__gte=1),
+                name="offer_has_a_day",
+                violation_error_message="Offer at least one day a term.",
+            ),
         ]
 
     def __str__(self):
@@ -277,7 +314,7 @@ class Match(FSMModelMixin, models.Model):
     def partnership(self):
         return self.need.partnership
 
-    @transition(state, source=State.PROPOSED, target=State.ACCEPTED, permission=lambda match, user: True)
+    @transition(state, source=State.PROPOSED, target=State.ACCEPTED, permission=_by_service)
     def accept(self):
         """Taken by match_accept, whose own checks decide who may accept."""
 
@@ -285,12 +322,12 @@ class Match(FSMModelMixin, models.Model):
         state,
         source=State.PROPOSED,
         target=State.DECLINED,
-        permission=lambda match, user: True,
+        permission=_by_service,
         custom={"label": "Decline", "style": "warning"},
     )
     def decline(self):
         pass
 
-    @transition(state, source=State.ACCEPTED, target=State.RELEASED, permission=lambda match, user: True)
+    @transition(state, source=State.ACCEPTED, target=State.RELEASED, permission=_by_service)
     def release(self):
         """When the project it started is withdrawn or rejected, its days go back to the offer."""

@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from accounts import roles
-from partnerships.models import Organisation, Partnership, PartnershipMember
+from partnerships.models import LocalAuthority, Organisation, Partnership, PartnershipMember, SubRegion
 from partnerships.selectors import NOTHING, _p, scoped
 from reporting.models import Evaluation
 from workflow import clock
@@ -433,3 +433,7 @@ def organisation_history(*, user, organisation) -> list[dict]:
         if partner.receives_support:
             year["received"].append(partner.project)
     return [{"year": name, **entry} for name, entry in sorted(years.items(), reverse=True)]
+
+
+def managed_matching_settings_list(*, user) -> QuerySet:
+    return MatchingSettings.objects.filter(partnership__in=managed_partnership_list(user=user))

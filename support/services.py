@@ -18,7 +18,7 @@ from workflow.services import apply_transition, log_transition, set_fields
 from workflow.text import NARRATIVE
 
 from . import matching, selectors
-from .models import MatchingSettings, Need, Offer, Phase, SupportArea
+from .models import MatchingSettings, Need, Offer, Phase, SupportArea, service_step
 from .models import Match as MatchModel
 
 NEED_FIELDS = ("title", "phase", "urgency", "context", "days_wanted", "shared", "same_trust_ok")
@@ -297,8 +297,9 @@ def _accept(match: MatchModel, need: Need, offer: Offer, *, actor: User, creator
     match.accepted_by = actor
     match.accepted_at = clock.now()
     match.save(update_fields=["project", "accepted_by", "accepted_at"])
-    apply_transition(match, "accept", actor=actor, note=note or f"Draft project {project.reference} started")
-    apply_transition(need, "match", actor=actor, note=f"Matched with {offer.organisation}")
+    with service_step():
+        apply_transition(match, "accept", actor=actor, note=note or f"Draft project {project.reference} started")
+        apply_transition(need, "match", actor=actor, note=f"Matched with {offer.organisation}")
     return match
 
 
@@ -344,7 +345,8 @@ def match_decline(*, match: MatchModel, actor: User, note: str = "") -> MatchMod
             or r.is_partner_of(offer.organisation_id)
         ):
             raise PermissionRefused("Only the two organisations and the partnership's managers can decline a match.")
-        return apply_transition(match, "decline", actor=actor, note=note)
+        with service_step():
+            return apply_transition(match, "decline", actor=actor, note=note)
 
 
 def release_for_project(project, actor) -> None:
@@ -356,9 +358,11 @@ def release_for_project(project, actor) -> None:
     match = MatchModel.objects.select_for_update().get(pk=match.pk)
     Offer.objects.filter(pk=offer.pk).update(days_allocated=F("days_allocated") - match.days)
     log_transition(offer, name="release", source=offer.state, actor=actor, note=f"{match.days} days a term back from {project.reference}")
-    apply_transition(match, "release", actor=actor, note=f"Project {project.reference} {project.get_state_display().lower()}")
-    if need.state == Need.State.MATCHED:
-        apply_transition(need, "unmatch", actor=actor, note=f"Project {project.reference} {project.get_state_display().lower()}")
+    why = f"Project {project.reference} {project.get_state_display().lower()}"
+    with service_step():
+        apply_transition(match, "release", actor=actor, note=why)
+        if need.state == Need.State.MATCHED:
+            apply_transition(need, "unmatch", actor=actor, note=why)
 
 
 # The partnership's list and weights ----------------------------------------------------------------
