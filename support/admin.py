@@ -95,7 +95,15 @@ class OfferAdmin(_Recorded):
         "travel_sub_regions": lambda user: selectors.SubRegion.objects.all(),
         "travel_local_authorities": lambda user: selectors.LocalAuthority.objects.all(),
     }
-    list_display = ("title", "organisation", "partnership", "capacity_days", "days_allocated", "available_until", "state")
+    list_display = (
+        "title",
+        "organisation",
+        "partnership",
+        "capacity_days",
+        "days_allocated",
+        "available_until",
+        "state",
+    )
     list_filter = ("state", "partnership", "organisation__local_authority__sub_region")
     search_fields = ("title", "evidence", "organisation__name")
     list_select_related = ("organisation", "partnership")
@@ -190,6 +198,8 @@ class MatchingSettingsAdmin(RoleScopedAdmin):
         names = [f"weight_{n}" for n in MatchingSettings.WEIGHTS] + ["parties_may_accept"]
         partnership = obj.partnership if change else form.cleaned_data["partnership"]
         saved = services.matching_settings_save(
-            partnership=partnership, actor=request.user, **{n: form.cleaned_data[n] for n in names if n in form.cleaned_data}
+            partnership=partnership,
+            actor=request.user,
+            **{n: form.cleaned_data[n] for n in names if n in form.cleaned_data},
         )
         obj.pk = saved.pk

@@ -80,7 +80,9 @@ def _areas_field(**kwargs):
 
 class NeedCreateSerializer(serializers.ModelSerializer):
     partnership = ScopedPrimaryKeyRelatedField(selectors.support_partnership_list, queryset=Partnership.objects.all())
-    organisation = ScopedPrimaryKeyRelatedField(selectors.support_organisation_list, queryset=Organisation.objects.all())
+    organisation = ScopedPrimaryKeyRelatedField(
+        selectors.support_organisation_list, queryset=Organisation.objects.all()
+    )
     areas = _areas_field()
 
     class Meta:
@@ -144,7 +146,9 @@ class _OfferWrite(serializers.ModelSerializer):
 
 class OfferCreateSerializer(_OfferWrite):
     partnership = ScopedPrimaryKeyRelatedField(selectors.support_partnership_list, queryset=Partnership.objects.all())
-    organisation = ScopedPrimaryKeyRelatedField(selectors.support_organisation_list, queryset=Organisation.objects.all())
+    organisation = ScopedPrimaryKeyRelatedField(
+        selectors.support_organisation_list, queryset=Organisation.objects.all()
+    )
     areas = _areas_field()
 
     class Meta:
@@ -192,7 +196,19 @@ class MatchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Match
-        fields = ["id", "need", "offer", "days", "score", "reasons", "state", "state_label", "project", "project_reference", "accepted_at"]
+        fields = [
+            "id",
+            "need",
+            "offer",
+            "days",
+            "score",
+            "reasons",
+            "state",
+            "state_label",
+            "project",
+            "project_reference",
+            "accepted_at",
+        ]
         read_only_fields = fields
 
 
@@ -277,10 +293,17 @@ class NeedViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixi
     def edit_with_service(self, obj, data, user):
         return services.need_update(need=obj, actor=user, **data)
 
-    withdraw = _step("withdraw", lambda obj, n, u, note: services.need_transition(need=obj, name=n, actor=u, note=note), "need")
-    reopen = _step("reopen", lambda obj, n, u, note: services.need_transition(need=obj, name=n, actor=u, note=note), "need")
+    withdraw = _step(
+        "withdraw", lambda obj, n, u, note: services.need_transition(need=obj, name=n, actor=u, note=note), "need"
+    )
+    reopen = _step(
+        "reopen", lambda obj, n, u, note: services.need_transition(need=obj, name=n, actor=u, note=note), "need"
+    )
 
-    @extend_schema(summary="Offers that could help, ranked, with reasons", responses={200: ProposalSerializer(many=True), 404: ERROR_RESPONSES[404]})
+    @extend_schema(
+        summary="Offers that could help, ranked, with reasons",
+        responses={200: ProposalSerializer(many=True), 404: ERROR_RESPONSES[404]},
+    )
     @action(detail=True, methods=["get"], url_path="matches", url_name="matches")
     def matches(self, request, pk=None):
         need = self.get_object()
@@ -296,27 +319,47 @@ class NeedViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixi
         rows = [{"rank": i, **vars(p)} for i, p in enumerate(proposals, start=1)]
         return Response(ProposalSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Accept a match: the offer's days are given and a draft project starts", request=AcceptSerializer, responses={201: MatchSerializer, **ERRORS})
+    @extend_schema(
+        summary="Accept a match: the offer's days are given and a draft project starts",
+        request=AcceptSerializer,
+        responses={201: MatchSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="matches/accept", url_name="matches-accept", is_transition=True)
     def accept(self, request, pk=None):
         need = self.get_object()
         data = AcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        offer = selectors.offer_list(user=request.user).filter(pk=data.validated_data["offer"], partnership_id=need.partnership_id).first()
+        offer = (
+            selectors.offer_list(user=request.user)
+            .filter(pk=data.validated_data["offer"], partnership_id=need.partnership_id)
+            .first()
+        )
         if offer is None:
-            raise serializers.ValidationError({"offer": ["No open offer with that id that you can see in this partnership."]})
+            raise serializers.ValidationError(
+                {"offer": ["No open offer with that id that you can see in this partnership."]}
+            )
         match = services.match_accept(
-            need=need, offer=offer, actor=request.user, days=data.validated_data["days"], note=data.validated_data["note"]
+            need=need,
+            offer=offer,
+            actor=request.user,
+            days=data.validated_data["days"],
+            note=data.validated_data["note"],
         )
         return Response(MatchSerializer(match).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Need and capacity by area and sub-region", responses={200: IntelligenceSerializer, 403: ERROR_RESPONSES[403]})
+    @extend_schema(
+        summary="Need and capacity by area and sub-region",
+        responses={200: IntelligenceSerializer, 403: ERROR_RESPONSES[403]},
+    )
     @action(detail=False, methods=["get"], url_path="intelligence", url_name="intelligence")
     def intelligence(self, request):
         from accounts import roles
 
         if not roles.of(request.user).is_manager:
-            return Response({"detail": "Only programme managers see the need and capacity figures."}, status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {"detail": "Only programme managers see the need and capacity figures."},
+                status=status.HTTP_403_FORBIDDEN,
+            )
         return Response(IntelligenceSerializer(selectors.need_and_capacity(user=request.user)).data)
 
 
@@ -348,7 +391,9 @@ class OfferViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMix
     def edit_with_service(self, obj, data, user):
         return services.offer_update(offer=obj, actor=user, **data)
 
-    close = _step("close", lambda obj, n, u, note: services.offer_transition(offer=obj, name=n, actor=u, note=note), "offer")
-    reopen = _step("reopen", lambda obj, n, u, note: services.offer_transition(offer=obj, name=n, actor=u, note=note), "offer")
-
-
+    close = _step(
+        "close", lambda obj, n, u, note: services.offer_transition(offer=obj, name=n, actor=u, note=note), "offer"
+    )
+    reopen = _step(
+        "reopen", lambda obj, n, u, note: services.offer_transition(offer=obj, name=n, actor=u, note=note), "offer"
+    )

@@ -46,7 +46,9 @@ class _Recording(forms.Form):
 
 
 class NeedForm(_Recording):
-    title = forms.CharField(max_length=200, label="What the support is for", help_text="A line, e.g. “Attendance of pupils with SEND”.")
+    title = forms.CharField(
+        max_length=200, label="What the support is for", help_text="A line, e.g. “Attendance of pupils with SEND”."
+    )
     phase = forms.ChoiceField(
         choices=[("", "Choose a phase")] + list(Phase.choices),
         label="Phase of improvement",
@@ -69,9 +71,14 @@ class NeedForm(_Recording):
 
 
 class OfferForm(_Recording):
-    title = forms.CharField(max_length=200, label="What you can give", help_text="A line, e.g. “SEND review and coaching”.")
+    title = forms.CharField(
+        max_length=200, label="What you can give", help_text="A line, e.g. “SEND review and coaching”."
+    )
     areas = AreaChoiceField(
-        queryset=None, widget=CHECKBOXES, label="Areas of strength", error_messages={"required": "Choose at least one area."}
+        queryset=None,
+        widget=CHECKBOXES,
+        label="Areas of strength",
+        error_messages={"required": "Choose at least one area."},
     )
     evaluations = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -81,7 +88,10 @@ class OfferForm(_Recording):
         help_text="Completed evaluations of your work, with their lessons from the what-works library.",
     )
     evidence = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=NARRATIVE, required=False, label="Evidence in your own words"
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NARRATIVE,
+        required=False,
+        label="Evidence in your own words",
     )
     capacity_days = forms.IntegerField(min_value=1, max_value=200, label="Capacity (days a term)")
     available_until = GrantDateFormField(widget=DATE, label="Available until")
@@ -103,7 +113,9 @@ class OfferForm(_Recording):
     def __init__(self, *args, evaluations=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["evaluations"].queryset = evaluations
-        self.fields["evaluations"].label_from_instance = lambda e: f"{e.subject.reference} {e.subject.title}: {e.get_rating_display()}"
+        self.fields["evaluations"].label_from_instance = lambda e: (
+            f"{e.subject.reference} {e.subject.title}: {e.get_rating_display()}"
+        )
 
 
 class AcceptForm(forms.Form):

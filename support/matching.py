@@ -101,7 +101,7 @@ def same_trust(need: NeedFacts, offer: OfferFacts) -> bool:
 
 
 def distance(need: NeedFacts, offer: OfferFacts) -> str | None:
-    """"same_la", "same_sub_region", "further" — or None when the offer does not travel there.
+    """ "same_la", "same_sub_region", "further" — or None when the offer does not travel there.
     An offer always reaches its own local authority; beyond that, the sub-regions and authorities it lists."""
     n, o = need.party.place, offer.party.place
     if n.la_id is not None and n.la_id == o.la_id:
@@ -270,7 +270,8 @@ def _distance_words(need: NeedFacts, offer: OfferFacts) -> str:
         return f"Close by: both in {n.la_name}."
     if where == "same_sub_region":
         return f"Same sub-region: {o.la_name} and {n.la_name} are both in {n.sub_region_name}."
-    return f"Further: from {o.la_name or 'elsewhere'} ({o.sub_region_name or 'no sub-region'}), and it travels to {n.la_name}."
+    origin = f"{o.la_name or 'elsewhere'} ({o.sub_region_name or 'no sub-region'})"
+    return f"Further: from {origin}, and it travels to {n.la_name}."
 
 
 PHASE_LABELS = {"declutter": "de-clutter", "repair": "repair", "improve": "improve", "sustain": "sustain"}

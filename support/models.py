@@ -49,12 +49,24 @@ class MatchingSettings(models.Model):
     partnership = models.OneToOneField(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="matching_settings"
     )
-    weight_areas = models.PositiveSmallIntegerField("weight: areas that match", default=5, validators=[MaxValueValidator(100)])
-    weight_evidence = models.PositiveSmallIntegerField("weight: evidence of impact", default=3, validators=[MaxValueValidator(100)])
-    weight_capacity = models.PositiveSmallIntegerField("weight: capacity left", default=2, validators=[MaxValueValidator(100)])
-    weight_distance = models.PositiveSmallIntegerField("weight: distance", default=2, validators=[MaxValueValidator(100)])
-    weight_phase = models.PositiveSmallIntegerField("weight: fit with the phase of improvement", default=2, validators=[MaxValueValidator(100)])
-    weight_difference = models.PositiveSmallIntegerField("weight: difference", default=1, validators=[MaxValueValidator(100)])
+    weight_areas = models.PositiveSmallIntegerField(
+        "weight: areas that match", default=5, validators=[MaxValueValidator(100)]
+    )
+    weight_evidence = models.PositiveSmallIntegerField(
+        "weight: evidence of impact", default=3, validators=[MaxValueValidator(100)]
+    )
+    weight_capacity = models.PositiveSmallIntegerField(
+        "weight: capacity left", default=2, validators=[MaxValueValidator(100)]
+    )
+    weight_distance = models.PositiveSmallIntegerField(
+        "weight: distance", default=2, validators=[MaxValueValidator(100)]
+    )
+    weight_phase = models.PositiveSmallIntegerField(
+        "weight: fit with the phase of improvement", default=2, validators=[MaxValueValidator(100)]
+    )
+    weight_difference = models.PositiveSmallIntegerField(
+        "weight: difference", default=1, validators=[MaxValueValidator(100)]
+    )
     parties_may_accept = models.BooleanField(
         default=False,
         help_text="Let the two organisations agree a match between themselves; without this only the "
@@ -142,11 +154,13 @@ class Need(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(
+        constraints = [
+            models.CheckConstraint(
                 condition=Q(days_wanted__gte=1),
                 name="need_wants_a_day",
                 violation_error_message="Ask for at least one day a term.",
-            )]
+            )
+        ]
 
     def __str__(self):
         return f"{self.organisation}: {self.title}"

@@ -8,14 +8,14 @@ import datetime as dt
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from accounts import roles
-from partnerships.models import LocalAuthority, Organisation, Partnership, PartnershipMember, SubRegion
+from partnerships.models import Organisation, Partnership, PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 from reporting.models import Evaluation
 from workflow import clock
 
 from . import matching
-from .models import MatchingSettings, Need, Offer, SupportArea
 from .models import Match as MatchModel
+from .models import MatchingSettings, Need, Offer, SupportArea
 
 # Who sees what ----------------------------------------------------------------------------------
 
@@ -62,7 +62,9 @@ def match_scope(user, prefix: str = "") -> Q | None:
     if r.manager_orgs:
         q |= _p(prefix, need__partnership__lead_organisation_id__in=r.manager_orgs)
     if r.partner_orgs:
-        q |= _p(prefix, need__organisation_id__in=r.partner_orgs) | _p(prefix, offer__organisation_id__in=r.partner_orgs)
+        q |= _p(prefix, need__organisation_id__in=r.partner_orgs) | _p(
+            prefix, offer__organisation_id__in=r.partner_orgs
+        )
     return q
 
 
@@ -106,7 +108,9 @@ def support_partnership_list(*, user) -> QuerySet:
 
 def managed_partnership_list(*, user) -> QuerySet:
     r = roles.of(user)
-    return Partnership.objects.all() if r.is_admin else Partnership.objects.filter(lead_organisation_id__in=r.manager_orgs)
+    return (
+        Partnership.objects.all() if r.is_admin else Partnership.objects.filter(lead_organisation_id__in=r.manager_orgs)
+    )
 
 
 def support_organisation_list(*, user) -> QuerySet:
@@ -122,9 +126,7 @@ def support_organisation_list(*, user) -> QuerySet:
 
 
 def area_list(*, user) -> QuerySet:
-    return SupportArea.objects.filter(partnership__in=support_partnership_list(user=user)).select_related(
-        "partnership"
-    )
+    return SupportArea.objects.filter(partnership__in=support_partnership_list(user=user)).select_related("partnership")
 
 
 def evidence_list(*, user) -> QuerySet:
@@ -181,11 +183,14 @@ def _parties(organisations: QuerySet) -> dict[int, matching.Party]:
             band = "School on its own"
         else:
             band = ""
-        context = " ".join(
-            part
-            for part in (row["phase"].lower(), establishment.get(row["establishment_type"], "").lower())
-            if part
-        ) or str(kinds.get(row["kind"], "")).lower()
+        context = (
+            " ".join(
+                part
+                for part in (row["phase"].lower(), establishment.get(row["establishment_type"], "").lower())
+                if part
+            )
+            or str(kinds.get(row["kind"], "")).lower()
+        )
         result[row["pk"]] = matching.Party(
             organisation_id=row["pk"],
             name=row["name"],
@@ -210,11 +215,11 @@ def _trust_sizes(organisations: QuerySet) -> dict[int, tuple[int, int]]:
         | Q(pk__in=organisations.filter(kind=Organisation.Kind.MAT).values("pk"))
     )
     return {
-        row["trust_id"]: (row["schools"], row["pupils"] or 0)
+        row["trust_id"]: (row["school_total"], row["pupils"] or 0)
         for row in Organisation.objects.filter(trust__in=trusts)
         .values("trust_id")
         .order_by()
-        .annotate(schools=Count("pk"), pupils=Sum("pupil_count"))
+        .annotate(school_total=Count("pk"), pupils=Sum("pupil_count"))
     }
 
 
@@ -226,8 +231,12 @@ def _pairs(through_qs, left: str, right: str) -> dict[int, set]:
 
 
 def need_facts(needs: QuerySet) -> list[matching.NeedFacts]:
-    rows = list(needs.order_by().values("pk", "partnership_id", "organisation_id", "phase", "days_wanted", "same_trust_ok"))
-    areas = _pairs(Need.areas.through.objects.filter(need__in=needs.order_by().values("pk")), "need_id", "supportarea_id")
+    rows = list(
+        needs.order_by().values("pk", "partnership_id", "organisation_id", "phase", "days_wanted", "same_trust_ok")
+    )
+    areas = _pairs(
+        Need.areas.through.objects.filter(need__in=needs.order_by().values("pk")), "need_id", "supportarea_id"
+    )
     parties = _parties(Organisation.objects.filter(pk__in=needs.order_by().values("organisation_id")))
     return [
         matching.NeedFacts(
@@ -248,7 +257,14 @@ def offer_facts(offers: QuerySet) -> list[matching.OfferFacts]:
     ids = offers.order_by().values("pk")
     rows = list(
         offers.order_by().values(
-            "pk", "partnership_id", "organisation_id", "title", "capacity_days", "days_allocated", "available_until", "phases"
+            "pk",
+            "partnership_id",
+            "organisation_id",
+            "title",
+            "capacity_days",
+            "days_allocated",
+            "available_until",
+            "phases",
         )
     )
     through = Offer.areas.through.objects.filter(offer__in=ids)
@@ -302,9 +318,11 @@ def proposals_for(*, need: Need, limit: int | None = 10, today: dt.date | None =
     facts = need_facts(Need.objects.filter(pk=need.pk))
     if not facts:
         return []
-    candidates = open_offers(today=today).filter(
-        partnership_id=need.partnership_id, areas__in=need.areas.all().values("pk")
-    ).distinct()
+    candidates = (
+        open_offers(today=today)
+        .filter(partnership_id=need.partnership_id, areas__in=need.areas.all().values("pk"))
+        .distinct()
+    )
     names = dict(SupportArea.objects.filter(partnership_id=need.partnership_id).values_list("pk", "name"))
     return matching.rank(
         facts[0], offer_facts(candidates), settings_for(need.partnership_id), today, limit, area_names=names
@@ -317,9 +335,7 @@ def proposals_for_needs(*, needs: QuerySet, today: dt.date | None = None, limit:
     need_rows = need_facts(needs)
     partnerships = {n.partnership_id for n in need_rows}
     offers = offer_facts(open_offers(today=today).filter(partnership_id__in=partnerships))
-    weights = {
-        s.partnership_id: s.weights() for s in MatchingSettings.objects.filter(partnership_id__in=partnerships)
-    }
+    weights = {s.partnership_id: s.weights() for s in MatchingSettings.objects.filter(partnership_id__in=partnerships)}
     return matching.propose_all(need_rows, offers, weights, today, limit)
 
 
@@ -340,7 +356,9 @@ def need_and_capacity(*, user, today: dt.date | None = None) -> dict:
     need_areas = Need.areas.through.objects.filter(need__in=needs.order_by().values("pk"))
     offer_areas = Offer.areas.through.objects.filter(offer__in=offers.order_by().values("pk"))
     by_area_need = _by(
-        need_areas.values("supportarea__name").order_by().annotate(count=Count("need_id"), days=Sum("need__days_wanted")),
+        need_areas.values("supportarea__name")
+        .order_by()
+        .annotate(count=Count("need_id"), days=Sum("need__days_wanted")),
         "supportarea__name",
     )
     by_area_offer = _by(

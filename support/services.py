@@ -107,7 +107,15 @@ def need_transition(*, need: Need, name: str, actor: User, note: str = "") -> Ne
 
 
 def offer_create(
-    *, actor: User, partnership, organisation, areas, evaluations=(), travel_sub_regions=(), travel_local_authorities=(), **fields
+    *,
+    actor: User,
+    partnership,
+    organisation,
+    areas,
+    evaluations=(),
+    travel_sub_regions=(),
+    travel_local_authorities=(),
+    **fields,
 ) -> Offer:
     if not _may_record(actor, partnership, organisation):
         raise PermissionRefused(
@@ -126,7 +134,9 @@ def offer_create(
         offer.evaluations.set(evaluations)
         offer.travel_sub_regions.set(travel_sub_regions)
         offer.travel_local_authorities.set(travel_local_authorities)
-        log_transition(offer, name="record", source="", actor=actor, note=f"Offer recorded: {offer.capacity_days} days a term")
+        log_transition(
+            offer, name="record", source="", actor=actor, note=f"Offer recorded: {offer.capacity_days} days a term"
+        )
         return offer
 
 
@@ -144,7 +154,14 @@ def offer_edit_refusal(offer: Offer, actor: User) -> TransitionRefused | None:
 
 
 def offer_update(
-    *, offer: Offer, actor: User, areas=None, evaluations=None, travel_sub_regions=None, travel_local_authorities=None, **fields
+    *,
+    offer: Offer,
+    actor: User,
+    areas=None,
+    evaluations=None,
+    travel_sub_regions=None,
+    travel_local_authorities=None,
+    **fields,
 ) -> Offer:
     with transaction.atomic():
         offer = Offer.objects.select_for_update().select_related("partnership").get(pk=offer.pk)
@@ -193,8 +210,9 @@ def offer_transition(*, offer: Offer, name: str, actor: User, note: str = "") ->
 
 def _lock_pair(need_id, offer_id) -> tuple[Need, Offer]:
     """The need, then the offer: the one order every match write takes."""
-    need = Need.objects.select_for_update().select_related("partnership", "organisation").get(pk=need_id)
-    offer = Offer.objects.select_for_update().select_related("partnership", "organisation").get(pk=offer_id)
+    # Only the need's and the offer's own rows (of=self): the partnership and organisations stay free.
+    need = Need.objects.select_for_update(of=("self",)).select_related("partnership", "organisation").get(pk=need_id)
+    offer = Offer.objects.select_for_update(of=("self",)).select_related("partnership", "organisation").get(pk=offer_id)
     return need, offer
 
 
@@ -327,10 +345,12 @@ def match_agree(*, need: Need, offer: Offer, actor: User, note: str = "") -> Mat
             match.offer_agreed_by = actor
         match.save(update_fields=["need_agreed_by", "offer_agreed_by"])
         side = "needing" if needing else "offering"
-        log_transition(match, name="agree", source=match.state, actor=actor, note=note or f"Agreed by the {side} organisation")
-        both = match.need_agreed_by_id and match.offer_agreed_by_id
-        if both and selectors.parties_may_accept(need.partnership):
-            return _accept(match, need, offer, actor=actor, creator=match.offer_agreed_by, note=note)
+        log_transition(
+            match, name="agree", source=match.state, actor=actor, note=note or f"Agreed by the {side} organisation"
+        )
+        giver = match.offer_agreed_by
+        if match.need_agreed_by_id and giver is not None and selectors.parties_may_accept(need.partnership):
+            return _accept(match, need, offer, actor=actor, creator=giver, note=note)
         return match
 
 
@@ -357,7 +377,13 @@ def release_for_project(project, actor) -> None:
     need, offer = _lock_pair(match.need_id, match.offer_id)
     match = MatchModel.objects.select_for_update().get(pk=match.pk)
     Offer.objects.filter(pk=offer.pk).update(days_allocated=F("days_allocated") - match.days)
-    log_transition(offer, name="release", source=offer.state, actor=actor, note=f"{match.days} days a term back from {project.reference}")
+    log_transition(
+        offer,
+        name="release",
+        source=offer.state,
+        actor=actor,
+        note=f"{match.days} days a term back from {project.reference}",
+    )
     why = f"Project {project.reference} {project.get_state_display().lower()}"
     with service_step():
         apply_transition(match, "release", actor=actor, note=why)

@@ -11,11 +11,19 @@ from accounts import roles
 from partnerships.selectors import organisation_list
 from workflow.errors import TransitionRefused
 from workflow.services import available_transitions, history
-from workflow.views import get_visible_or_404, paginate, reason_of, refusal_into_form, refused, require_role, take_transition
+from workflow.views import (
+    get_visible_or_404,
+    paginate,
+    reason_of,
+    refusal_into_form,
+    refused,
+    require_role,
+    take_transition,
+)
 
 from . import selectors, services
 from .forms import AcceptForm, AreaForm, NeedFilter, NeedForm, OfferForm, SettingsForm
-from .models import MatchingSettings, Need, Offer
+from .models import MatchingSettings, Need
 
 NEED_STEPS = ("withdraw", "reopen")
 OFFER_STEPS = ("close", "reopen")
@@ -75,7 +83,12 @@ def need_create(request):
     return render(
         request,
         "support/record_form.html",
-        {"form": form, "title": "Record a need for support", "cancel_url": reverse("support:need_list"), "submit_label": "Record the need"},
+        {
+            "form": form,
+            "title": "Record a need for support",
+            "cancel_url": reverse("support:need_list"),
+            "submit_label": "Record the need",
+        },
     )
 
 
@@ -196,7 +209,9 @@ def need_agree(request, pk):
     if match.project_id:
         messages.success(request, f"Both organisations agree: draft project {match.project.reference} is started.")
     else:
-        messages.success(request, "Your agreement is recorded; the match waits for the other side or a programme manager.")
+        messages.success(
+            request, "Your agreement is recorded; the match waits for the other side or a programme manager."
+        )
     return redirect(url)
 
 
@@ -258,7 +273,12 @@ def offer_create(request):
     return render(
         request,
         "support/record_form.html",
-        {"form": form, "title": "Offer support", "cancel_url": reverse("support:offer_list"), "submit_label": "Record the offer"},
+        {
+            "form": form,
+            "title": "Offer support",
+            "cancel_url": reverse("support:offer_list"),
+            "submit_label": "Record the offer",
+        },
     )
 
 
@@ -329,14 +349,18 @@ def offer_step(request, pk, name):
 
 @login_required
 def intelligence(request):
-    require_role(request, roles.of(request.user).is_manager, "programme managers can see the partnership's intelligence")
+    require_role(
+        request, roles.of(request.user).is_manager, "programme managers can see the partnership's intelligence"
+    )
     figures = selectors.need_and_capacity(user=request.user)
     return render(
         request,
         "support/intelligence.html",
         {
             "figures": figures,
-            "area_chart": selectors.need_and_capacity_chart("by-area", "Days a term needed and offered, by area", figures["areas"]),
+            "area_chart": selectors.need_and_capacity_chart(
+                "by-area", "Days a term needed and offered, by area", figures["areas"]
+            ),
             "sub_region_chart": selectors.need_and_capacity_chart(
                 "by-sub-region", "Days a term needed and offered, by sub-region", figures["sub_regions"]
             ),
@@ -364,7 +388,9 @@ def organisation_history(request, pk):
 @login_required
 def partnership_settings(request, pk):
     partnership = get_visible_or_404(selectors.managed_partnership_list(user=request.user), pk=pk)
-    current = MatchingSettings.objects.filter(partnership=partnership).first() or MatchingSettings(partnership=partnership)
+    current = MatchingSettings.objects.filter(partnership=partnership).first() or MatchingSettings(
+        partnership=partnership
+    )
     form = SettingsForm(request.POST if "weights" in request.POST else None, instance=current)
     area_form = AreaForm(request.POST if "area" in request.POST else None)
     if request.method == "POST":
@@ -374,7 +400,9 @@ def partnership_settings(request, pk):
                 messages.success(request, "The matching settings are saved.")
                 return redirect("support:partnership_settings", pk=partnership.pk)
             if "area" in request.POST and area_form.is_valid():
-                area = services.area_add(partnership=partnership, actor=request.user, name=area_form.cleaned_data["name"])
+                area = services.area_add(
+                    partnership=partnership, actor=request.user, name=area_form.cleaned_data["name"]
+                )
                 messages.success(request, f"“{area.name}” is added to the list.")
                 return redirect("support:partnership_settings", pk=partnership.pk)
         except (TransitionRefused, ValidationError) as error:
@@ -384,5 +412,3 @@ def partnership_settings(request, pk):
         "support/settings.html",
         {"partnership": partnership, "form": form, "area_form": area_form, "areas": partnership.support_areas.all()},
     )
-
-

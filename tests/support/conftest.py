@@ -37,7 +37,9 @@ def places(db):
         black_country=black_country,
         birmingham_sr=birmingham_sr,
         coventry_sr=coventry_sr,
-        sandwell=f.LocalAuthorityFactory(name="Sandwell", gss_code="E08000028", dfe_code="333", sub_region=black_country),
+        sandwell=f.LocalAuthorityFactory(
+            name="Sandwell", gss_code="E08000028", dfe_code="333", sub_region=black_country
+        ),
         dudley=f.LocalAuthorityFactory(name="Dudley", gss_code="E08000027", dfe_code="332", sub_region=black_country),
         birmingham=f.LocalAuthorityFactory(sub_region=birmingham_sr),
         coventry=f.LocalAuthorityFactory(name="Coventry", gss_code="E08000026", dfe_code="331", sub_region=coventry_sr),

@@ -49,7 +49,10 @@ def test_too_many_days_on_the_page_come_back_with_the_reason(client, world, setu
     need, offer, _ = setup
     client.force_login(world.manager)
     response = client.post(f"/support/needs/{need.pk}/accept/", {"offer": offer.pk, "days": "9"}, follow=True)
-    assert "would take Oak Academy&#x27;s offer past its capacity: only 5 of 5 days a term are left." in response.content.decode()
+    assert (
+        "would take Oak Academy&#x27;s offer past its capacity: only 5 of 5 days a term are left."
+        in response.content.decode()
+    )
     assert not Match.objects.filter(state=Match.State.ACCEPTED).exists()
 
 
@@ -57,7 +60,14 @@ def test_recording_a_need_on_the_page_keeps_what_was_typed_when_it_is_refused(cl
     client.force_login(world.partner)
     response = client.post(
         "/support/needs/new/",
-        {"partnership": world.partnership.pk, "organisation": world.partner_org.pk, "title": "Reading", "phase": "repair", "urgency": "high", "days_wanted": "2"},
+        {
+            "partnership": world.partnership.pk,
+            "organisation": world.partner_org.pk,
+            "title": "Reading",
+            "phase": "repair",
+            "urgency": "high",
+            "days_wanted": "2",
+        },
     )
     text = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in text and "Choose at least one area." in text
@@ -105,7 +115,9 @@ def test_the_api_ranks_and_accepts(world, setup):
     first = ranked.json()[0]
     assert first["offer"] == offer.pk and first["rank"] == 1
     assert [r["kind"] for r in first["reasons"]] == ["areas", "evidence", "capacity", "distance", "phase", "difference"]
-    refused = api(world.manager).post(f"/api/v1/needs/{need.pk}/matches/accept/", {"offer": offer.pk, "days": 6}, format="json")
+    refused = api(world.manager).post(
+        f"/api/v1/needs/{need.pk}/matches/accept/", {"offer": offer.pk, "days": 6}, format="json"
+    )
     assert refused.status_code == 409 and "past its capacity" in refused.json()["detail"]
     partner = api(world.partner).post(f"/api/v1/needs/{need.pk}/matches/accept/", {"offer": offer.pk}, format="json")
     assert partner.status_code == 404
@@ -121,7 +133,13 @@ def test_the_api_creates_a_need_and_an_offer_through_the_services(world, setup):
     _, _, a = setup
     need = api(world.partner).post(
         "/api/v1/needs/",
-        {"partnership": world.partnership.pk, "organisation": world.partner_org.pk, "title": "SEND", "areas": [a["SEND"].pk], "phase": "sustain"},
+        {
+            "partnership": world.partnership.pk,
+            "organisation": world.partner_org.pk,
+            "title": "SEND",
+            "areas": [a["SEND"].pk],
+            "phase": "sustain",
+        },
         format="json",
     )
     assert need.status_code == 201, need.json()
@@ -142,7 +160,14 @@ def test_the_api_creates_a_need_and_an_offer_through_the_services(world, setup):
     assert Offer.objects.get(pk=offer.json()["id"]).phases == ["repair", "improve"]
     bad = api(world.partner).post(
         "/api/v1/offers/",
-        {"partnership": world.partnership.pk, "organisation": world.partner_org.pk, "title": "x", "areas": [a["SEND"].pk], "capacity_days": 0, "available_until": "2029-07-31"},
+        {
+            "partnership": world.partnership.pk,
+            "organisation": world.partner_org.pk,
+            "title": "x",
+            "areas": [a["SEND"].pk],
+            "capacity_days": 0,
+            "available_until": "2029-07-31",
+        },
         format="json",
     )
     assert bad.status_code == 400 and "capacity_days" in bad.json()

@@ -34,14 +34,27 @@ def case(world, places):
     join(p, greenfield, damson, oak, birch, cedar, elm, fir)
     need = make_need(world, greenfield, [a["Attendance"], a["SEND"]], phase="repair", days_wanted=4)
     evidence_oak = completed_evaluation(p, oak, "met", "Attendance hubs")
-    cedar_ev = [completed_evaluation(p, cedar, "exceeded", "SEND outreach"), completed_evaluation(p, cedar, "met", "SEND review")]
+    cedar_ev = [
+        completed_evaluation(p, cedar, "exceeded", "SEND outreach"),
+        completed_evaluation(p, cedar, "met", "SEND review"),
+    ]
     offers = {
         "oak": make_offer(world, oak, [a["Attendance"], a["SEND"]], capacity_days=6, phases=["repair"]),
         "birch": make_offer(
-            world, birch, [a["Attendance"]], capacity_days=2, phases=["improve"], travel_local_authorities=[places.sandwell]
+            world,
+            birch,
+            [a["Attendance"]],
+            capacity_days=2,
+            phases=["improve"],
+            travel_local_authorities=[places.sandwell],
         ),
         "cedar": make_offer(
-            world, cedar, [a["SEND"]], capacity_days=10, phases=["repair", "improve"], travel_sub_regions=[places.black_country]
+            world,
+            cedar,
+            [a["SEND"]],
+            capacity_days=10,
+            phases=["repair", "improve"],
+            travel_sub_regions=[places.black_country],
         ),
         "damson": make_offer(world, damson, [a["Attendance"], a["SEND"]]),
         "elm": make_offer(world, elm, [a["Attendance"], a["SEND"]]),
@@ -77,13 +90,17 @@ def test_each_reason_is_given_in_words_in_a_fixed_order(case):
     assert words["distance"] == "Close by: both in Sandwell."
     assert words["phase"] == "Suits schools in the repair phase."
     assert words["difference"] == (
-        "Different: another trust (Oakfield Learning Trust), another size band (Established trust, not Starter trust) and "
+        "Different: another trust (Oakfield Learning Trust), "
+        "another size band (Established trust, not Starter trust) and "
         "another context (secondary academy, not primary academy)."
     )
     cedar_words = {r.kind: r.text for r in cedar.reasons}
     assert cedar_words["areas"] == "Strong in 1 of the 2 areas needed: SEND."
     assert "2 completed evaluations" in cedar_words["evidence"]
-    assert cedar_words["distance"] == "Further: from Coventry (Coventry, Solihull and Warwickshire), and it travels to Sandwell."
+    assert (
+        cedar_words["distance"]
+        == "Further: from Coventry (Coventry, Solihull and Warwickshire), and it travels to Sandwell."
+    )
     birch_words = {r.kind: r.text for r in birch.reasons}
     assert birch_words["evidence"].startswith("No completed evaluation in Exchange shows impact yet")
     assert birch_words["capacity"] == "Only 2 days a term left until 31 July 2030; 4 wanted."

@@ -140,9 +140,19 @@ def test_a_partner_records_needs_only_for_its_own_organisation(world, places):
     join(world.partnership, own, other)
     with pytest.raises(PermissionRefused):
         services.need_create(
-            actor=world.partner, partnership=world.partnership, organisation=other, areas=[a["SEND"]], title="x", phase="repair"
+            actor=world.partner,
+            partnership=world.partnership,
+            organisation=other,
+            areas=[a["SEND"]],
+            title="x",
+            phase="repair",
         )
     need = services.need_create(
-        actor=world.partner, partnership=world.partnership, organisation=own, areas=[a["SEND"]], title="SEND", phase="repair"
+        actor=world.partner,
+        partnership=world.partnership,
+        organisation=own,
+        areas=[a["SEND"]],
+        title="SEND",
+        phase="repair",
     )
     assert TransitionLog.objects.filter(object_id=need.pk, transition="record", actor=world.partner).exists()
