@@ -67,7 +67,10 @@ def test_two_managers_accepting_one_need_make_one_project(world, places):
     managers = _managers(world, 2)
 
     results = run_at_once(
-        [lambda o=o, m=m: services.match_accept(need=need, offer=o, actor=m) for o, m in zip(offers, managers, strict=True)]
+        [
+            lambda o=o, m=m: services.match_accept(need=need, offer=o, actor=m)
+            for o, m in zip(offers, managers, strict=True)
+        ]
     )
 
     assert sorted(kind for kind, _ in results) == ["error", "ok"]
