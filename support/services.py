@@ -18,8 +18,8 @@ from workflow.services import apply_transition, log_transition, set_fields
 from workflow.text import NARRATIVE
 
 from . import matching, selectors
-from .models import MatchingSettings, Need, Offer, Phase, SupportArea, service_step
 from .models import Match as MatchModel
+from .models import MatchingSettings, Need, Offer, Phase, SupportArea, service_step
 
 NEED_FIELDS = ("title", "phase", "urgency", "context", "days_wanted", "shared", "same_trust_ok")
 OFFER_FIELDS = ("title", "evidence", "capacity_days", "available_until", "phases", "conditions")
