@@ -329,7 +329,7 @@ class Match(FSMModelMixin, models.Model):
         return self.need.partnership
 
     @transition(state, source=State.PROPOSED, target=State.ACCEPTED, permission=_by_service)
-    def accept(self):
+    def confirm(self):
         """Taken by match_accept, whose own checks decide who may accept."""
 
     @transition(

@@ -316,7 +316,7 @@ def _accept(match: MatchModel, need: Need, offer: Offer, *, actor: User, creator
     match.accepted_at = clock.now()
     match.save(update_fields=["project", "accepted_by", "accepted_at"])
     with service_step():
-        apply_transition(match, "accept", actor=actor, note=note or f"Draft project {project.reference} started")
+        apply_transition(match, "confirm", actor=actor, note=note or f"Draft project {project.reference} started")
         apply_transition(need, "match", actor=actor, note=f"Matched with {offer.organisation}")
     return match
 

@@ -49,7 +49,7 @@ def test_accepting_a_match_starts_a_draft_project_with_the_giver_and_the_receive
     assert match.state == Match.State.ACCEPTED and match.accepted_by == world.manager
     assert [r["kind"] for r in match.reasons][:2] == ["areas", "evidence"]
     logged = set(TransitionLog.objects.filter(actor=world.manager).values_list("transition", "target"))
-    assert {("accept", "accepted"), ("match", "matched"), ("allocate", "open")} <= logged
+    assert {("confirm", "accepted"), ("match", "matched"), ("allocate", "open")} <= logged
 
 
 def test_more_days_than_are_left_are_refused_in_words(world, pair):
