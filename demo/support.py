@@ -18,7 +18,8 @@ def load_support(loader) -> None:
     if SupportArea.objects.filter(partnership=partnership).exists():
         return
     manager = loader.partnership_manager[partnership.name]
-    with clock.at(loader.moment("term(0)+7d")):
+    # History spread over the weeks before the loading day, a few entries a day, as it would happen.
+    with clock.at(loader.moment("today-95d")):
         areas = {
             a["name"]: services.area_add(
                 partnership=partnership, actor=manager, name=a["name"], theme=a.get("theme", "")
@@ -26,14 +27,16 @@ def load_support(loader) -> None:
             for a in spec["areas"]
         }
         services.matching_settings_save(partnership=partnership, actor=manager)
+        members = set(partnership.members.values_list("organisation_id", flat=True))
         for entry in spec["offers"] + spec["needs"]:
-            partnership_add_member(
-                partnership=partnership, actor=manager, organisation=loader.orgs[entry["organisation"]]
-            )
+            school = loader.orgs[entry["organisation"]]
+            if school.pk not in members:
+                partnership_add_member(partnership=partnership, actor=manager, organisation=school)
+                members.add(school.pk)
     sub_regions = {s.name: s for s in SubRegion.objects.all()}
     offers = {}
-    with clock.at(loader.moment("term(0)+14d")):
-        for entry in spec["offers"]:
+    for i, entry in enumerate(spec["offers"]):
+        with clock.at(loader.moment(f"today-{91 - 3 * i}d", hour=11)):
             evidence = Evaluation.objects.filter(
                 project__reference__in=entry.get("evidence_from", []), completed_at__isnull=False
             )
@@ -51,8 +54,9 @@ def load_support(loader) -> None:
                 phases=entry["phases"],
                 conditions=entry.get("conditions", ""),
             )
-    with clock.at(loader.moment("term(0)+21d")):
-        for entry in spec["needs"]:
+    accepted = 0
+    for i, entry in enumerate(spec["needs"]):
+        with clock.at(loader.moment(f"today-{64 - 3 * i}d", hour=14)):
             need = services.need_create(
                 actor=manager,
                 partnership=partnership,
@@ -66,24 +70,27 @@ def load_support(loader) -> None:
                 same_trust_ok=entry.get("same_trust_ok", False),
                 context=entry.get("context", ""),
             )
-            if "accepted_with" in entry:
-                _accept(loader, manager, need, offers[entry["accepted_with"]], walk=entry.get("project_walk", False))
+        if "accepted_with" in entry:
+            _accept(
+                loader, manager, need, offers[entry["accepted_with"]], accepted, walk=entry.get("project_walk", False)
+            )
+            accepted += 1
 
 
-def _accept(loader, manager, need: Need, offer: Offer, *, walk: bool) -> None:
-    with clock.at(loader.moment("term(0)+28d")):
+def _accept(loader, manager, need: Need, offer: Offer, n: int, *, walk: bool) -> None:
+    with clock.at(loader.moment(f"today-{29 - 4 * n}d", hour=15)):
         match = services.match_accept(need=need, offer=offer, actor=manager, note="Agreed with both heads by phone.")
     if not walk:
         return
     project = match.project
-    with clock.at(loader.moment("term(0)+35d")):
+    with clock.at(loader.moment("today-12d", hour=16)):
         project_update(
             project=project,
             actor=manager,
             settings_reached=2,
             children_reached=420,
-            planned_start=loader.day("term(0)+42d"),
-            planned_end=loader.day("yearend(0)"),
+            planned_start=loader.day("today+21d"),
+            planned_end=loader.day("today+250d"),
         )
         for step in ("propose", "start_review", "approve"):
             project = project_transition(project=Project.objects.get(pk=project.pk), name=step, actor=manager)
