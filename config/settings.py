@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStateEnum": "grants.models.Payment.State",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "ReportingFrequencyEnum": "grants.models.Award.Frequency",
+        "ImprovementPhaseEnum": "support.models.Phase",
     },
 }
 

@@ -3,7 +3,7 @@ selectors as the pages and API, what they may pick from `related_scopes`, and wr
 
 from django.contrib import admin
 
-from workflow.admin import RoleScopedAdmin, TransitionAdminMixin, TransitionLogInline
+from workflow.admin import RoleScopedAdmin, TransitionAdminMixin
 from workflow.errors import PermissionRefused
 
 from . import selectors, services
@@ -25,9 +25,14 @@ class _Recorded(TransitionAdminMixin, RoleScopedAdmin):
 
     relations: tuple = ()
     fields_of_service: tuple = ()
+    # Managers record needs and offers, and choose their areas, evidence and places, on the pages (/support/),
+    # whose choices are scoped; here they correct the details. Administrators do everything here.
+    manager_can_add = False
 
     def fixed_fields(self, request, obj=None):
         fixed = ("created_by", "created_at", "updated_at")
+        if not self._roles(request).is_admin:
+            fixed += tuple(self.relations)
         return fixed + (("partnership", "organisation") if obj is not None else ())
 
     def _data(self, form, change):
@@ -59,7 +64,6 @@ class NeedAdmin(_Recorded):
     search_fields = ("title", "context", "organisation__name")
     list_select_related = ("organisation", "partnership")
     filter_horizontal = ("areas",)
-    inlines = [TransitionLogInline]
 
     def edit_refusal(self, request, obj):
         return services.need_edit_refusal(obj, request.user)
@@ -109,7 +113,6 @@ class OfferAdmin(_Recorded):
     list_select_related = ("organisation", "partnership")
     filter_horizontal = ("areas", "evaluations", "travel_sub_regions", "travel_local_authorities")
     readonly_fields = ("days_allocated",)
-    inlines = [TransitionLogInline]
 
     def edit_refusal(self, request, obj):
         return services.offer_edit_refusal(obj, request.user)
@@ -142,7 +145,6 @@ class MatchAdmin(RoleScopedAdmin):
     list_filter = ("state",)
     list_select_related = ("need__organisation", "offer__organisation", "project")
     search_fields = ("need__title", "need__organisation__name", "offer__organisation__name")
-    inlines = [TransitionLogInline]
 
     def has_add_permission(self, request):
         return False
@@ -163,6 +165,9 @@ class SupportAreaAdmin(RoleScopedAdmin):
         if not self._roles(request).manages_partnership(obj.partnership):
             return PermissionRefused(f"Only the programme managers of {obj.partnership} keep its list of areas.")
         return None
+
+    def fixed_fields(self, request, obj=None):
+        return ("partnership",) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -196,23 +196,43 @@ def rank(
     return chosen
 
 
-def propose_all(needs, offers, weights_by_partnership: dict[int, dict[str, int]], today: dt.date, limit: int = 10):
-    """Proposals for many needs at once: each need meets only the offers sharing one of its areas (an index
-    of offers by area and partnership), so the work follows the real candidates, not every pair."""
-    by_area: dict[tuple[int, int], list[OfferFacts]] = {}
+def reach_keys(offer: OfferFacts) -> set[tuple[str, int]]:
+    """Where an offer can go: its own local authority, and the sub-regions and authorities it lists."""
+    keys = {("la", la) for la in offer.travel_la_ids} | {("sr", sr) for sr in offer.travel_sub_region_ids}
+    if offer.party.place.la_id is not None:
+        keys.add(("la", offer.party.place.la_id))
+    return keys
+
+
+def propose_all(
+    needs,
+    offers,
+    weights_by_partnership: dict[int, dict[str, int]],
+    today: dt.date,
+    limit: int = 10,
+    area_names: dict[int, str] | None = None,
+):
+    """Proposals for many needs at once. Offers are indexed by (partnership, area, where they reach), so a
+    need meets only the offers that share one of its areas and can travel to it — the real candidates,
+    never every pair — and only the best `limit` of each are put into words."""
+    index: dict[tuple, list[OfferFacts]] = {}
     for offer in offers:
         if offer.days_left <= 0 or offer.available_until < today:
             continue
-        for area_id in offer.area_ids:
-            by_area.setdefault((offer.partnership_id, area_id), []).append(offer)
+        for key in reach_keys(offer):
+            for area_id in offer.area_ids:
+                index.setdefault((offer.partnership_id, area_id, key), []).append(offer)
     result = {}
     for need in needs:
+        place = need.party.place
+        keys = [("la", place.la_id), ("sr", place.sub_region_id)]
         seen: dict[int, OfferFacts] = {}
         for area_id in need.area_ids:
-            for offer in by_area.get((need.partnership_id, area_id), ()):
-                seen[offer.id] = offer
+            for key in keys:
+                for offer in index.get((need.partnership_id, area_id, key), ()):
+                    seen[offer.id] = offer
         weights = weights_by_partnership.get(need.partnership_id, DEFAULT_WEIGHTS)
-        result[need.id] = rank(need, seen.values(), weights, today, limit)
+        result[need.id] = rank(need, seen.values(), weights, today, limit, area_names)
     return result
 
 

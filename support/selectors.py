@@ -336,7 +336,8 @@ def proposals_for_needs(*, needs: QuerySet, today: dt.date | None = None, limit:
     partnerships = {n.partnership_id for n in need_rows}
     offers = offer_facts(open_offers(today=today).filter(partnership_id__in=partnerships))
     weights = {s.partnership_id: s.weights() for s in MatchingSettings.objects.filter(partnership_id__in=partnerships)}
-    return matching.propose_all(need_rows, offers, weights, today, limit)
+    names = dict(SupportArea.objects.filter(partnership_id__in=partnerships).values_list("pk", "name"))
+    return matching.propose_all(need_rows, offers, weights, today, limit, area_names=names)
 
 
 # Intelligence: need and capacity by area and sub-region; what was matched; who gave and received ----

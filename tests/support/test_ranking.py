@@ -152,3 +152,17 @@ def test_ranking_one_need_takes_the_same_queries_for_three_offers_or_thirty(case
     need, _ = case
     with django_assert_max_num_queries(14):
         ranked(need)
+
+
+def test_proposing_for_many_needs_at_once_gives_what_each_need_gets_alone(case, world, places):
+    need, offers = case
+    second = school("Second Needing Primary", places.dudley)
+    join(world.partnership, second)
+    other = make_need(world, second, list(need.areas.all()))
+    together = selectors.proposals_for_needs(needs=type(need).objects.all(), today=dt.date(2026, 6, 1))
+    for one in (need, other):
+        alone = ranked(one)
+        assert [(p.offer.id, p.score, p.reasons) for p in together[one.pk]] == [
+            (p.offer.id, p.score, p.reasons) for p in alone
+        ]
+    assert together[need.pk]
