@@ -318,10 +318,17 @@ def proposals_for(*, need: Need, limit: int | None = 10, today: dt.date | None =
     facts = need_facts(Need.objects.filter(pk=need.pk))
     if not facts:
         return []
-    candidates = (
-        open_offers(today=today)
-        .filter(partnership_id=need.partnership_id, areas__in=need.areas.all().values("pk"))
-        .distinct()
+    place = facts[0].party.place
+    # Only offers that share an area and can travel here (matching.distance's rule, asked of the database).
+    reach = NOTHING
+    if place.la_id is not None:
+        reach |= Q(organisation__local_authority_id=place.la_id) | Q(travel_local_authorities=place.la_id)
+    if place.sub_region_id is not None:
+        reach |= Q(travel_sub_regions=place.sub_region_id)
+    candidates = Offer.objects.filter(
+        pk__in=open_offers(today=today)
+        .filter(reach, partnership_id=need.partnership_id, areas__in=need.areas.all().values("pk"))
+        .values("pk")
     )
     names = dict(SupportArea.objects.filter(partnership_id=need.partnership_id).values_list("pk", "name"))
     return matching.rank(
