@@ -51,6 +51,24 @@ PAGES = {
     "grants:payment_detail": "payment",
     "grants:payment_edit": "payment",
     "grants:payment_transition": "payment",
+    "assessment:call_detail": "call",
+    "assessment:criterion_add": "call",
+    "assessment:call_apply": "call",
+    "assessment:call_panel": "call",
+    "assessment:call_export": "call",
+    "assessment:application_detail": "application",
+    "assessment:application_edit": "application",
+    "assessment:application_organisation_add": "application",
+    "assessment:application_submit": "application",
+    "assessment:application_assign": "application",
+    "assessment:application_decide": "application",
+    "assessment:application_feedback": "application",
+    "assessment:application_interest": "application",
+    "assessment:application_pdf": "application",
+    "assessment:application_organisation_remove": "bid_organisation",
+    "assessment:assessment_detail": "assessment",
+    "assessment:assessment_declare": "assessment",
+    "assessment:assessment_reopen": "assessment",
 }
 API_BASENAMES = {
     "organisation": "organisation",  # the organisation directory is public to signed-in people
@@ -67,6 +85,10 @@ API_BASENAMES = {
     "money-change": "money",
     "evidence": "evidence",
     "schedule": "schedule",
+    "call": "call",
+    "application": "application",
+    "assessment": "assessment",
+    "conflict": "conflict",
 }
 ADMIN_MODELS = {
     "partnerships_organisation": "organisation",
@@ -96,6 +118,10 @@ ADMIN_MODELS = {
     "axes_accessfailurelog": None,
     "accounts_auditevent": None,
     "reporting_sentreminder": None,
+    "assessment_call": "call",
+    "assessment_application": "application",
+    "assessment_assignment": "assessment",
+    "assessment_conflict": "conflict",
 }
 NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}
 # A step each kind of object could take next, so a step POST is a real attempt.
