@@ -229,7 +229,15 @@ def application_remove_organisation(*, entry: ApplicationOrganisation, actor: Us
 def application_submit(*, application: Application, actor: User) -> Application:
     """Send the application: an expression of interest (first stage of two) or the full application,
     which is the award's own Submit step (the closing time and the checklist are its conditions)."""
+    application = Application.objects.select_related("call", "award__recipient").get(pk=application.pk)
     if application.stage == Application.Stage.FULL:
+        # Asked first so the applicant reads the call's words (the award's own conditions ask them again).
+        closed = closed_refusal(application.call, application)
+        if closed:
+            raise TransitionRefused(closed)
+        missing = checklist(application)
+        if missing:
+            raise TransitionRefused("The application is not ready to submit: " + " ".join(missing))
         grant_services.award_transition(award=application.award, name="submit", actor=actor)
         return Application.objects.get(pk=application.pk)
     with transaction.atomic():
