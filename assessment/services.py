@@ -107,6 +107,10 @@ def application_start(
     *, call: Call, actor: User, organisation: Organisation, title: str, amount_requested: Decimal
 ) -> Application:
     """Start an application (an award in draft) for `organisation` to an open call it is eligible for."""
+    from .selectors import call_list
+
+    if not call_list(user=actor).filter(pk=call.pk).exists():
+        raise PermissionRefused(f"This call is open to the members of {call.programme.partnership or call.programme}.")
     refusal = closed_refusal(call)
     if refusal:
         raise TransitionRefused(refusal)

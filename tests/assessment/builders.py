@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from assessment import services
+from partnerships.models import PartnershipMember
 from tests import factories as f
 
 SECRET = "Qx9-BID-SECRET"
@@ -46,7 +47,13 @@ def complete(application, actor, **fields):
     return services.application_update(application=application, actor=actor, **values)
 
 
+def join(call, org):
+    """Make `org` a member of the call's partnership (only members may apply)."""
+    PartnershipMember.objects.get_or_create(partnership=call.programme.partnership, organisation=org)
+
+
 def submitted_application(call, partner, org, *, amount="30000.00", title="Reviews"):
+    join(call, org)
     application = services.application_start(
         call=call, actor=partner, organisation=org, title=title, amount_requested=Decimal(amount)
     )

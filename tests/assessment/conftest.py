@@ -7,14 +7,16 @@ from accounts.models import OrganisationMembership
 from tests import factories as f
 from tests.conftest import member
 
-from .builders import open_call, submitted_application
+from .builders import join, open_call, submitted_application
 
 Role = OrganisationMembership.Role
 
 
 @pytest.fixture
 def call(world):
-    return open_call(world.manager, world.programme)
+    call = open_call(world.manager, world.programme)
+    join(call, world.partner_org)
+    return call
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from assessment import selectors, services
 from assessment.models import Application
 from grants import services as grant_services
-from partnerships.models import Organisation
+from partnerships.models import Organisation, PartnershipMember
 from tests import factories as f
 from tests.conftest import Role, member
 from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 
-from .builders import complete, moment, open_call
+from .builders import complete, join, moment, open_call
 
 
 def test_an_application_after_the_close_is_refused_with_the_time_it_closed(world, call):
@@ -70,7 +70,7 @@ def test_the_checklist_says_in_words_what_is_missing(world, call):
 
 
 def test_partners_see_the_open_calls_they_are_eligible_for(world, call):
-    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.partner_org)
+    PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=world.partner_org)
     schools_only = open_call(world.manager, world.programme, title="Schools only", eligible_kinds=["school"])
     closed = open_call(world.manager, world.programme, title="Closed", opens_at=moment(-20), closes_at=moment(-1))
     elsewhere_sub_region = f.SubRegionFactory(name="Black Country", number=2)
@@ -86,9 +86,17 @@ def test_partners_see_the_open_calls_they_are_eligible_for(world, call):
     assert len(selectors.call_rows(user=world.manager)) == 5
 
 
+def test_only_the_partnerships_members_may_apply(world, call):
+    with pytest.raises(PermissionRefused, match="open to the members of West Midlands Collaboration Partnership"):
+        services.application_start(
+            call=call, actor=world.partner_b, organisation=world.partner_org_b, title="x", amount_requested=1
+        )
+
+
 def test_eligibility_refusals_say_why(world, call):
     school = f.OrganisationFactory(kind=Organisation.Kind.SCHOOL, name="Oak School")
     schools = open_call(world.manager, world.programme, title="Trusts", eligible_kinds=["mat"])
+    join(schools, school)
     with pytest.raises(TransitionRefused, match="This call is open to: multi-academy trust. Oak School is a school."):
         services.application_start(
             call=schools, actor=member(Role.PARTNER, school), organisation=school, title="x", amount_requested=1
@@ -132,6 +140,7 @@ def test_a_school_in_the_bid_must_give_or_receive(world, call):
 
 def test_a_two_stage_call_takes_an_expression_of_interest_then_an_invited_full_application(world):
     call = open_call(world.manager, world.programme, title="Two stages", stages=2, full_closes_at=moment(30))
+    join(call, world.partner_org)
     application = services.application_start(
         call=call, actor=world.partner, organisation=world.partner_org, title="Idea", amount_requested=20000
     )

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from assessment.models import Application, Assignment, Call
+from partnerships.models import PartnershipMember
 from tests import factories as f
 
 from .builders import open_assignment, score_all, submitted_application
@@ -15,7 +16,7 @@ def _local(days):
 
 
 def test_from_a_new_call_to_a_decision_through_the_pages(client, world, assessor):
-    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.partner_org)
+    PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=world.partner_org)
     client.force_login(world.manager)
     response = client.post(
         "/calls/new/",
@@ -110,7 +111,7 @@ def test_from_a_new_call_to_a_decision_through_the_pages(client, world, assessor
 
 
 def test_a_refused_form_keeps_what_was_typed(client, world, call):
-    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.partner_org)
+    PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=world.partner_org)
     client.force_login(world.partner)
     response = client.post(
         f"/calls/{call.pk}/apply/",
@@ -124,7 +125,7 @@ def test_a_refused_form_keeps_what_was_typed(client, world, call):
 def test_a_late_application_page_says_when_the_call_closed(client, world):
     from .builders import open_call
 
-    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.partner_org)
+    PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=world.partner_org)
     call = open_call(
         world.manager,
         world.programme,
