@@ -44,6 +44,7 @@ from partnerships.services import (
 from reporting.services import indicator_add
 from workflow import clock
 
+from .assessment import load_assessment
 from .dates import resolve
 from .models import DemoScenario
 from .replay import Replay, ScenarioError
@@ -106,6 +107,7 @@ class Loader:
             self.load_programmes()
             self.load_projects()
             self.load_awards()
+            load_assessment(self)
             DemoScenario.mark_loaded(today=self.today)
         return self
 
