@@ -115,24 +115,24 @@ def _application(loader, call, manager, spec, number) -> None:
             planned_start=loader.day("term(1)"),
             planned_end=loader.day("termend(3)"),
         )
-    with clock.at(call.closes_at - dt.timedelta(days=2)):
+    # Each application's steps on days of their own, as a real round spreads over weeks.
+    with clock.at(call.closes_at - dt.timedelta(days=2 + number)):
         services.application_submit(application=application, actor=applicant)
-    assigned_at = call.closes_at + dt.timedelta(days=1)
-    for person in spec.get("assessors", []):
-        _assess(loader, application, manager, person, assigned_at)
+    for k, person in enumerate(spec.get("assessors", [])):
+        _assess(loader, application, manager, person, call.closes_at + dt.timedelta(days=1 + number, hours=k), k)
     if "decision" in spec:
-        with clock.at(min(call.closes_at + dt.timedelta(days=14), loader.now)):
+        with clock.at(min(call.closes_at + dt.timedelta(days=14 + number), loader.now)):
             services.panel_decide(application=application, actor=manager, **spec["decision"])
             services.feedback_share(application=application, actor=manager, feedback=spec["feedback"], shared=True)
 
 
-def _assess(loader, application, manager, person, assigned_at) -> None:
+def _assess(loader, application, manager, person, assigned_at, k: int) -> None:
     assessor = loader.users[person["username"]]
     with clock.at(assigned_at):
         assignment = services.assessor_assign(application=application, actor=manager, assessor=assessor)
     if assignment.state == "stood_aside" or person.get("waiting"):
         return
-    with clock.at(min(assigned_at + dt.timedelta(days=3), loader.now)):
+    with clock.at(min(assigned_at + dt.timedelta(days=3 + 2 * k), loader.now)):
         if "declare" in person:
             services.assessment_declare(assignment=assignment, actor=assessor, conflict=True, reason=person["declare"])
             return
