@@ -63,7 +63,10 @@ class CallForm(forms.Form):
 
     def __init__(self, *args, programmes=None, sub_regions=None, local_authorities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
+        if programmes is None:  # editing: a call stays on its programme
+            del self.fields["programme"]
+        else:
+            self.fields["programme"].queryset = programmes
         self.fields["eligible_sub_regions"].queryset = sub_regions
         self.fields["eligible_local_authorities"].queryset = local_authorities
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.call_list, name="call_list"),
     path("new/", views.call_create, name="call_create"),
     path("<int:pk>/", views.call_detail, name="call_detail"),
+    path("<int:pk>/edit/", views.call_edit, name="call_edit"),
     path("<int:pk>/criteria/new/", views.criterion_add, name="criterion_add"),
     path("<int:pk>/apply/", views.call_apply, name="call_apply"),
     path("<int:pk>/panel/", views.call_panel, name="call_panel"),

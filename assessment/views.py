@@ -17,7 +17,7 @@ from grants.models import Award
 from grants.selectors import programme_list
 from partnerships.models import SubRegion
 from partnerships.selectors import local_authority_list, organisation_list
-from workflow.errors import TransitionRefused
+from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import history
 from workflow.views import get_visible_or_404, refusal_into_form, refused, require_role
 
@@ -84,6 +84,46 @@ def call_create(request):
 
 
 @login_required
+def call_edit(request, pk):
+    call = get_visible_or_404(selectors.call_list(user=request.user), pk=pk)
+    back = reverse("assessment:call_detail", args=[call.pk])
+    if not roles.of(request.user).manages_programme(call.programme):
+        return refused(
+            request, PermissionRefused(f"Only the programme managers of {call.programme} can change it."), back
+        )
+    initial = {name: getattr(call, name) for name in services.CALL_FIELDS}
+    initial["eligible_sub_regions"] = list(call.eligible_sub_regions.all())
+    initial["eligible_local_authorities"] = list(call.eligible_local_authorities.all())
+    form = forms.CallForm(
+        request.POST or None,
+        initial=initial,
+        programmes=None,
+        sub_regions=SubRegion.objects.all(),
+        local_authorities=local_authority_list(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.call_update(
+                call=call,
+                actor=request.user,
+                sub_regions=data.pop("eligible_sub_regions"),
+                local_authorities=data.pop("eligible_local_authorities"),
+                **data,
+            )
+        except (TransitionRefused, ValidationError) as error:
+            refusal_into_form(form, error)
+        else:
+            messages.success(request, "The call is saved.")
+            return redirect(back)
+    return render(
+        request,
+        "includes/form_page.html",
+        {"form": form, "title": f"Change {call.title}", "cancel_url": back, "submit_label": "Save call"},
+    )
+
+
+@login_required
 def call_detail(request, pk):
     call = get_visible_or_404(selectors.call_list(user=request.user), pk=pk)
     r = roles.of(request.user)
@@ -119,6 +159,9 @@ def call_detail(request, pk):
 @login_required
 def criterion_add(request, pk):
     call = get_visible_or_404(selectors.call_list(user=request.user), pk=pk)
+    if not roles.of(request.user).manages_programme(call.programme):
+        refusal = PermissionRefused(f"Only the programme managers of {call.programme} can set the criteria.")
+        return refused(request, refusal, reverse("assessment:call_detail", args=[call.pk]))
     form = forms.CriterionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

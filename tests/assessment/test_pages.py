@@ -177,3 +177,35 @@ def test_the_lists_cost_the_same_queries_whatever_their_length(client, world, ca
     for i in range(1, 5):
         add(i)
     assert _counts(client, call) == one
+
+
+def test_a_manager_changes_the_call_and_a_partner_cannot(client, world, call):
+    client.force_login(world.manager)
+    response = client.get(f"/calls/{call.pk}/edit/")
+    data = {k: v for k, v in response.context["form"].initial.items() if v is not None}
+    data.update(
+        {
+            "opens_at": _local(-10),
+            "closes_at": _local(3),
+            "stages": "1",
+            "title": "Peer review round 1 (extended)",
+            "max_amount": "40000",
+            "eligible_kinds": ["mat"],
+            "eligible_size_bands": [],
+            "eligible_sub_regions": [],
+            "eligible_local_authorities": [],
+            "full_closes_at": "",
+        }
+    )
+    response = client.post(f"/calls/{call.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    call.refresh_from_db()
+    assert (call.title, call.eligible_kinds) == ("Peer review round 1 (extended)", ["mat"])
+    data["closes_at"] = _local(-20)
+    response = client.post(f"/calls/{call.pk}/edit/", data)
+    assert "The call must close after it opens." in response.content.decode()
+    client.force_login(world.partner)
+    response = client.post(f"/calls/{call.pk}/edit/", {**data, "title": "Hijacked"})
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.title == "Peer review round 1 (extended)"

@@ -52,6 +52,7 @@ PAGES = {
     "grants:payment_edit": "payment",
     "grants:payment_transition": "payment",
     "assessment:call_detail": "call",
+    "assessment:call_edit": "call",
     "assessment:criterion_add": "call",
     "assessment:call_apply": "call",
     "assessment:call_panel": "call",
