@@ -4,6 +4,7 @@ schedules (with extra due dates, extensions and sent reminders) and evaluations.
 from .evaluations import Evaluation
 from .indicators import Indicator
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
+from .tallies import PaymentTally, ProjectTally, ReachTally
 from .updates import (
     EVIDENCE_TYPES,
     EvidenceFile,
@@ -21,8 +22,11 @@ __all__ = [
     "EvidenceFile",
     "Indicator",
     "IndicatorResult",
+    "PaymentTally",
     "ProgressUpdate",
+    "ProjectTally",
     "ReachByLocalAuthority",
+    "ReachTally",
     "ReportingSchedule",
     "SentReminder",
     "_evidence_path",
