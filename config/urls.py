@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("updates/", include("reporting.urls")),
     path("calls/", include("assessment.urls")),
+    path("support/", include("support.urls")),
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),
     path("", include(reporting_urls.dashboard_urls)),

@@ -70,6 +70,17 @@ PAGES = {
     "assessment:assessment_detail": "assessment",
     "assessment:assessment_declare": "assessment",
     "assessment:assessment_reopen": "assessment",
+    "support:need_detail": "need",
+    "support:need_edit": "need",
+    "support:need_step": "need",
+    "support:need_accept": "need",
+    "support:need_agree": "need",
+    "support:match_decline": "match",
+    "support:offer_detail": "offer",
+    "support:offer_edit": "offer",
+    "support:offer_step": "offer",
+    "support:organisation_history": "organisation",
+    "support:partnership_settings": "partnership",
 }
 API_BASENAMES = {
     "organisation": "organisation",  # the organisation directory is public to signed-in people
@@ -90,6 +101,8 @@ API_BASENAMES = {
     "application": "application",
     "assessment": "assessment",
     "conflict": "conflict",
+    "need": "need",
+    "offer": "offer",
 }
 ADMIN_MODELS = {
     "partnerships_organisation": "organisation",
@@ -123,6 +136,11 @@ ADMIN_MODELS = {
     "assessment_application": "application",
     "assessment_assignment": "assessment",
     "assessment_conflict": "conflict",
+    "support_need": "need",
+    "support_offer": "offer",
+    "support_match": "match",
+    "support_supportarea": "support_area",
+    "support_matchingsettings": "matching_settings",
 }
 NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}
 # A step each kind of object could take next, so a step POST is a real attempt.
@@ -222,6 +240,10 @@ def snapshot(side_a):
         "update": ProgressUpdate.objects.get(pk=side_a["update"].pk).state,
         "evidence": EvidenceFile.objects.filter(pk=side_a["evidence"].pk).exists(),
         "amount": Award.objects.get(pk=side_a["award"].pk).amount_awarded,
+        "support": [
+            (fresh.state, getattr(fresh, "days_allocated", None))
+            for fresh in (type(side_a[k]).objects.get(pk=side_a[k].pk) for k in ("need", "offer", "match"))
+        ],
     }
 
 
