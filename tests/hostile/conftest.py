@@ -107,8 +107,55 @@ def side_a(world, media):
     }
 
 
-    assessment_objects = _side_a_assessment(world)
-    support = _support_side_a(world)
+def _side_a_assessment(world):
+    """A call, a submitted application with a school in the bid, an assessment with scores and a
+    detected conflict, all side A's, their words carrying SECRET."""
+    from assessment import services as assessment_services
+    from tests.assessment.builders import open_assignment, open_call, score_all, submitted_application
+    from tests.conftest import Role, member
+
+    call = open_call(world.manager, world.programme, title=f"{SECRET} call")
+    application = submitted_application(call, world.partner, world.partner_org, title=f"{SECRET} bid")
+    assessor = member(Role.PARTNER, f.OrganisationFactory(name="Side A assessor trust"), username="assessor_a")
+    assignment = score_all(open_assignment(application, world.manager, assessor), assessor, [4, 3, 7])
+    insider = member(Role.PARTNER, world.partner_org, username="insider_a")
+    conflicted = assessment_services.assessor_assign(application=application, actor=world.manager, assessor=insider)
     return {
-        **assessment_objects,
-        **support,
+        "call": call,
+        "application": application,
+        "assessment": assignment,
+        "conflict": conflicted.conflict,
+        "bid_organisation": application.organisations.first(),
+    }
+
+
+def _support_side_a(world):
+    """A need, an offer and a match of side A (support matching), titles carrying SECRET."""
+    from partnerships.models import Organisation, PartnershipMember
+    from support import services as support_services
+    from support.models import Match, SupportArea
+
+    giver = f.OrganisationFactory(name=f"{SECRET} giving school", kind=Organisation.Kind.SCHOOL)
+    for org in (world.partner_org, giver):
+        PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=org)
+    area = SupportArea.objects.create(partnership=world.partnership, name=f"{SECRET} area")
+    need = support_services.need_create(
+        actor=world.manager,
+        partnership=world.partnership,
+        organisation=world.partner_org,
+        areas=[area],
+        title=f"{SECRET} need",
+        phase="repair",
+    )
+    offer = support_services.offer_create(
+        actor=world.manager,
+        partnership=world.partnership,
+        organisation=giver,
+        areas=[area],
+        title=f"{SECRET} offer",
+        capacity_days=4,
+        available_until=dt.date(2030, 7, 31),
+    )
+    match = Match.objects.create(need=need, offer=offer, days=1)
+    settings = support_services.matching_settings_save(partnership=world.partnership, actor=world.manager)
+    return {"need": need, "offer": offer, "match": match, "support_area": area, "matching_settings": settings}
