@@ -1,13 +1,16 @@
 """The admin for people: users, their roles in organisations and the audit trail. Every change to who may
 do what (staff, superuser, groups, permissions, roles) is recorded as an audit event."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
-from . import roles
+from . import personal_data, roles
 from .audit import record_permission_change
-from .models import AuditEvent, OrganisationMembership
+from .models import AuditEvent, ErasedPerson, OrganisationMembership
 
 User = get_user_model()
 WATCHED = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
@@ -19,8 +22,59 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
 
+def _may_handle_personal_data(request) -> bool:
+    return request.user.is_active and (request.user.is_superuser or roles.of(request.user).is_admin)
+
+
+@admin.action(description="Download the selected person's personal data (one person)")
+def download_personal_data(modeladmin, request, queryset):
+    if not _may_handle_personal_data(request):
+        modeladmin.message_user(request, "Only administrators can export personal data.", messages.ERROR)
+        return None
+    if queryset.count() != 1:
+        modeladmin.message_user(request, "Choose exactly one person to export.", messages.ERROR)
+        return None
+    person = queryset.get()
+    text = personal_data.export_recorded(user=person, actor=request.user, request=request, how="admin")
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    name = f"exchange-personal-data-{person.get_username()}-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@admin.action(description="Erase the selected people (personal details replaced by a pseudonym)")
+def erase_people(modeladmin, request, queryset):
+    """A confirmation page first; on "Yes, erase", each person is erased (or the reason they cannot be)."""
+    if not _may_handle_personal_data(request):
+        modeladmin.message_user(request, "Only administrators can erase people.", messages.ERROR)
+        return None
+    people = list(queryset.order_by("username"))
+    if request.POST.get("confirmed") == "yes":
+        for person in people:
+            refusal = personal_data.erase_refusal(user=person, actor=request.user)
+            if refusal:
+                modeladmin.message_user(request, refusal, messages.ERROR)
+                continue
+            erased = personal_data.erase(user=person, actor=request.user, request=request)
+            modeladmin.message_user(request, f"Erased: the person is now {erased.pseudonym}.", messages.SUCCESS)
+        return None
+    return TemplateResponse(
+        request,
+        "admin/accounts/erase_confirmation.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Erase personal details",
+            "people": people,
+            "rows": [(p, personal_data.erase_refusal(user=p, actor=request.user)) for p in people],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
 class AuditedUserAdmin(UserAdmin):
     inlines = [MembershipInline]
+    actions = [download_personal_data, erase_people]
 
     def save_related(self, request, form, formsets, change):
         before = {}
@@ -123,6 +177,23 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("username", "detail", "ip_address")
     date_hierarchy = "at"
     list_select_related = ("actor",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ErasedPerson)
+class ErasedPersonAdmin(admin.ModelAdmin):
+    """Who was erased and when, by pseudonym only (the audit log says who erased them)."""
+
+    list_display = ("pseudonym", "erased_at")
+    search_fields = ("pseudonym",)
 
     def has_add_permission(self, request):
         return False

@@ -35,13 +35,19 @@ class OrganisationMembership(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Sign-ins, sign-outs, failed sign-ins and changes to who may do what."""
+    """Sign-ins, sign-outs, failed sign-ins, changes to who may do what, second-factor events, personal data
+    exports and erasures, and each run of the retention rules."""
 
     class Kind(models.TextChoices):
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Sign-in failed"
         LOGOUT = "logout", "Signed out"
         PERMISSION_CHANGE = "permission_change", "Permission changed"
+        SECOND_FACTOR = "second_factor", "Second factor"
+        SECOND_FACTOR_FAILED = "second_factor_failed", "Second factor refused"
+        DATA_EXPORT = "data_export", "Personal data exported"
+        ERASURE = "erasure", "Person erased"
+        RETENTION = "retention", "Retention rule run"
 
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
     actor = models.ForeignKey(
@@ -58,3 +64,20 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.username} at {self.at:%d/%m/%Y %H:%M}"
+
+
+class ErasedPerson(models.Model):
+    """A person whose personal details were replaced by a pseudonym (UK GDPR erasure). The user row stays, so
+    the transition and money logs that name them keep pointing at it and every total still adds up."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="erasure")
+    pseudonym = models.CharField(max_length=150, unique=True)
+    erased_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "erased person"
+        verbose_name_plural = "erased people"
+        ordering = ["-erased_at"]
+
+    def __str__(self):
+        return self.pseudonym

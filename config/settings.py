@@ -320,3 +320,10 @@ PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/hour")
 # and portfolio reports; a worker's render stops after REPORT_TIME_LIMIT seconds and its failure is kept.
 REPORT_INLINE_MAX_CHARS = int(os.environ.get("REPORT_INLINE_MAX_CHARS", "40000"))
 REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "120"))
+
+# Personal data (accounts/: README "Personal data and sign-in"). The retention rules (celery beat, or
+# `manage.py apply_retention`) remove drafts never submitted after this many days without a change, and
+# deactivate accounts nobody has signed in to for this many days.
+EXCHANGE_RETENTION_DRAFT_DAYS = int(os.environ.get("EXCHANGE_RETENTION_DRAFT_DAYS", "365"))
+EXCHANGE_RETENTION_IDLE_DAYS = int(os.environ.get("EXCHANGE_RETENTION_IDLE_DAYS", "730"))
+CELERY_BEAT_SCHEDULE["accounts-apply-retention"] = {"task": "accounts.apply_retention", "schedule": 60 * 60 * 24}
