@@ -195,6 +195,12 @@ class ErasedPersonAdmin(admin.ModelAdmin):
     list_display = ("pseudonym", "erased_at")
     search_fields = ("pseudonym",)
 
+    def has_module_permission(self, request):
+        return _may_handle_personal_data(request) and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
     def has_add_permission(self, request):
         return False
 

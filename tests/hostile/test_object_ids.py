@@ -96,6 +96,7 @@ ADMIN_MODELS = {
     "axes_accessfailurelog": None,
     "accounts_auditevent": None,
     "reporting_sentreminder": None,
+    "accounts_erasedperson": None,  # pseudonyms only, administrators only
 }
 NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}
 # A step each kind of object could take next, so a step POST is a real attempt.
