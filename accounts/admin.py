@@ -7,8 +7,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import personal_data, roles
+from . import mfa, personal_data, roles
 from .audit import record_permission_change
 from .models import AuditEvent, ErasedPerson, OrganisationMembership
 
@@ -72,9 +74,19 @@ def erase_people(modeladmin, request, queryset):
     )
 
 
+@admin.action(description="Remove the selected people's second factor (they set it up again)")
+def remove_second_factor(modeladmin, request, queryset):
+    if not _may_handle_personal_data(request):
+        modeladmin.message_user(request, "Only administrators can remove a second factor.", messages.ERROR)
+        return
+    for person in queryset:
+        mfa.remove(user=person, actor=request.user, request=request)
+    modeladmin.message_user(request, f"Second factor removed for {queryset.count()} people.", messages.SUCCESS)
+
+
 class AuditedUserAdmin(UserAdmin):
     inlines = [MembershipInline]
-    actions = [download_personal_data, erase_people]
+    actions = [download_personal_data, erase_people, remove_second_factor]
 
     def save_related(self, request, form, formsets, change):
         before = {}
@@ -118,6 +130,11 @@ class AuditedUserAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AuditedUserAdmin)
+# django-otp's own admin shows the devices' secret keys: people manage their devices on their account page,
+# administrators remove them with the user admin's action.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 def record_membership_change(request, membership, verb: str) -> AuditEvent:

@@ -7,6 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("accounts/me/", views.account, name="account"),
     path("accounts/me/data/", views.my_data, name="my_data"),
+    path("accounts/second-factor/", views.second_factor, name="second_factor"),
+    path("accounts/second-factor/check/", views.second_factor_check, name="second_factor_check"),
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
 ]

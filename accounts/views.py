@@ -1,14 +1,20 @@
 """Pages about a person's own account: what Exchange holds about them (and the download of it), their second
 factor, and the public privacy notice and accessibility statement."""
 
+import time
+
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
-from . import personal_data
+from . import mfa, personal_data
 from .models import OrganisationMembership
 
 
@@ -17,7 +23,11 @@ def account(request):
     return render(
         request,
         "accounts/account.html",
-        {"memberships": OrganisationMembership.objects.filter(user=request.user).select_related("organisation")},
+        {
+            "memberships": OrganisationMembership.objects.filter(user=request.user).select_related("organisation"),
+            "second_factor": mfa.has_second_factor(request.user),
+            "second_factor_required": mfa.is_required(request.user),
+        },
     )
 
 
@@ -50,3 +60,92 @@ def privacy(request):
 
 def accessibility(request):
     return render(request, "accounts/accessibility.html")
+
+
+# Second factor ----------------------------------------------------------------------------------------------
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows now, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+        error_messages={"required": "Enter the code from your authenticator app."},
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def _fresh(request) -> bool:
+    at = mfa.verified_at(request)
+    return at is not None and time.time() - at <= mfa.max_age()
+
+
+@never_cache
+@login_required
+def second_factor(request):
+    """Set up an authenticator app (QR code or key, then its first code), or manage the one you have."""
+    user = request.user
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if mfa.has_second_factor(user):
+        if action in {"codes", "remove"}:
+            if not _fresh(request):
+                messages.error(request, "Confirm it is you with a code first, then try again.")
+                check = reverse("accounts:second_factor_check")
+                return redirect(f"{check}?{urlencode({'next': reverse('accounts:second_factor')})}")
+            if action == "codes":
+                codes = mfa.new_recovery_codes(user=user, request=request)
+                return render(request, "accounts/second_factor_codes.html", {"codes": codes})
+            mfa.remove(user=user, actor=user, request=request)
+            request.session.pop(mfa.SESSION_VERIFIED_AT, None)
+            request.session[mfa.SESSION_NEEDED] = mfa.is_required(user)
+            messages.success(request, "Your authenticator app is removed. Your recovery codes no longer work.")
+            return redirect("accounts:second_factor")
+        return render(
+            request,
+            "accounts/second_factor.html",
+            {"device": mfa.app_device(user), "codes_left": mfa.recovery_codes_left(user), "fresh": _fresh(request)},
+        )
+    device = mfa.pending_device(user)
+    form = CodeForm(request.POST if action == "confirm" else None)
+    if action == "confirm" and form.is_valid():
+        codes = mfa.confirm_app(user=user, device=device, code=form.cleaned_data["code"], request=request)
+        if codes is not None:
+            mfa.mark_verified(request)
+            return render(
+                request, "accounts/second_factor_codes.html", {"codes": codes, "next": _next_url(request), "new": True}
+            )
+        form.add_error("code", "That code is not right. Enter the 6-digit code your app shows now.")
+    return render(
+        request,
+        "accounts/second_factor_setup.html",
+        {
+            "form": form,
+            "qr": mfa.provisioning_qr_svg(device),
+            "secret": mfa.secret_text(device),
+            "required": mfa.is_required(user),
+            "next": request.GET.get("next", ""),
+        },
+    )
+
+
+@never_cache
+@login_required
+def second_factor_check(request):
+    """The check at sign-in, and the fresh check before money moves."""
+    if not mfa.has_second_factor(request.user):
+        return redirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': _next_url(request)})}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        problem = mfa.check_code(request.user, form.cleaned_data["code"], request=request)
+        if problem is None:
+            mfa.mark_verified(request)
+            return redirect(_next_url(request))
+        form.add_error("code", problem)
+    return render(request, "accounts/second_factor_check.html", {"form": form, "next": _next_url(request)})

@@ -48,6 +48,9 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "workflow",
     "partnerships",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.mfa.SecondFactorMiddleware",  # who needs a second factor passes it before any other page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -327,3 +331,11 @@ REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "120"))
 EXCHANGE_RETENTION_DRAFT_DAYS = int(os.environ.get("EXCHANGE_RETENTION_DRAFT_DAYS", "365"))
 EXCHANGE_RETENTION_IDLE_DAYS = int(os.environ.get("EXCHANGE_RETENTION_IDLE_DAYS", "730"))
 CELERY_BEAT_SCHEDULE["accounts-apply-retention"] = {"task": "accounts.apply_retention", "schedule": 60 * 60 * 24}
+
+# Second factor (accounts/mfa.py; README "Personal data and sign-in"). Roles that must use an authenticator
+# app: administrators and programme managers in production; nobody by default elsewhere, so `make run`'s demo
+# logins sign in with the password alone (set EXCHANGE_MFA_REQUIRED=administrator,manager to try it).
+EXCHANGE_MFA_REQUIRED = env_list("EXCHANGE_MFA_REQUIRED", "administrator,manager" if PRODUCTION else "")
+# Approving, varying or releasing money needs a second-factor check no older than this (seconds).
+EXCHANGE_MFA_MONEY_MAX_AGE = int(os.environ.get("EXCHANGE_MFA_MONEY_MAX_AGE", "900"))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Exchange")
