@@ -1,6 +1,8 @@
 """The admin for people: users, their roles in organisations and the audit trail. Every change to who may
 do what (staff, superuser, groups, permissions, roles) is recorded as an audit event."""
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -12,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import mfa, personal_data, roles
 from .audit import record_permission_change
-from .models import AuditEvent, ErasedPerson, OrganisationMembership
+from .models import AuditEvent, ErasedPerson, OrganisationEmailDomain, OrganisationMembership
 
 User = get_user_model()
 WATCHED = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
@@ -135,6 +137,11 @@ admin.site.register(User, AuditedUserAdmin)
 for _device in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device):
         admin.site.unregister(_device)
+# django-allauth's: providers come from the environment (OIDC_PROVIDERS), not the admin; a person's link to
+# their organisation's account is shown in their personal data and removed with an erasure.
+for _model in (EmailAddress, SocialApp, SocialAccount, SocialToken):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 def record_membership_change(request, membership, verb: str) -> AuditEvent:
@@ -226,3 +233,29 @@ class ErasedPersonAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OrganisationEmailDomain)
+class OrganisationEmailDomainAdmin(admin.ModelAdmin):
+    """Administrators register an organisation's email domains for single sign-on, and may switch password
+    sign-in off for them."""
+
+    list_display = ("domain", "organisation", "password_sign_in")
+    search_fields = ("domain", "organisation__name")
+    autocomplete_fields = ("organisation",)
+    list_select_related = ("organisation",)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff and roles.of(request.user).is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)

@@ -154,6 +154,10 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
     return WRONG_CODE
 
 
+class TooSoon(Exception):
+    """Codes are being tried too fast (django-otp's throttle); the message says how long to wait."""
+
+
 # Setting up and removing ------------------------------------------------------------------------------------
 
 
@@ -186,6 +190,10 @@ def secret_text(device: TOTPDevice) -> str:
 def confirm_app(*, user, device: TOTPDevice, code: str, request=None) -> list[str] | None:
     """Confirm a new authenticator with its first code; returns the new recovery codes, or None if wrong."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    allowed, detail = device.verify_is_allowed()
+    if not allowed:
+        until = (detail or {}).get("locked_until")
+        raise TooSoon(TOO_MANY.format(seconds=int(until.timestamp() - time.time()) + 1 if until else 1))
     if not device.verify_token("".join(code.split())):
         record(AuditEvent.Kind.SECOND_FACTOR_FAILED, actor=user, detail="Wrong code setting up", request=request)
         return None

@@ -40,6 +40,7 @@ OWN_MODELS = {
     "authtoken.Token",
     "authtoken.TokenProxy",
     "sessions.Session",
+    "socialaccount.SocialToken",
 }
 SECRET_APPS = {"otp_totp", "otp_static", "otp_email", "otp_hotp"}
 SIGN_IN_LOGS = ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
@@ -316,7 +317,13 @@ def erase(*, user, actor, request=None) -> ErasedPerson:
     terms = _terms(user)
 
     OrganisationMembership.objects.filter(user=user).delete()
-    for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice", "authtoken.Token"):
+    for label in (
+        "otp_totp.TOTPDevice",
+        "otp_static.StaticDevice",
+        "authtoken.Token",
+        "socialaccount.SocialAccount",  # the link to their organisation's account, with its claims
+        "account.EmailAddress",
+    ):
         try:
             apps.get_model(label)._default_manager.filter(user=user).delete()
         except LookupError:

@@ -6,15 +6,18 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
-from . import mfa, personal_data
+from . import membership_requests as requesting
+from . import mfa, personal_data, sso
 from .models import OrganisationMembership
 
 
@@ -115,13 +118,21 @@ def second_factor(request):
     device = mfa.pending_device(user)
     form = CodeForm(request.POST if action == "confirm" else None)
     if action == "confirm" and form.is_valid():
-        codes = mfa.confirm_app(user=user, device=device, code=form.cleaned_data["code"], request=request)
+        try:
+            codes = mfa.confirm_app(user=user, device=device, code=form.cleaned_data["code"], request=request)
+        except mfa.TooSoon as wait:
+            form.add_error("code", str(wait))
+            codes = None
+            wrong = False
+        else:
+            wrong = codes is None
         if codes is not None:
             mfa.mark_verified(request)
             return render(
                 request, "accounts/second_factor_codes.html", {"codes": codes, "next": _next_url(request), "new": True}
             )
-        form.add_error("code", "That code is not right. Enter the 6-digit code your app shows now.")
+        if wrong:
+            form.add_error("code", "That code is not right. Enter the 6-digit code your app shows now.")
     return render(
         request,
         "accounts/second_factor_setup.html",
@@ -149,3 +160,70 @@ def second_factor_check(request):
             return redirect(_next_url(request))
         form.add_error("code", problem)
     return render(request, "accounts/second_factor_check.html", {"form": form, "next": _next_url(request)})
+
+
+# Sign-in and single sign-on -----------------------------------------------------------------------------------
+
+
+class SignInForm(AuthenticationForm):
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        refusal = sso.password_sign_in_refusal(user)
+        if refusal:
+            raise forms.ValidationError(refusal, code="sso_only")
+
+
+class SignInView(auth_views.LoginView):
+    authentication_form = SignInForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"sso_providers": sso.configured_providers()}
+
+
+def account_inactive(request):
+    return render(request, "accounts/sso_refused.html", {"reason": INACTIVE}, status=403)
+
+
+INACTIVE = "This account is switched off. Ask your programme's administrator to switch it back on."
+
+
+class DecisionForm(forms.Form):
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[
+            (OrganisationMembership.Role.PARTNER, "Partner"),
+            (OrganisationMembership.Role.FUNDER, "Funder"),
+            (OrganisationMembership.Role.MANAGER, "Programme manager"),
+        ],
+    )
+
+
+@login_required
+def membership_requests(request):
+    """People who signed in through single sign-on from an organisation's domain, waiting for a role."""
+    pending = requesting.pending_for(user=request.user)
+    if request.method == "POST":
+        chosen = get_visible_or_404(pending, pk=request.POST.get("request"))
+        if request.POST.get("decision") == "decline":
+            requesting.request_decline(request_=chosen, actor=request.user, request=request)
+            messages.success(request, f"{chosen.user.get_username()}'s request is declined.")
+        else:
+            form = DecisionForm(request.POST)
+            if form.is_valid():
+                requesting.request_confirm(
+                    request_=chosen, role=form.cleaned_data["role"], actor=request.user, request=request
+                )
+                messages.success(
+                    request, f"{chosen.user.get_username()} is now a member of {chosen.organisation.name}."
+                )
+            else:
+                messages.error(request, "Choose the role this person has in the organisation.")
+        return redirect("accounts:membership_requests")
+    return render(request, "accounts/membership_requests.html", {"pending": list(pending), "form": DecisionForm()})
+
+
+def get_visible_or_404(queryset, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404("Not found") from missing

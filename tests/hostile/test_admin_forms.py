@@ -144,6 +144,7 @@ ADMIN_FORMS = {
     "workflow.moneychange": ADMIN_ONLY,
     "accounts.auditevent": ADMIN_ONLY,
     "accounts.erasedperson": ADMIN_ONLY,
+    "accounts.organisationemaildomain": ADMIN_ONLY,
     "auth.user": ADMIN_ONLY,
     "auth.group": ADMIN_ONLY,
     "authtoken.tokenproxy": ADMIN_ONLY,

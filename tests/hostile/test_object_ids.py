@@ -97,6 +97,7 @@ ADMIN_MODELS = {
     "accounts_auditevent": None,
     "reporting_sentreminder": None,
     "accounts_erasedperson": None,  # pseudonyms only, administrators only
+    "accounts_organisationemaildomain": None,  # administrators only
 }
 NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}
 # A step each kind of object could take next, so a step POST is a real attempt.
