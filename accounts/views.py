@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
 from . import membership_requests as requesting
-from . import mfa, personal_data, sso
+from . import mfa, personal_data, roles, sso
 from .models import OrganisationMembership
 
 
@@ -30,6 +30,7 @@ def account(request):
             "memberships": OrganisationMembership.objects.filter(user=request.user).select_related("organisation"),
             "second_factor": mfa.has_second_factor(request.user),
             "second_factor_required": mfa.is_required(request.user),
+            "waiting": requesting.pending_for(user=request.user).count() if roles.of(request.user).is_manager else 0,
         },
     )
 

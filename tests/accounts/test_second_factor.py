@@ -280,3 +280,20 @@ def test_removing_the_app_needs_a_fresh_code(world, client, required):
     client.post("/accounts/second-factor/", {"action": "remove"})
     assert not mfa.has_second_factor(world.manager)
     assert AuditEvent.objects.filter(kind="second_factor", detail="Second factor removed").exists()
+
+
+def test_an_api_token_needs_the_code_too(world, client, required):
+    device = give_app(world.manager)
+    url = "/api/v1/auth/token/"
+    bare = client.post(url, {"username": "manager", "password": PASSWORD}, content_type="application/json")
+    assert bare.status_code == 400 and "authenticator app" in bare.json()["otp"][0]
+    wrong = client.post(
+        url, {"username": "manager", "password": PASSWORD, "otp": "000000"}, content_type="application/json"
+    )
+    assert wrong.status_code == 400
+    ok = client.post(
+        url, {"username": "manager", "password": PASSWORD, "otp": app_code(device)}, content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["token"]
+    partner = client.post(url, {"username": "partner", "password": PASSWORD}, content_type="application/json")
+    assert partner.status_code == 200, "a role that needs no second factor gets its token with the password"

@@ -219,6 +219,7 @@ def test_someone_new_from_a_registered_domain_waits_for_a_manager(client, school
     assert client.post("/accounts/requests/", {"request": request.pk, "role": "partner"}).status_code == 404
 
     client.force_login(world.manager)
+    assert b"1 person is waiting for a role" in client.get("/accounts/me/").content
     page = client.get("/accounts/requests/")
     assert b"tomasz.nowak@summit.example" in page.content
     client.post("/accounts/requests/", {"request": request.pk, "role": "partner", "decision": "confirm"})

@@ -37,7 +37,7 @@ def _password(page, username):
     page.goto(page.base + "/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_load_state()
 
 
@@ -112,3 +112,33 @@ def test_authenticator_app_and_recovery_codes_end_to_end(browser_page, world, se
     assert "Authenticator app set up" in details
     assert any(d.startswith("Checked with a recovery code (9 left)") for d in details)
     assert "Wrong code" in details
+
+
+def test_personal_data_and_sign_in_pages_are_accessible(browser_page, world, settings):
+    from accounts.models import MembershipRequest, OrganisationEmailDomain
+    from config.settings import oidc_apps
+
+    page = browser_page
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_apps(
+        [{"id": "entra", "name": "Microsoft", "server_url": "http://127.0.0.1:9/", "client_id": "x", "secret": "y"}]
+    )
+    page.goto(page.base + "/accounts/login/")
+    expect(page.get_by_role("button", name="Sign in with Microsoft")).to_be_visible()
+    assert_accessible(page, "sign-in-with-sso")
+    for name, url in {"privacy": "/privacy/", "accessibility-statement": "/accessibility/"}.items():
+        page.goto(page.base + url)
+        assert_accessible(page, name)
+    OrganisationEmailDomain.objects.create(organisation=world.central, domain="alliance.example")
+    newcomer = f.UserFactory(username="newcomer", email="new@alliance.example")
+    MembershipRequest.objects.create(user=newcomer, organisation=world.central)
+    _password(page, "manager")
+    for name, url in {"your-account": "/accounts/me/", "your-data": "/accounts/me/data/"}.items():
+        page.goto(page.base + url)
+        assert_accessible(page, name)
+    page.goto(page.base + "/accounts/requests/")
+    expect(page.get_by_text("new@alliance.example")).to_be_visible()
+    assert_accessible(page, "membership-requests")
+    with page.expect_download() as download:
+        page.goto(page.base + "/accounts/me/data/")
+        page.get_by_role("button", name="Download your data").click()
+    assert download.value.suggested_filename.startswith("exchange-personal-data-manager-")
