@@ -4,6 +4,7 @@ schedules (with extra due dates, extensions and sent reminders) and evaluations.
 from .evaluations import Evaluation
 from .indicators import Indicator
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
+from .tallies import ProjectTally, ReachTally
 from .updates import (
     EVIDENCE_TYPES,
     EvidenceFile,
@@ -22,7 +23,9 @@ __all__ = [
     "Indicator",
     "IndicatorResult",
     "ProgressUpdate",
+    "ProjectTally",
     "ReachByLocalAuthority",
+    "ReachTally",
     "ReportingSchedule",
     "SentReminder",
     "_evidence_path",

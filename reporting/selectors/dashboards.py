@@ -9,11 +9,24 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from grants.models import ZERO, Award, Payment
-from grants.selectors import award_list, award_stage_figures, payment_list, programme_list, programme_money_list
+from grants.selectors import (
+    award_list,
+    award_stage_figures,
+    award_tally_scope,
+    payment_list,
+    programme_list,
+    programme_money_list,
+)
 from partnerships.models import Project, Region
-from partnerships.selectors import local_authority_list, project_list, project_partner_list
+from partnerships.selectors import (
+    local_authority_list,
+    project_list,
+    project_partner_list,
+    project_tally_scope,
+    scoped,
+)
 
-from ..models import ProgressUpdate
+from ..models import ProgressUpdate, ProjectTally, ReachTally
 from .updates import update_list
 
 UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
@@ -134,6 +147,11 @@ def _by_state(model, counts: dict, amounts: dict | None = None) -> list[dict]:
 
 
 def project_pipeline(*, user) -> list[dict]:
+    """Projects by stage: from the project tallies when the person's scope is by partnership, else counted."""
+    scope = project_tally_scope(user)
+    if scope is not False:
+        rows = scoped(ProjectTally.objects.filter(archived=False), scope).order_by().values_list("state")
+        return _by_state(Project, dict(rows.annotate(n=Sum("projects"))))
     counts = dict(project_list(user=user).order_by().values_list("state").annotate(n=Count("pk")))
     return _by_state(Project, counts)
 
@@ -277,18 +295,59 @@ def reach_regions() -> list:
     return list(Region.objects.order_by("name"))
 
 
+def _reach_projects(user, la_ids: list[int]) -> dict[int, dict]:
+    """{local authority id: {"n", "settings", "children"}}: live projects led from there. From the project
+    tallies when the person's scope is by partnership, else counted from the projects."""
+    scope = project_tally_scope(user)
+    if scope is not False:
+        rows = (
+            scoped(ProjectTally.objects.filter(archived=False), scope)
+            .exclude(state__in=PROJECT_NOT_LIVE)
+            .filter(local_authority_id__in=la_ids)
+            .order_by()
+            .values("local_authority_id")
+            .annotate(n=Sum("projects"), settings=Sum("settings"), children=Sum("children"))
+        )
+        return {r["local_authority_id"]: r for r in rows}
+    rows = (
+        project_list(user=user)
+        .exclude(state__in=PROJECT_NOT_LIVE)
+        .filter(lead_organisation__local_authority__in=la_ids)
+        .order_by()
+        .values("lead_organisation__local_authority")
+        .annotate(n=Count("pk"), settings=Sum("settings_reached"), children=Sum("children_reached"))
+    )
+    return {r["lead_organisation__local_authority"]: r for r in rows}
+
+
+def _reach_awards(user, la_ids: list[int]) -> dict[int, dict]:
+    """{local authority id: {"n", "amount"}}: committed awards to recipients there. From the reach tallies
+    (a few rows per authority) when the person's scope is by programme, else counted from the awards."""
+    scope = award_tally_scope(user)
+    if scope is not False:
+        rows = (
+            scoped(ReachTally.objects.filter(archived=False), scope)
+            .filter(state__in=Award.COMMITTED_STATES, local_authority_id__in=la_ids)
+            .order_by()
+            .values("local_authority_id")
+            .annotate(n=Sum("awards"), amount=Sum("awarded"))
+        )
+        return {r["local_authority_id"]: r for r in rows}
+    rows = (
+        award_list(user=user)
+        .filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__in=la_ids)
+        .order_by()
+        .values("recipient__local_authority")
+        .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_awarded"), Value(ZERO)))
+    )
+    return {r["recipient__local_authority"]: r for r in rows}
+
+
 def reach_table(*, user, region: Region) -> dict:
     """Reach by local authority, grouped by sub-region: projects led there (with the settings and children
     they reach), organisations taking part, and awards committed to organisations there."""
     las = list(local_authority_list().filter(region=region).order_by("sub_region__number", "sub_region__name", "name"))
-    live = project_list(user=user).exclude(state__in=PROJECT_NOT_LIVE)
-    projects = {
-        r["lead_organisation__local_authority"]: r
-        for r in live.filter(lead_organisation__local_authority__region=region)
-        .order_by()
-        .values("lead_organisation__local_authority")
-        .annotate(n=Count("pk"), settings=Sum("settings_reached"), children=Sum("children_reached"))
-    }
+    projects = _reach_projects(user, [la.pk for la in las])
     organisations = dict(
         project_partner_list(user=user)
         .exclude(project__state__in=PROJECT_NOT_LIVE)
@@ -297,14 +356,7 @@ def reach_table(*, user, region: Region) -> dict:
         .values_list("organisation__local_authority")
         .annotate(n=Count("organisation", distinct=True))
     )
-    awards = {
-        r["recipient__local_authority"]: r
-        for r in award_list(user=user)
-        .filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__region=region)
-        .order_by()
-        .values("recipient__local_authority")
-        .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_awarded"), Value(ZERO)))
-    }
+    awards = _reach_awards(user, [la.pk for la in las])
     groups: dict[str, dict] = {}
     total = ReachRow("All of " + region.name)
     for la in las:
