@@ -249,3 +249,17 @@ def test_an_organisation_can_switch_password_sign_in_off(client, school, world):
     assert client.post("/accounts/login/", {"username": "other", "password": PASSWORD}).status_code == 302
     through_provider(client, school, "teacher")
     assert signed_in_as(client) == str(User.objects.get(username="pshah").pk)
+
+
+def test_erasure_removes_the_link_to_the_organisation_account(client, school, world):
+    from accounts import personal_data
+
+    priya = f.UserFactory(username="pshah", first_name="Priya", last_name="Shah", email="priya.shah@summit.example")
+    through_provider(client, school, "teacher")
+    exported = personal_data.dumps(personal_data.export(priya))
+    assert "socialaccount.SocialAccount" in exported and "priya.shah@summit.example" in exported
+    personal_data.erase(user=priya, actor=world.admin)
+    assert not SocialAccount.objects.filter(user=priya).exists()
+    client.logout()
+    through_provider(client, school, "teacher")  # the directory still knows her; Exchange no longer does
+    assert signed_in_as(client) != str(priya.pk)
