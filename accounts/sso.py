@@ -13,6 +13,7 @@ Workspace or any other OpenID Connect provider, configured from the environment 
 - Every refusal is an audit event (`sso_refused`); a sign-in is one like any other (`login`).
 """
 
+import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -157,15 +158,22 @@ class VerifiedOpenIDConnectAdapter(OpenIDConnectOAuth2Adapter):
         )
 
 
-def login(request, provider_id):
+UNREACHABLE = "Your organisation's sign-in service is not answering just now. Try again in a few minutes."
+
+
+def _run(view_class, request, provider_id):
     try:
-        return OAuth2LoginView.adapter_view(VerifiedOpenIDConnectAdapter(request, provider_id))(request)
+        return view_class.adapter_view(VerifiedOpenIDConnectAdapter(request, provider_id))(request)
     except SocialApp.DoesNotExist as missing:
         raise Http404("No such sign-in provider") from missing
+    except requests.RequestException as problem:  # discovery, keys or token endpoint down: say so, never a 500
+        record(AuditEvent.Kind.SSO_REFUSED, detail=f"{provider_id}: {type(problem).__name__}", request=request)
+        return render(request, "accounts/sso_refused.html", {"reason": UNREACHABLE}, status=503)
+
+
+def login(request, provider_id):
+    return _run(OAuth2LoginView, request, provider_id)
 
 
 def callback(request, provider_id):
-    try:
-        return OAuth2CallbackView.adapter_view(VerifiedOpenIDConnectAdapter(request, provider_id))(request)
-    except SocialApp.DoesNotExist as missing:
-        raise Http404("No such sign-in provider") from missing
+    return _run(OAuth2CallbackView, request, provider_id)

@@ -263,3 +263,12 @@ def test_erasure_removes_the_link_to_the_organisation_account(client, school, wo
     client.logout()
     through_provider(client, school, "teacher")  # the directory still knows her; Exchange no longer does
     assert signed_in_as(client) != str(priya.pk)
+
+
+def test_a_provider_that_does_not_answer_is_said_plainly(client, settings, db):
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_apps(
+        [{"id": "school", "name": "Summit Trust", "server_url": "http://127.0.0.1:9/o", "client_id": "x"}]
+    )
+    response = client.post("/sso/oidc/school/login/", {"process": "login"})
+    assert response.status_code == 503 and b"not answering" in response.content
+    assert client.post("/sso/oidc/nobody/login/", {"process": "login"}).status_code == 404
