@@ -201,26 +201,172 @@ TALLIES = {
 }
 
 
+# Payments by programme, stage and due date ----------------------------------------------------------
+# Counted under their award's programme: a payment written moves its row, and so does an award moving to
+# another programme (its payments move with it).
+
+PAYMENTS = "reporting_paymenttally"
+PAYMENT_COLUMNS = "programme_id, state, due_on, payments, amount"
+PAYMENT_UPSERT = f"""ON CONFLICT (programme_id, state, due_on) DO UPDATE SET
+    payments = {PAYMENTS}.payments + excluded.payments, amount = {PAYMENTS}.amount + excluded.amount"""
+LIVE = "EXISTS (SELECT 1 FROM grants_fundingprogramme f WHERE f.id = d.programme_id)"
+
+
+def _payment_upsert(rows: str) -> str:
+    return f"""INSERT INTO {PAYMENTS} ({PAYMENT_COLUMNS})
+      SELECT programme_id, state, due_on, sum(payments), sum(amount) FROM ({rows}) AS d WHERE {LIVE}
+      GROUP BY 1, 2, 3 HAVING sum(payments) <> 0 OR sum(amount) <> 0 ORDER BY 1, 2, 3
+      {PAYMENT_UPSERT};"""
+
+
+def _payment_rows(rows: str, sign: str, programme: str = "aw.programme_id") -> str:
+    return f"""SELECT {programme} AS programme_id, p.state, p.due_on, {sign}1 AS payments, {sign}p.amount AS amount
+               FROM {rows} p JOIN grants_award aw ON aw.id = p.award_id"""
+
+
+def _moved_payment_rows(awards: str, sign: str) -> str:
+    return f"""SELECT {awards}.programme_id, p.state, p.due_on, {sign}1 AS payments, {sign}p.amount AS amount
+               FROM moved JOIN {awards} ON {awards}.id = moved.id JOIN grants_payment p ON p.award_id = moved.id"""
+
+
+PAYMENTS_POSTGRESQL = f"""
+CREATE OR REPLACE FUNCTION reporting_payment_tally_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_payment_upsert(_payment_rows("new_rows", ""))}
+  ELSIF TG_OP = 'DELETE' THEN
+    {_payment_upsert(_payment_rows("old_rows", "-"))}
+  ELSE
+    {_payment_upsert(_payment_rows("new_rows", "") + " UNION ALL " + _payment_rows("old_rows", "-"))}
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER reporting_payment_tally_insert AFTER INSERT ON grants_payment
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION reporting_payment_tally_rows();
+CREATE TRIGGER reporting_payment_tally_update AFTER UPDATE ON grants_payment
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION reporting_payment_tally_rows();
+CREATE TRIGGER reporting_payment_tally_delete AFTER DELETE ON grants_payment
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reporting_payment_tally_rows();
+
+CREATE OR REPLACE FUNCTION reporting_payment_tally_awards() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WITH moved AS (
+    SELECT n.id FROM new_awards n JOIN old_awards o ON o.id = n.id WHERE n.programme_id <> o.programme_id
+  )
+  {_payment_upsert(_moved_payment_rows("new_awards", "") + " UNION ALL " + _moved_payment_rows("old_awards", "-"))}
+  RETURN NULL;
+END $$;
+CREATE TRIGGER reporting_payment_tally_awards AFTER UPDATE ON grants_award
+  REFERENCING OLD TABLE AS old_awards NEW TABLE AS new_awards FOR EACH STATEMENT
+  EXECUTE FUNCTION reporting_payment_tally_awards();
+
+CREATE OR REPLACE FUNCTION reporting_payment_tally_cleanup() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM {PAYMENTS} WHERE programme_id IN (SELECT id FROM old_rows);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER reporting_payment_tally_cleanup AFTER DELETE ON grants_fundingprogramme
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION reporting_payment_tally_cleanup();
+"""
+PAYMENT_TRIGGERS = {
+    "insert": "grants_payment",
+    "update": "grants_payment",
+    "delete": "grants_payment",
+    "awards": "grants_award",
+    "cleanup": "grants_fundingprogramme",
+}
+PAYMENTS_POSTGRESQL_DROP = "".join(
+    f"DROP TRIGGER IF EXISTS reporting_payment_tally_{name} ON {table};\n" for name, table in PAYMENT_TRIGGERS.items()
+) + "".join(f"DROP FUNCTION IF EXISTS reporting_payment_tally_{name}();\n" for name in ("rows", "awards", "cleanup"))
+
+
+def _sqlite_payment(row: str, sign: str) -> str:
+    return f"""INSERT INTO {PAYMENTS} ({PAYMENT_COLUMNS})
+        SELECT d.programme_id, {row}.state, {row}.due_on, {sign}1, {sign}{row}.amount
+        FROM (SELECT programme_id FROM grants_award WHERE id = {row}.award_id) AS d WHERE {LIVE}
+        {PAYMENT_UPSERT};"""
+
+
+def _sqlite_moved_payments(row: str, sign: str) -> str:
+    return f"""INSERT INTO {PAYMENTS} ({PAYMENT_COLUMNS})
+        SELECT {row}.programme_id, p.state, p.due_on, {sign}count(*), {sign}sum(p.amount)
+        FROM grants_payment p
+        WHERE p.award_id = {row}.id AND EXISTS (SELECT 1 FROM grants_fundingprogramme WHERE id = {row}.programme_id)
+        GROUP BY p.state, p.due_on
+        {PAYMENT_UPSERT};"""
+
+
+PAYMENTS_SQLITE = [
+    "CREATE TRIGGER reporting_payment_tally_insert AFTER INSERT ON grants_payment "
+    f"BEGIN {_sqlite_payment('NEW', '')} END;",
+    "CREATE TRIGGER reporting_payment_tally_delete AFTER DELETE ON grants_payment "
+    f"BEGIN {_sqlite_payment('OLD', '-')} END;",
+    "CREATE TRIGGER reporting_payment_tally_update AFTER UPDATE OF award_id, state, due_on, amount ON grants_payment "
+    f"BEGIN {_sqlite_payment('OLD', '-')} {_sqlite_payment('NEW', '')} END;",
+    "CREATE TRIGGER reporting_payment_tally_awards AFTER UPDATE OF programme_id ON grants_award "
+    "WHEN OLD.programme_id IS NOT NEW.programme_id "
+    f"BEGIN {_sqlite_moved_payments('OLD', '-')} {_sqlite_moved_payments('NEW', '')} END;",
+    "CREATE TRIGGER reporting_payment_tally_cleanup AFTER DELETE ON grants_fundingprogramme "
+    f"BEGIN DELETE FROM {PAYMENTS} WHERE programme_id = OLD.id; END;",
+]
+PAYMENTS_SQLITE_DROP = [f"DROP TRIGGER IF EXISTS reporting_payment_tally_{name};" for name in PAYMENT_TRIGGERS]
+PAYMENTS_COUNT = """SELECT aw.programme_id, p.state, p.due_on, count(*), sum(p.amount)
+    FROM grants_payment p JOIN grants_award aw ON aw.id = p.award_id GROUP BY 1, 2, 3"""
+
+
+@dataclass(frozen=True)
+class Installed:
+    """What installing, dropping and recounting one tally needs."""
+
+    table: str
+    keys: int  # how many of the columns make the key (the rest are figures)
+    columns: str
+    count_sql: str
+    postgresql: str
+    postgresql_drop: str
+    sqlite: list[str]
+    sqlite_drop: list[str]
+
+
+def _installed(name: str) -> Installed:
+    if name == "payments":
+        return Installed(
+            PAYMENTS,
+            3,
+            PAYMENT_COLUMNS,
+            PAYMENTS_COUNT,
+            PAYMENTS_POSTGRESQL,
+            PAYMENTS_POSTGRESQL_DROP,
+            PAYMENTS_SQLITE,
+            PAYMENTS_SQLITE_DROP,
+        )
+    t = TALLIES[name]
+    return Installed(
+        t.table, 4, t.columns, t.count_sql(), t.postgresql(), t.postgresql_drop(), t.sqlite(), t.sqlite_drop()
+    )
+
+
 def install(schema_editor, name: str = "reach") -> None:
     """Create one tally's triggers and count what is already there (a migration step)."""
-    tally = TALLIES[name]
+    tally = _installed(name)
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {tally.table}")
-        cursor.execute(f"INSERT INTO {tally.table} ({tally.columns}) {tally.count_sql()}")
+        cursor.execute(f"INSERT INTO {tally.table} ({tally.columns}) {tally.count_sql}")
         if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(tally.postgresql())
+            cursor.execute(tally.postgresql)
         else:
-            for statement in tally.sqlite():
+            for statement in tally.sqlite:
                 cursor.execute(statement)
 
 
 def uninstall(schema_editor, name: str = "reach") -> None:
-    tally = TALLIES[name]
+    tally = _installed(name)
     with schema_editor.connection.cursor() as cursor:
         if schema_editor.connection.vendor == "postgresql":
-            cursor.execute(tally.postgresql_drop())
+            cursor.execute(tally.postgresql_drop)
         else:
-            for statement in tally.sqlite_drop():
+            for statement in tally.sqlite_drop:
                 cursor.execute(statement)
 
 
@@ -229,24 +375,20 @@ def recount(name: str = "reach") -> int:
     (and puts them right)."""
     from django.db import connection, transaction
 
-    tally = TALLIES[name]
+    tally = _installed(name)
+    keys = tally.keys
 
     def figures(rows):
-        return {
-            (o, s, bool(a), la): tuple(Decimal(m) for m in measures) for o, s, a, la, *measures in rows if measures[0]
-        }
+        return {tuple(row[:keys]): tuple(Decimal(m) for m in row[keys:]) for row in rows if row[keys]}
 
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {tally.columns} FROM {tally.table} FOR UPDATE"
-            if connection.vendor == "postgresql"
-            else f"SELECT {tally.columns} FROM {tally.table}"
-        )
+        cursor.execute(f"SELECT {tally.columns} FROM {tally.table}{lock}")
         kept = figures(cursor.fetchall())
-        cursor.execute(tally.count_sql())
+        cursor.execute(tally.count_sql)
         counted = figures(cursor.fetchall())
         wrong = sum(1 for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key))
         if wrong:
             cursor.execute(f"DELETE FROM {tally.table}")
-            cursor.execute(f"INSERT INTO {tally.table} ({tally.columns}) {tally.count_sql()}")
+            cursor.execute(f"INSERT INTO {tally.table} ({tally.columns}) {tally.count_sql}")
         return wrong
