@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "partnerships",
     "grants",
     "reporting",
+    "support",
     "demo",
 ]
 
@@ -246,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStateEnum": "grants.models.Payment.State",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "ReportingFrequencyEnum": "grants.models.Award.Frequency",
+        "ImprovementPhaseEnum": "support.models.Phase",
     },
 }
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("accounts.sso_urls")),  # single sign-on (OpenID Connect)
     path("accounts/", include("django.contrib.auth.urls")),
     path("updates/", include("reporting.urls")),
+    path("support/", include("support.urls")),
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),
     path("", include(reporting_urls.dashboard_urls)),
