@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "workflow",
     "partnerships",
@@ -67,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # single sign-on's flow state (accounts/sso.py)
+    "accounts.mfa.SecondFactorMiddleware",  # who needs a second factor passes it before any other page
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -76,6 +85,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # login throttling: refuses a locked-out username/IP pair
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",  # single sign-on logs people in through it
 ]
 # Five failed sign-ins for one username from one address lock that pair out for 15 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -323,3 +333,82 @@ PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/hour")
 # and portfolio reports; a worker's render stops after REPORT_TIME_LIMIT seconds and its failure is kept.
 REPORT_INLINE_MAX_CHARS = int(os.environ.get("REPORT_INLINE_MAX_CHARS", "40000"))
 REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "120"))
+
+# Personal data (accounts/: README "Personal data and sign-in"). The retention rules (celery beat, or
+# `manage.py apply_retention`) remove drafts never submitted after this many days without a change, and
+# deactivate accounts nobody has signed in to for this many days.
+EXCHANGE_RETENTION_DRAFT_DAYS = int(os.environ.get("EXCHANGE_RETENTION_DRAFT_DAYS", "365"))
+EXCHANGE_RETENTION_IDLE_DAYS = int(os.environ.get("EXCHANGE_RETENTION_IDLE_DAYS", "730"))
+CELERY_BEAT_SCHEDULE["accounts-apply-retention"] = {"task": "accounts.apply_retention", "schedule": 60 * 60 * 24}
+
+# Second factor (accounts/mfa.py; README "Personal data and sign-in"). Roles that must use an authenticator
+# app: administrators and programme managers in production; nobody by default elsewhere, so `make run`'s demo
+# logins sign in with the password alone (set EXCHANGE_MFA_REQUIRED=administrator,manager to try it).
+EXCHANGE_MFA_REQUIRED = env_list("EXCHANGE_MFA_REQUIRED", "administrator,manager" if PRODUCTION else "")
+# Approving, varying or releasing money needs a second-factor check no older than this (seconds).
+EXCHANGE_MFA_MONEY_MAX_AGE = int(os.environ.get("EXCHANGE_MFA_MONEY_MAX_AGE", "900"))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Exchange")
+
+
+# Single sign-on by OpenID Connect (accounts/sso.py, README "Personal data and sign-in"): each provider is
+# {"id", "name", "server_url", "client_id", "secret", "settings"}; the buttons appear only for these.
+# OIDC_PROVIDERS (JSON) lists any; OIDC_ENTRA_* and OIDC_GOOGLE_* add Microsoft Entra ID and Google Workspace.
+def _oidc_providers() -> list[dict]:
+    import json
+
+    providers = json.loads(os.environ.get("OIDC_PROVIDERS", "") or "[]")
+    if os.environ.get("OIDC_ENTRA_CLIENT_ID"):
+        tenant = os.environ.get("OIDC_ENTRA_TENANT", "")
+        if not tenant:
+            raise RuntimeError("OIDC_ENTRA_TENANT (your directory's tenant id) is needed with OIDC_ENTRA_CLIENT_ID.")
+        providers.append(
+            {
+                "id": "entra",
+                "name": "Microsoft",
+                "server_url": f"https://login.microsoftonline.com/{tenant}/v2.0",
+                "client_id": os.environ["OIDC_ENTRA_CLIENT_ID"],
+                "secret": os.environ.get("OIDC_ENTRA_SECRET", ""),
+                # Entra ID sends no email_verified: name the domains your tenant owns to trust their addresses.
+                "settings": {"verified_email": env_list("OIDC_ENTRA_VERIFIED_DOMAINS") or False},
+            }
+        )
+    if os.environ.get("OIDC_GOOGLE_CLIENT_ID"):
+        providers.append(
+            {
+                "id": "google",
+                "name": "Google",
+                "server_url": "https://accounts.google.com",
+                "client_id": os.environ["OIDC_GOOGLE_CLIENT_ID"],
+                "secret": os.environ.get("OIDC_GOOGLE_SECRET", ""),
+            }
+        )
+    return providers
+
+
+def oidc_apps(providers: list[dict]) -> dict:
+    """OIDC_PROVIDERS as django-allauth's SOCIALACCOUNT_PROVIDERS (identity from the checked ID token only)."""
+    apps = [
+        {
+            "provider_id": p["id"],
+            "name": p["name"],
+            "client_id": p["client_id"],
+            "secret": p.get("secret", ""),
+            "settings": {"server_url": p["server_url"], "fetch_userinfo": False, **p.get("settings", {})},
+        }
+        for p in providers
+    ]
+    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
+
+
+OIDC_PROVIDERS = _oidc_providers()
+SOCIALACCOUNT_PROVIDERS = oidc_apps(OIDC_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing account is matched by verified email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST; a link alone never starts a sign-in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10

@@ -3,6 +3,7 @@ from functools import partial
 from django.contrib import admin
 from django.urls import path
 
+from accounts.mfa import recent_second_factor_required
 from partnerships.importing.admin import ExchangeAdminMixin
 from partnerships.selectors import (
     managed_organisation_list,
@@ -151,6 +152,10 @@ class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     def run_transition(self, obj, name, actor, note):
         return services.award_transition(award=obj, name=name, actor=actor, note=note)
 
+    def transition_view(self, request, object_id, name):
+        guarded = recent_second_factor_required(super().transition_view, steps={"approve"})
+        return guarded(request, object_id, name=name)
+
     @admin.action(description="Archive selected (finished work only; kept with its history)")
     def archive_selected(self, request, queryset):
         archive_each(self, request, queryset, lambda obj: services.award_archive(award=obj, actor=request.user))
@@ -200,3 +205,12 @@ class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
 
     def run_transition(self, obj, name, actor, note):
         return services.payment_transition(payment=obj, name=name, actor=actor, note=note)
+
+    def transition_view(self, request, object_id, name):
+        guarded = recent_second_factor_required(super().transition_view, steps={"approve", "release"})
+        return guarded(request, object_id, name=name)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is None:  # scheduling a payment moves no money yet
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        return recent_second_factor_required(super().changeform_view)(request, object_id, form_url, extra_context)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts.mfa import recent_second_factor_required
+
 from . import views
 from .giving360 import views as giving360_views
 
@@ -22,10 +24,18 @@ urlpatterns = [
     path("awards/new/", views.award_create, name="award_create"),
     path("awards/<int:pk>/", views.award_detail, name="award_detail"),
     path("awards/<int:pk>/edit/", views.award_edit, name="award_edit"),
-    path("awards/<int:pk>/steps/<str:name>/", views.award_transition, name="award_transition"),
+    path(
+        "awards/<int:pk>/steps/<str:name>/",
+        recent_second_factor_required(views.award_transition, steps={"approve"}),
+        name="award_transition",
+    ),
     path("awards/<int:award_pk>/payments/new/", views.payment_create, name="payment_create"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/<int:pk>/", views.payment_detail, name="payment_detail"),
-    path("payments/<int:pk>/edit/", views.payment_edit, name="payment_edit"),
-    path("payments/<int:pk>/steps/<str:name>/", views.payment_transition, name="payment_transition"),
+    path("payments/<int:pk>/edit/", recent_second_factor_required(views.payment_edit), name="payment_edit"),
+    path(
+        "payments/<int:pk>/steps/<str:name>/",
+        recent_second_factor_required(views.payment_transition, steps={"approve", "release"}),
+        name="payment_transition",
+    ),
 ]

@@ -127,6 +127,21 @@ def managed_organisation_list(*, user) -> QuerySet:
     return Organisation.objects.filter(pk__in=r.manager_orgs)
 
 
+def confirmable_organisation_ids(*, user) -> QuerySet:
+    """Organisations whose people a manager may admit (single sign-on requests): their own, and the members of
+    the partnerships they lead."""
+    r = roles.of(user)
+    if r.is_admin:
+        return Organisation.objects.values("pk")
+    return (
+        Organisation.objects.filter(
+            Q(pk__in=r.manager_orgs) | Q(partnership_roles__partnership__lead_organisation__in=r.manager_orgs)
+        )
+        .values("pk")
+        .distinct()
+    )
+
+
 def partnership_member_list(*, user) -> QuerySet:
     return scoped(
         PartnershipMember.objects.select_related("organisation__local_authority"),

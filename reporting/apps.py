@@ -9,7 +9,8 @@ class ReportingConfig(AppConfig):
         # Imported here, not at the top: models can be imported only once the apps are loaded.
         from workflow.selectors import visible_to
 
-        from . import closing, selectors
+        from . import closing, retention, selectors
 
         closing.register()
+        retention.register()
         visible_to("reporting.ProgressUpdate", selectors.update_list)

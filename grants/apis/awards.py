@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
+from accounts.mfa import RecentSecondFactor
 from partnerships import selectors as partnership_selectors
 from partnerships.models import Organisation, Partnership, Project
 from workflow.apis import (
@@ -130,6 +131,9 @@ class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixi
     """Awards (grants). Partners apply for their own organisation; managers assess, approve and
     vary; funders read their own programmes' awards. Each step: POST /awards/{id}/<step>/."""
 
+    # Money moves: a recent second-factor check (accounts.mfa), checked after the record is found in scope.
+    permission_classes = [*ExchangeViewSet.permission_classes, RecentSecondFactor]
+    second_factor_actions = {"approve", "vary"}
     serializer_class = AwardSerializer
     create_serializer_class = AwardCreateSerializer
     edit_serializer_class = AwardEditSerializer

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_view
 from rest_framework import mixins, serializers
 
+from accounts.mfa import RecentSecondFactor
 from workflow.apis import (
     EditableMixin,
     ExchangeViewSet,
@@ -94,6 +95,9 @@ class PaymentViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelM
     """Payments (tranches of awards). Managers schedule them, never past the amount awarded,
     and approve, release or cancel them: POST /payments/{id}/<step>/."""
 
+    # Money moves: a recent second-factor check (accounts.mfa), checked after the record is found in scope.
+    permission_classes = [*ExchangeViewSet.permission_classes, RecentSecondFactor]
+    second_factor_actions = {"approve", "release", "partial_update"}
     serializer_class = PaymentSerializer
     create_serializer_class = PaymentCreateSerializer
     edit_serializer_class = PaymentEditSerializer

@@ -143,6 +143,8 @@ ADMIN_FORMS = {
     "workflow.transitionlog": ADMIN_ONLY,
     "workflow.moneychange": ADMIN_ONLY,
     "accounts.auditevent": ADMIN_ONLY,
+    "accounts.erasedperson": ADMIN_ONLY,
+    "accounts.organisationemaildomain": ADMIN_ONLY,
     "auth.user": ADMIN_ONLY,
     "auth.group": ADMIN_ONLY,
     "authtoken.tokenproxy": ADMIN_ONLY,

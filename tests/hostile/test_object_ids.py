@@ -136,6 +136,8 @@ ADMIN_MODELS = {
     "assessment_application": "application",
     "assessment_assignment": "assessment",
     "assessment_conflict": "conflict",
+    "accounts_erasedperson": None,  # pseudonyms only, administrators only
+    "accounts_organisationemaildomain": None,  # administrators only
     "support_need": "need",
     "support_offer": "offer",
     "support_match": "match",

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from accounts import roles
+from accounts import mfa, roles, sso
 from accounts.client_address import client_address
 
 from ..tokens import ExpiringTokenAuthentication, token_expired
@@ -80,6 +80,12 @@ class RoleMayWrite(permissions.IsAuthenticated):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="A current code from your authenticator app (or a recovery code): needed when you have set one "
+        "up or your role must use one.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -113,9 +119,20 @@ class TokenView(APIView):
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        code = data.validated_data.pop("otp", "")
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"detail": ["Those details do not match an active account."]})
+        refusal = sso.password_sign_in_refusal(user)
+        if refusal:
+            raise exceptions.ValidationError({"detail": [refusal]})
+        # The same second factor as the pages (accounts.mfa): a password alone does not make a token for them.
+        if mfa.needs_check(user):
+            if not code:
+                raise exceptions.ValidationError({"otp": ["Send a current code from your authenticator app as otp."]})
+            problem = mfa.check_code(user, code, request=request, why=" (API token)")
+            if problem:
+                raise exceptions.ValidationError({"otp": [problem]})
         token, _ = Token.objects.get_or_create(user=user)
         if token_expired(token):  # an old token is replaced, never handed out again
             token.delete()
