@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
+from inbox.apis import InboxApi
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
 from reporting.apis import (
     EvaluationViewSet,
@@ -35,6 +36,7 @@ router.register("money-changes", MoneyChangeViewSet, basename="money-change")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/inbox/", InboxApi.as_view(), name="inbox"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

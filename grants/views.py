@@ -3,11 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import roles
 from partnerships.models import SubRegion
@@ -26,7 +23,7 @@ from workflow.pagination import count_cap
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
-from . import selectors, services
+from . import due, selectors, services
 from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm
 from .models import ZERO, Payment
 
@@ -274,7 +271,8 @@ def payment_list(request):
     qs = filter_form.apply(selectors.payment_list(user=request.user))
     # Count and total in one bounded query: past the count cap the page says "more than 10,000"
     # and asks for a narrower filter rather than summing a million rows on every request.
-    head = qs.order_by()[: count_cap() + 1].aggregate(n=Count("pk"), total=Coalesce(Sum("amount"), Value(ZERO)))
+    # Cancelled payments are never paid: they are left out of the total and shown apart (grants.due).
+    head = due.counted_total(qs, cap=count_cap() + 1)
     return render(
         request,
         "grants/payment_list.html",
@@ -282,7 +280,9 @@ def payment_list(request):
             "page": paginate(request, qs, count=head["n"]),
             "filter_form": filter_form,
             "total": head["total"],
-            "today": timezone.localdate(),
+            "cancelled_n": head["cancelled_n"],
+            "cancelled_total": head["cancelled_total"],
+            "today": due.today(),
         },
     )
 
