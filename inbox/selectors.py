@@ -6,6 +6,7 @@ same for ten awards as for ten thousand in the database."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Count, Q, QuerySet, Window
 from django.urls import reverse
@@ -73,8 +74,9 @@ class Inbox:
 
 
 def _period_item(period: DuePeriod, *, verb: str) -> InboxItem:
-    if period.update is not None:
-        url = reverse("reporting:update_detail", args=[period.update.pk])
+    update = cast(ProgressUpdate | None, period.update)
+    if update is not None:
+        url = reverse("reporting:update_detail", args=[update.pk])
     else:
         url = reverse("reporting:due") + f"#{period.key}"
     if period.urgency == "overdue":
