@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from accounts import roles
 from grants.selectors import programme_list
+from partnerships import downloads
 from partnerships.selectors import partnership_list
 from workflow.errors import TransitionRefused
 from workflow.views import refusal_into_form
@@ -17,6 +18,7 @@ from ..forms import AdHocDueDateForm, ExtendForm, ScheduleForm
 from ..selectors.due import due_figures
 from ..selectors.schedules import outstanding
 from .lookups import chosen, subject_or_404
+from .updates import PERIOD_COLUMNS
 
 
 @login_required
@@ -29,6 +31,8 @@ def overdue(request):
     if roles.of(request.user).is_manager:
         figures = figures.managed_by(request.user)  # what they chase: the overdue figure on their dashboard
     periods = outstanding(figures.periods)
+    if downloads.requested(request):
+        return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-outstanding")
     context = {
         "periods": periods,
         "programmes": programmes,
