@@ -219,6 +219,15 @@ def award_detail(request, pk):
 def award_transition(request, pk, name):
     award = get_visible_or_404(selectors.award_list(user=request.user, include_archived=True), pk=pk)
     params = {}
+    if name == "approve" and "amount" in request.POST and not request.POST["amount"].strip():
+        # The box shows the amount requested; emptied, it says nothing, so nothing is approved on a guess.
+        return refused(
+            request,
+            ValidationError(
+                f"Enter the amount to award, for example {award.amount_requested:,.2f} (the amount requested)."
+            ),
+            reverse("grants:award_detail", args=[award.pk]),
+        )
     if name == "approve" and request.POST.get("amount", "").strip():
         try:
             params["amount"] = parse_money(request.POST["amount"])
