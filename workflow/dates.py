@@ -105,7 +105,7 @@ class DateParts(forms.MultiWidget):
         return name not in data and all(f"{name}_{part}" not in data for part in PARTS)
 
     def id_for_label(self, id_):
-        return f"{id_}_day" if id_ else id_
+        return f"{id_}_0" if id_ else id_  # the day box (subwidget ids are numbered)
 
 
 def _date_from_parts(parts) -> dt.date | None:

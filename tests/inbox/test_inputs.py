@@ -71,7 +71,7 @@ def test_a_bad_date_says_why_and_keeps_what_was_typed(client, world, live_award,
     page = response.content.decode()
     assert response.status_code == 200
     assert words in page
-    assert 'href="#id_due_on_day"' in page  # the error summary leads to the first box
+    assert 'href="#id_due_on_0"' in page and 'id="id_due_on_0"' in page  # the error summary leads to the first box
     assert "govuk-form-group--error" in page
     for name, value in (("day", day), ("month", month), ("year", year)):
         if value:
