@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts import roles
 from reporting.views.dashboards import dashboard_context
 
 from . import calendar, selectors, services
@@ -28,20 +27,10 @@ def home(request):
     return render(request, "dashboard/home.html", context)
 
 
-def feed_url(request, feed) -> str:
-    return request.build_absolute_uri(reverse("inbox:calendar_feed", args=[feed.token]))
-
-
 @login_required
 def account(request):
-    feed = services.calendar_feed_get_or_create(user=request.user)
-    r = roles.of(request.user)
     memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
-    return render(
-        request,
-        "inbox/account.html",
-        {"feed": feed, "feed_url": feed_url(request, feed), "roles": r, "memberships": memberships},
-    )
+    return render(request, "inbox/account.html", {"memberships": memberships})
 
 
 @login_required
