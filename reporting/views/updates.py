@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from partnerships import downloads
+from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.request_limits import body_limit
 from workflow.services import available_transitions, history
@@ -35,15 +36,18 @@ PERIOD_COLUMNS = [
 
 @login_required
 def due(request):
-    periods = selectors.due_period_list(user=request.user)
+    today = clock.today()
+    periods = selectors.due_period_list(user=request.user, today=today)
     for period in periods:
-        period.can_start = period.update is None and period.work.is_owned_by(request.user)
+        period.can_start = (
+            period.update is None and period.work.is_owned_by(request.user) and period.period_start <= today
+        )
         period.can_manage = period.work.manages(request.user)
     if downloads.requested(request):
         return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-due")
     to_do = [p for p in periods if p.with_partner]
     done = [p for p in periods if not p.with_partner]
-    return render(request, "reporting/due.html", {"to_do": to_do, "done": done})
+    return render(request, "reporting/due.html", {"to_do": to_do, "done": done, "today": today})
 
 
 @login_required

@@ -105,3 +105,31 @@ def test_an_emptied_approval_amount_is_refused_not_taken_as_the_request(client, 
     response = client.post(f"/awards/{award.pk}/steps/approve/", {"amount": "£48,500.00", "note": ""}, follow=True)
     award.refresh_from_db()
     assert award.state == Award.State.APPROVED and award.amount_awarded == Decimal("48500")
+
+
+def test_an_update_cannot_be_started_for_a_period_that_has_not_begun(client, world, due_world):
+    """Results for a period that has not started yet would be guesses: the page offers no Start button
+    and the service refuses with the day it can begin."""
+    from reporting.models import ProgressUpdate
+
+    award = due_world.awards["later"]
+    award.planned_end = due_world.today + dt.timedelta(days=400)
+    award.reporting_frequency = Award.Frequency.QUARTERLY
+    award.save()
+    client.force_login(world.partner)
+    with due_world.at():
+        page = client.get("/updates/").content.decode()
+        assert "Can be started from 1 October 2026" in page
+        response = client.post(
+            "/updates/start/",
+            {"kind": "award", "subject": award.pk, "period_start": "2026-10-01", "period_end": "2026-12-31"},
+            follow=True,
+        )
+    assert "has not begun: its update can be started from 1 October 2026" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(award=award).exists()
+    with due_world.at():
+        client.post(
+            "/updates/start/",
+            {"kind": "award", "subject": award.pk, "period_start": "2026-04-01", "period_end": "2026-06-30"},
+        )
+    assert ProgressUpdate.objects.filter(award=award, period_start=dt.date(2026, 4, 1)).exists()
