@@ -28,6 +28,7 @@ from partnerships.selectors import (
 )
 
 from ..models import ProgressUpdate, ProjectTally, ReachTally
+from .tallied import payments_due_figures
 from .updates import update_list
 
 PROJECT_NOT_LIVE = (Project.State.DRAFT, Project.State.REJECTED, Project.State.WITHDRAWN)
@@ -177,9 +178,11 @@ def award_pipeline(*, user) -> list[dict]:
 
 
 def payments_due(*, user, today: dt.date, days: int = 30, limit: int = 10) -> dict:
-    """Payments overdue and due in the next `days` (grants.due's rule), with the first `limit` of them."""
+    """Payments overdue and due in the next `days` (grants.due's rule), with the first `limit` of them: the
+    figures from the payment tallies when the person's scope is by programme, else counted."""
     unpaid = payment_list(user=user).filter(state__in=payment_due.UNPAID)
-    figures = payment_due.figures(unpaid, today, days)
+    figures = payments_due_figures(user=user, today=today, days=days) or payment_due.figures(unpaid, today, days)
+    figures["days"] = days
     horizon = today + dt.timedelta(days=days)
     figures["payments"] = list(unpaid.filter(due_on__lte=horizon).order_by("due_on", "pk")[:limit])
     return figures
