@@ -14,6 +14,7 @@ from reporting.apis import (
     ProgressUpdateViewSet,
     ScheduleViewSet,
 )
+from support.apis import NeedViewSet, OfferViewSet
 from workflow.apis import MoneyChangeViewSet, TokenView, TransitionLogViewSet
 
 app_name = "api"
@@ -33,6 +34,8 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("schedules", ScheduleViewSet, basename="schedule")
 router.register("transitions", TransitionLogViewSet, basename="transition")
 router.register("money-changes", MoneyChangeViewSet, basename="money-change")
+router.register("needs", NeedViewSet, basename="need")
+router.register("offers", OfferViewSet, basename="offer")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

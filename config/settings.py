@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "grants",
     "reporting",
     "inbox",
+    "support",
     "demo",
 ]
 
@@ -237,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentStateEnum": "grants.models.Payment.State",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "ReportingFrequencyEnum": "grants.models.Award.Frequency",
+        "ImprovementPhaseEnum": "support.models.Phase",
     },
 }
 

@@ -47,6 +47,7 @@ from workflow import clock
 from .dates import resolve
 from .models import DemoScenario
 from .replay import Replay, ScenarioError
+from .support import load_support
 
 SCENARIO = Path(__file__).resolve().parent / "scenario"
 REAL_MARK = " (demo)"  # after the name of a real body that the scenario gives invented grants and figures
@@ -106,6 +107,7 @@ class Loader:
             self.load_programmes()
             self.load_projects()
             self.load_awards()
+            load_support(self)  # demo/support.py: needs, offers and matches that became projects
             DemoScenario.mark_loaded(today=self.today)
         return self
 

@@ -81,7 +81,9 @@ def side_a(world, media):
             actor=world.manager, award=award, frequency="termly", starts_on=SPRING[0], ends_on=dt.date(2026, 12, 18)
         )
     membership = OrganisationMembership.objects.filter(user=world.partner).first()
+    support = _support_side_a(world)
     return {
+        **support,
         "partnership": world.partnership,
         "project": project,
         "programme": world.programme,
@@ -101,3 +103,35 @@ def side_a(world, media):
         "membership": membership,
         "user": world.partner,
     }
+
+
+def _support_side_a(world):
+    """A need, an offer and a match of side A (support matching), titles carrying SECRET."""
+    from partnerships.models import Organisation, PartnershipMember
+    from support import services as support_services
+    from support.models import Match, SupportArea
+
+    giver = f.OrganisationFactory(name=f"{SECRET} giving school", kind=Organisation.Kind.SCHOOL)
+    for org in (world.partner_org, giver):
+        PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=org)
+    area = SupportArea.objects.create(partnership=world.partnership, name=f"{SECRET} area")
+    need = support_services.need_create(
+        actor=world.manager,
+        partnership=world.partnership,
+        organisation=world.partner_org,
+        areas=[area],
+        title=f"{SECRET} need",
+        phase="repair",
+    )
+    offer = support_services.offer_create(
+        actor=world.manager,
+        partnership=world.partnership,
+        organisation=giver,
+        areas=[area],
+        title=f"{SECRET} offer",
+        capacity_days=4,
+        available_until=dt.date(2030, 7, 31),
+    )
+    match = Match.objects.create(need=need, offer=offer, days=1)
+    settings = support_services.matching_settings_save(partnership=world.partnership, actor=world.manager)
+    return {"need": need, "offer": offer, "match": match, "support_area": area, "matching_settings": settings}

@@ -149,6 +149,18 @@ ADMIN_FORMS = {
     "axes.accessattempt": ADMIN_ONLY,
     "axes.accesslog": ADMIN_ONLY,
     "axes.accessfailurelog": ADMIN_ONLY,
+    # Support matching: managers record needs and offers on the pages; here they correct details.
+    "support.need": Form("need"),
+    "support.offer": Form("offer"),
+    "support.match": Form("match"),
+    "support.supportarea": Form("support_area", lambda w, b: {"partnership": w.partnership_b.pk, "name": "B area"}),
+    "support.matchingsettings": Form(
+        "matching_settings",
+        lambda w, b: {
+            "partnership": b["partnership_without_settings"].pk,
+            **{f"weight_{n}": "2" for n in ("areas", "evidence", "capacity", "distance", "phase", "difference")},
+        },
+    ),
 }
 
 # A new row for every inline that takes one: (world, b) -> its values.
@@ -226,6 +238,47 @@ def side_b(world, media):
         "region": local_authority.region,
         "sub_region": local_authority.sub_region,
         "local_authority": local_authority,
+        **_support_side_b(world),
+    }
+
+
+def _support_side_b(world) -> dict:
+    from support import services as support_services
+    from support.models import Match, SupportArea
+
+    # In a second partnership of B's, so partnership_b's own member rows stay as its sweep expects them.
+    partnership = f.PartnershipFactory(name="B second partnership for support", lead_organisation=world.central_b)
+    giver = f.OrganisationFactory(name="B giving school", kind="school")
+    needing = f.OrganisationFactory(name="B needing school", kind="school")
+    for org in (needing, giver):
+        PartnershipMember.objects.get_or_create(partnership=partnership, organisation=org)
+    area = SupportArea.objects.create(partnership=partnership, name="B attendance")
+    need = support_services.need_create(
+        actor=world.manager_b,
+        partnership=partnership,
+        organisation=needing,
+        areas=[area],
+        title="B need",
+        phase="repair",
+    )
+    offer = support_services.offer_create(
+        actor=world.manager_b,
+        partnership=partnership,
+        organisation=giver,
+        areas=[area],
+        title="B offer",
+        capacity_days=3,
+        available_until=dt.date(2030, 7, 31),
+    )
+    return {
+        "need": need,
+        "offer": offer,
+        "match": Match.objects.create(need=need, offer=offer, days=1),
+        "support_area": area,
+        "matching_settings": support_services.matching_settings_save(partnership=partnership, actor=world.manager_b),
+        "partnership_without_settings": f.PartnershipFactory(
+            name="B third partnership", lead_organisation=world.central_b
+        ),
     }
 
 

@@ -51,6 +51,17 @@ PAGES = {
     "grants:payment_detail": "payment",
     "grants:payment_edit": "payment",
     "grants:payment_transition": "payment",
+    "support:need_detail": "need",
+    "support:need_edit": "need",
+    "support:need_step": "need",
+    "support:need_accept": "need",
+    "support:need_agree": "need",
+    "support:match_decline": "match",
+    "support:offer_detail": "offer",
+    "support:offer_edit": "offer",
+    "support:offer_step": "offer",
+    "support:organisation_history": "organisation",
+    "support:partnership_settings": "partnership",
 }
 API_BASENAMES = {
     "organisation": "organisation",  # the organisation directory is public to signed-in people
@@ -67,6 +78,8 @@ API_BASENAMES = {
     "money-change": "money",
     "evidence": "evidence",
     "schedule": "schedule",
+    "need": "need",
+    "offer": "offer",
 }
 ADMIN_MODELS = {
     "partnerships_organisation": "organisation",
@@ -96,6 +109,11 @@ ADMIN_MODELS = {
     "axes_accessfailurelog": None,
     "accounts_auditevent": None,
     "reporting_sentreminder": None,
+    "support_need": "need",
+    "support_offer": "offer",
+    "support_match": "match",
+    "support_supportarea": "support_area",
+    "support_matchingsettings": "matching_settings",
 }
 NOT_OBJECTS = {"password_reset_confirm", "admin:view_on_site", "admin:app_list"}
 # A step each kind of object could take next, so a step POST is a real attempt.
@@ -195,6 +213,10 @@ def snapshot(side_a):
         "update": ProgressUpdate.objects.get(pk=side_a["update"].pk).state,
         "evidence": EvidenceFile.objects.filter(pk=side_a["evidence"].pk).exists(),
         "amount": Award.objects.get(pk=side_a["award"].pk).amount_awarded,
+        "support": [
+            (fresh.state, getattr(fresh, "days_allocated", None))
+            for fresh in (type(side_a[k]).objects.get(pk=side_a[k].pk) for k in ("need", "offer", "match"))
+        ],
     }
 
 

@@ -32,6 +32,7 @@ SECTIONS = (
     Section("Payments", "grants:payment_list", ("grants:payment_",)),
     Section("Updates", "reporting:due", ("reporting:",), ("manager", "partner")),
     Section("What works", "reporting:what_works", ("reporting:what_works",), ("manager", "partner")),
+    Section("Support", "support:need_list", ("support:",)),
     Section("Reach", "dashboard:reach", ("dashboard:",), ("manager", "funder")),
     Section("Reports", "reports:index", ("reports:",)),
 )
