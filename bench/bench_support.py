@@ -161,6 +161,8 @@ def worker() -> None:
     rng = random.Random(18)
     start = time.perf_counter()
     build(rng)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics after the bulk inserts, for both databases
     print(f"built {NEEDS:,} needs and {OFFERS:,} offers in {time.perf_counter() - start:.1f} s", flush=True)
 
     start = time.perf_counter()
@@ -183,9 +185,10 @@ def worker() -> None:
     candidates = {(need_id, p.offer.id) for need_id, ps in proposals.items() for p in ps}
     assert candidates <= set(pairs), "a proposal outside the plain query's candidates"
     with_reasons = all(len(p.reasons) == 6 for ps in proposals.values() for p in ps)
-    print(f"sqlite  plain query of the candidate pairs   {len(pairs):>10,} pairs      {plain:6.2f} s")
+    db = connection.vendor[:8]
+    print(f"{db:8}  plain query of the candidate pairs   {len(pairs):>10,} pairs      {plain:6.2f} s")
     print(
-        f"sqlite  proposals: facts, score, rank, words {proposed:>10,} proposals  {proposing:6.2f} s  "
+        f"{db:8}  proposals: facts, score, rank, words {proposed:>10,} proposals  {proposing:6.2f} s  "
         f"{proposing / plain:.2f}x the plain query  ({queries} queries, every proposal with 6 reasons: {with_reasons})"
     )
     sample = list(Need.objects.order_by("?")[:40])
@@ -195,8 +198,26 @@ def worker() -> None:
         start = time.perf_counter()
         selectors.proposals_for(need=need, today=TODAY)
         times.append(time.perf_counter() - start)
-    print(f"sqlite  one need's page ranking (median of {len(sample)})  {statistics.median(times) * 1000:8.1f} ms")
+    print(f"{db:8}  one need's page ranking (median of {len(sample)})  {statistics.median(times) * 1000:8.1f} ms")
     sys.stdout.flush()
+
+
+PG = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def _postgres_database(name: str, create: bool) -> bool:
+    """A throwaway PostgreSQL database for the same run (False, with a message, where none answers)."""
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            if create:
+                conn.execute(f"CREATE DATABASE {name}")
+        return True
+    except Exception as error:  # noqa: BLE001 - any failure means: measure SQLite only
+        print(f"postgresql  skipped: {error}")
+        return False
 
 
 def main() -> None:
@@ -207,6 +228,12 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }
         subprocess.run([sys.executable, "-m", "bench.bench_support", "--worker"], cwd=ROOT, env=env, check=True)
+    if _postgres_database("bench_support", create=True):
+        try:
+            env = {**os.environ, "DATABASE_URL": f"{PG}/bench_support", "DJANGO_SETTINGS_MODULE": "config.settings"}
+            subprocess.run([sys.executable, "-m", "bench.bench_support", "--worker"], cwd=ROOT, env=env, check=True)
+        finally:
+            _postgres_database("bench_support", create=False)
 
 
 if __name__ == "__main__":

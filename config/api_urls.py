@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from assessment.apis import ApplicationViewSet, AssessmentViewSet, CallViewSet, ConflictViewSet
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
 from inbox.apis import InboxApi
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
@@ -32,6 +33,10 @@ router.register("updates", ProgressUpdateViewSet, basename="update")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("schedules", ScheduleViewSet, basename="schedule")
+router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+router.register("conflicts", ConflictViewSet, basename="conflict")
 router.register("transitions", TransitionLogViewSet, basename="transition")
 router.register("money-changes", MoneyChangeViewSet, basename="money-change")
 router.register("needs", NeedViewSet, basename="need")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "partnerships",
     "grants",
     "reporting",
+    "assessment",
     "inbox",
     "support",
     "demo",

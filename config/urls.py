@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("updates/", include("reporting.urls")),
+    path("calls/", include("assessment.urls")),
     path("support/", include("support.urls")),
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),

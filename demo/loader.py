@@ -44,6 +44,7 @@ from partnerships.services import (
 from reporting.services import indicator_add
 from workflow import clock
 
+from .assessment import load_assessment
 from .dates import resolve
 from .models import DemoScenario
 from .replay import Replay, ScenarioError
@@ -107,6 +108,7 @@ class Loader:
             self.load_programmes()
             self.load_projects()
             self.load_awards()
+            load_assessment(self)
             load_support(self)  # demo/support.py: needs, offers and matches that became projects
             DemoScenario.mark_loaded(today=self.today)
         return self

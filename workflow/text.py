@@ -26,7 +26,7 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u2
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 BREAK_EVERY = 30
 _UNBROKEN = re.compile(rf"[^\s\u200b]{{{BREAK_EVERY}}}(?=[^\s\u200b])")
-APPS = frozenset({"workflow", "accounts", "partnerships", "grants", "reporting", "support", "demo"})
+APPS = frozenset({"workflow", "accounts", "partnerships", "grants", "reporting", "assessment", "support", "demo"})
 
 
 def clean_text(value):

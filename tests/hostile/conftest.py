@@ -81,8 +81,10 @@ def side_a(world, media):
             actor=world.manager, award=award, frequency="termly", starts_on=SPRING[0], ends_on=dt.date(2026, 12, 18)
         )
     membership = OrganisationMembership.objects.filter(user=world.partner).first()
+    assessment_objects = _side_a_assessment(world)
     support = _support_side_a(world)
     return {
+        **assessment_objects,
         **support,
         "partnership": world.partnership,
         "project": project,
@@ -102,6 +104,28 @@ def side_a(world, media):
         "money": MoneyChange.objects.order_by("pk").first(),
         "membership": membership,
         "user": world.partner,
+    }
+
+
+def _side_a_assessment(world):
+    """A call, a submitted application with a school in the bid, an assessment with scores and a
+    detected conflict, all side A's, their words carrying SECRET."""
+    from assessment import services as assessment_services
+    from tests.assessment.builders import open_assignment, open_call, score_all, submitted_application
+    from tests.conftest import Role, member
+
+    call = open_call(world.manager, world.programme, title=f"{SECRET} call")
+    application = submitted_application(call, world.partner, world.partner_org, title=f"{SECRET} bid")
+    assessor = member(Role.PARTNER, f.OrganisationFactory(name="Side A assessor trust"), username="assessor_a")
+    assignment = score_all(open_assignment(application, world.manager, assessor), assessor, [4, 3, 7])
+    insider = member(Role.PARTNER, world.partner_org, username="insider_a")
+    conflicted = assessment_services.assessor_assign(application=application, actor=world.manager, assessor=insider)
+    return {
+        "call": call,
+        "application": application,
+        "assessment": assignment,
+        "conflict": conflicted.conflict,
+        "bid_organisation": application.organisations.first(),
     }
 
 

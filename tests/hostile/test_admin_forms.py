@@ -147,6 +147,11 @@ ADMIN_FORMS = {
     "auth.group": ADMIN_ONLY,
     "authtoken.tokenproxy": ADMIN_ONLY,
     "axes.accessattempt": ADMIN_ONLY,
+    # Read-only for everyone (changes go through the pages and the API); B has none of these.
+    "assessment.call": Form(change=None),
+    "assessment.application": Form(change=None),
+    "assessment.assignment": Form(change=None),
+    "assessment.conflict": Form(change=None),
     "axes.accesslog": ADMIN_ONLY,
     "axes.accessfailurelog": ADMIN_ONLY,
     # Support matching: managers record needs and offers on the pages; here they correct details.

@@ -26,6 +26,7 @@ SECTIONS = (
     Section("Dashboard", "home", ("home",)),
     Section("Inbox", "inbox:inbox", ("inbox:inbox",)),
     Section("Programmes", "grants:programme_list", ("grants:programme_", "grants:giving360"), ("manager", "funder")),
+    Section("Calls", "assessment:call_list", ("assessment:",)),
     Section("Partnerships", "partnerships:partnership_list", ("partnerships:partnership_",)),
     Section("Projects", "partnerships:project_list", ("partnerships:project_",), ("manager", "partner")),
     Section("Awards", "grants:award_list", ("grants:award_",)),
