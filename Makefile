@@ -62,7 +62,7 @@ bench: setup
 
 # Style, formatting, the layer rule (import-linter contracts in pyproject.toml) and types in every service and
 # selector (mypy with django-stubs). CI runs it before the tests.
-TYPED := $(shell find accounts workflow partnerships grants assessment reporting support demo -name migrations -prune -o \
+TYPED := $(shell find accounts workflow partnerships grants assessment reporting inbox support demo -name migrations -prune -o \
 	\( -name services.py -o -name selectors.py -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print 2>/dev/null)
 
 lint: setup

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from assessment.apis import ApplicationViewSet, AssessmentViewSet, CallViewSet, ConflictViewSet
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
 from grants.apis.giving360 import Giving360ImportApi, Giving360QualityApi
+from inbox.apis import InboxApi
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
 from reporting.apis import (
     EvaluationViewSet,
@@ -46,6 +47,7 @@ urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),
     path("v1/360giving/imports/", Giving360ImportApi.as_view(), name="giving360-import"),
     path("v1/360giving/quality/", Giving360QualityApi.as_view(), name="giving360-quality"),
+    path("v1/inbox/", InboxApi.as_view(), name="inbox"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "grants",
     "reporting",
     "assessment",
+    "inbox",
     "support",
     "demo",
 ]

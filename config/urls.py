@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.password_reset import RateLimitedPasswordResetView
+from inbox.views import home
 from reporting import urls as reporting_urls
 from reporting.apis import reports as report_apis
-from reporting.views.dashboards import home
 
 from .health import health
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("grants.urls")),
     path("", include(reporting_urls.dashboard_urls)),
+    path("", include("inbox.urls")),
 ]

@@ -1,13 +1,11 @@
 """One FilterSet per grants resource: programmes, awards, payments (the API's lists)."""
 
-import datetime as dt
-
 from django.db.models import Q
-from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from workflow.apis import DateTimeRangeFilter, ExchangeFilterSet, IdFilter
 
+from . import due
 from .models import Award, FundingProgramme, Payment
 
 
@@ -85,8 +83,4 @@ class PaymentFilter(ExchangeFilterSet):
         )
 
     def filter_when(self, queryset, name, value):
-        today = timezone.localdate()
-        unpaid = queryset.filter(state__in=(Payment.State.SCHEDULED, Payment.State.APPROVED))
-        if value == "overdue":
-            return unpaid.filter(due_on__lt=today)
-        return unpaid.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=30))
+        return due.filter_when(queryset, due.OVERDUE if value == "overdue" else due.DUE_SOON, days=30)

@@ -26,8 +26,8 @@ class ProgrammeForm(EndsAfterStart, forms.Form):
     managed_by = forms.ModelChoiceField(queryset=None, label="Managed by")
     partnership = forms.ModelChoiceField(queryset=None, required=False)
     budget = _money_field(label="Budget (£)")
-    opens_on = GrantDateFormField(widget=DATE, label="Opens on")
-    closes_on = GrantDateFormField(widget=DATE, label="Closes on")
+    opens_on = GrantDateFormField(label="Opens on")
+    closes_on = GrantDateFormField(label="Closes on")
     identifier_prefix = forms.CharField(
         max_length=40, label="Award identifier prefix", help_text="360Giving prefix, for example 360G-WMEX."
     )
@@ -62,8 +62,8 @@ class AwardForm(EndsAfterStart, forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=NARRATIVE)
     amount_requested = _money_field(label="Amount requested (£)")
-    planned_start = GrantDateFormField(widget=DATE, required=False, label="Planned start")
-    planned_end = GrantDateFormField(widget=DATE, required=False, label="Planned end")
+    planned_start = GrantDateFormField(required=False, label="Planned start")
+    planned_end = GrantDateFormField(required=False, label="Planned end")
     reporting_frequency = forms.ChoiceField(choices=Award.Frequency.choices, initial=Award.Frequency.TERMLY)
     project = forms.ModelChoiceField(
         queryset=None, required=False, empty_label="No project", help_text="The collaboration project it funds."
@@ -81,7 +81,7 @@ class AwardForm(EndsAfterStart, forms.Form):
 
 
 class PaymentForm(forms.Form):
-    due_on = GrantDateFormField(widget=DATE, label="Due on")
+    due_on = GrantDateFormField(label="Due on")
     amount = _money_field(label="Amount (£)")
     gated_on_update = forms.ModelChoiceField(
         queryset=None,

@@ -3,13 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Sum, Value
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts import roles
+from partnerships import downloads
 from partnerships.models import SubRegion
 from partnerships.selectors import (
     local_authority_list,
@@ -26,9 +24,50 @@ from workflow.pagination import count_cap
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
-from . import selectors, services
+from . import due, selectors, services
 from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm
 from .models import ZERO, Payment
+
+# Downloads of the lists (partnerships.downloads): the page's own rows, as filtered ---------------
+
+Column = downloads.Column
+PROGRAMME_COLUMNS = [
+    Column("Name", lambda p: p.name),
+    Column("Funder", lambda p: p.funder.name),
+    Column("Managed by", lambda p: p.managed_by.name),
+    Column("Partnership", lambda p: p.partnership.name if p.partnership_id else ""),
+    Column("Budget (£)", lambda p: p.budget),
+    Column("Committed (£)", lambda p: p.committed),
+    Column("Paid (£)", lambda p: p.paid),
+    Column("Opens on", lambda p: p.opens_on),
+    Column("Closes on", lambda p: p.closes_on),
+]
+AWARD_COLUMNS = [
+    Column("Identifier", lambda a: a.identifier),
+    Column("Title", lambda a: a.title),
+    Column("Recipient", lambda a: a.recipient.name),
+    Column("Local authority", lambda a: a.recipient.local_authority.name if a.recipient.local_authority_id else ""),
+    Column("Programme", lambda a: a.programme.name),
+    Column("Funder", lambda a: a.programme.funder.name),
+    Column("Stage", lambda a: a.get_state_display()),
+    Column("Requested (£)", lambda a: a.amount_requested),
+    Column("Awarded (£)", lambda a: a.amount_awarded),
+    Column("Planned start", lambda a: a.planned_start),
+    Column("Planned end", lambda a: a.planned_end),
+    Column("Archived", lambda a: "Yes" if a.archived_at else "No"),
+]
+PAYMENT_COLUMNS = [
+    Column("Award", lambda p: p.award.identifier),
+    Column("Recipient", lambda p: p.award.recipient.name),
+    Column("Programme", lambda p: p.award.programme.name),
+    Column("Due on", lambda p: p.due_on),
+    Column("Amount (£)", lambda p: p.amount),
+    Column("State", lambda p: p.get_state_display()),
+    Column("Due", lambda p: due.URGENCY_LABELS[due.urgency(p)]),
+    Column("Days overdue", lambda p: due.days_late(p)),
+    Column("Paid on", lambda p: p.paid_on),
+    Column("Reference", lambda p: p.reference),
+]
 
 # Programmes -----------------------------------------------------------------------------------
 
@@ -36,6 +75,8 @@ from .models import ZERO, Payment
 @login_required
 def programme_list(request):
     qs = selectors.programme_money_list(user=request.user).order_by("name", "pk")
+    if downloads.requested(request):
+        return downloads.download(request, qs, PROGRAMME_COLUMNS, name="programmes")
     return render(
         request,
         "grants/programme_list.html",
@@ -138,6 +179,8 @@ def award_list(request):
         sub_regions=SubRegion.objects.all(),
     )
     qs = filter_form.apply(selectors.award_list(user=request.user, include_archived=True))
+    if downloads.requested(request):
+        return downloads.download(request, qs, AWARD_COLUMNS, name="awards")
     r = roles.of(request.user)
     return render(
         request,
@@ -176,6 +219,15 @@ def award_detail(request, pk):
 def award_transition(request, pk, name):
     award = get_visible_or_404(selectors.award_list(user=request.user, include_archived=True), pk=pk)
     params = {}
+    if name == "approve" and "amount" in request.POST and not request.POST["amount"].strip():
+        # The box shows the amount requested; emptied, it says nothing, so nothing is approved on a guess.
+        return refused(
+            request,
+            ValidationError(
+                f"Enter the amount to award, for example {award.amount_requested:,.2f} (the amount requested)."
+            ),
+            reverse("grants:award_detail", args=[award.pk]),
+        )
     if name == "approve" and request.POST.get("amount", "").strip():
         try:
             params["amount"] = parse_money(request.POST["amount"])
@@ -272,9 +324,12 @@ def award_edit(request, pk):
 def payment_list(request):
     filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
     qs = filter_form.apply(selectors.payment_list(user=request.user))
+    if downloads.requested(request):
+        return downloads.download(request, qs, PAYMENT_COLUMNS, name="payments")
     # Count and total in one bounded query: past the count cap the page says "more than 10,000"
     # and asks for a narrower filter rather than summing a million rows on every request.
-    head = qs.order_by()[: count_cap() + 1].aggregate(n=Count("pk"), total=Coalesce(Sum("amount"), Value(ZERO)))
+    # Cancelled payments are never paid: they are left out of the total and shown apart (grants.due).
+    head = due.counted_total(qs, cap=count_cap() + 1)
     return render(
         request,
         "grants/payment_list.html",
@@ -282,7 +337,9 @@ def payment_list(request):
             "page": paginate(request, qs, count=head["n"]),
             "filter_form": filter_form,
             "total": head["total"],
-            "today": timezone.localdate(),
+            "cancelled_n": head["cancelled_n"],
+            "cancelled_total": head["cancelled_total"],
+            "today": due.today(),
         },
     )
 

@@ -53,8 +53,8 @@ class PartnershipForm(EndsAfterStart, forms.Form):
     lead_organisation = forms.ModelChoiceField(
         queryset=None, help_text="The organisation whose programme managers run this partnership."
     )
-    starts_on = GrantDateFormField(label="Starts on", widget=DATE)
-    ends_on = GrantDateFormField(label="Ends on", required=False, widget=DATE)
+    starts_on = GrantDateFormField(label="Starts on")
+    ends_on = GrantDateFormField(label="Ends on", required=False)
     aims = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=NARRATIVE)
 
     def __init__(self, *args, lead_choices, editing: bool = False, **kwargs):
@@ -90,8 +90,8 @@ class ProjectForm(EndsAfterStart, forms.Form):
     )
     settings_reached = forms.IntegerField(min_value=0, initial=0, label="Schools and settings reached")
     children_reached = forms.IntegerField(min_value=0, initial=0, label="Children reached")
-    planned_start = GrantDateFormField(required=False, widget=DATE, label="Planned start")
-    planned_end = GrantDateFormField(required=False, widget=DATE, label="Planned end")
+    planned_start = GrantDateFormField(required=False, label="Planned start")
+    planned_end = GrantDateFormField(required=False, label="Planned end")
 
     def __init__(self, *args, partnerships=None, lead_choices=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from workflow.selectors import visible
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
-from . import selectors, services
+from . import downloads, selectors, services
 from .forms import (
     MemberForm,
     PartnershipFilter,
@@ -27,6 +27,29 @@ from .models import SubRegion
 
 # Partnerships ---------------------------------------------------------------------------------
 
+Column = downloads.Column
+PARTNERSHIP_COLUMNS = [
+    Column("Name", lambda p: p.name),
+    Column("Region", lambda p: p.region.name if p.region_id else ""),
+    Column("Lead organisation", lambda p: p.lead_organisation.name),
+    Column("Members", lambda p: p.member_count),
+    Column("Starts on", lambda p: p.starts_on),
+    Column("Ends on", lambda p: p.ends_on),
+]
+PROJECT_COLUMNS = [
+    Column("Reference", lambda p: p.reference),
+    Column("Title", lambda p: p.title),
+    Column("Partnership", lambda p: p.partnership.name),
+    Column("Lead organisation", lambda p: p.lead_organisation.name),
+    Column("Theme", lambda p: p.get_theme_display()),
+    Column("Stage", lambda p: p.get_state_display()),
+    Column("Planned start", lambda p: p.planned_start),
+    Column("Planned end", lambda p: p.planned_end),
+    Column("Settings reached", lambda p: p.settings_reached),
+    Column("Children reached", lambda p: p.children_reached),
+    Column("Archived", lambda p: "Yes" if p.archived_at else "No"),
+]
+
 
 @login_required
 def partnership_list(request):
@@ -34,6 +57,10 @@ def partnership_list(request):
     qs = filter_form.apply(
         selectors.partnership_list(user=request.user).annotate(member_count=Count("members")).order_by("name", "pk")
     )
+    if downloads.requested(request):
+        return downloads.download(
+            request, qs.select_related("region", "lead_organisation"), PARTNERSHIP_COLUMNS, name="partnerships"
+        )
     return render(
         request,
         "partnerships/partnership_list.html",
@@ -143,6 +170,8 @@ def project_list(request):
         sub_regions=SubRegion.objects.all(),
     )
     qs = filter_form.apply(selectors.project_list(user=request.user, include_archived=True))
+    if downloads.requested(request):
+        return downloads.download(request, qs, PROJECT_COLUMNS, name="projects")
     r = roles.of(request.user)
     return render(
         request,

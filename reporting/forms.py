@@ -149,8 +149,8 @@ class ScheduleForm(ServiceErrorsMixin, forms.Form):
     frequency = forms.ChoiceField(
         choices=ReportingSchedule.Frequency.choices, widget=forms.Select(attrs={"class": "govuk-select"})
     )
-    starts_on = GrantDateFormField(label="Reporting starts", widget=DATE)
-    ends_on = GrantDateFormField(label="Reporting ends", widget=DATE)
+    starts_on = GrantDateFormField(label="Reporting starts")
+    ends_on = GrantDateFormField(label="Reporting ends")
 
 
 class AdHocDueDateForm(ServiceErrorsMixin, forms.Form):
@@ -160,14 +160,14 @@ class AdHocDueDateForm(ServiceErrorsMixin, forms.Form):
         max_length=120,
         widget=forms.TextInput(attrs={"class": "govuk-input"}),
     )
-    period_start = GrantDateFormField(label="Period starts", widget=DATE)
-    period_end = GrantDateFormField(label="Period ends", widget=DATE)
-    due_on = GrantDateFormField(label="Report due", widget=DATE)
+    period_start = GrantDateFormField(label="Period starts")
+    period_end = GrantDateFormField(label="Period ends")
+    due_on = GrantDateFormField(label="Report due")
 
 
 class ExtendForm(ServiceErrorsMixin, forms.Form):
     period_end = GrantDateFormField(widget=forms.HiddenInput)
-    new_due_on = GrantDateFormField(label="New due date", widget=DATE)
+    new_due_on = GrantDateFormField(label="New due date")
     reason = forms.CharField(
         label="Reason", max_length=NOTE, widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"})
     )

@@ -24,9 +24,18 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from grants.subjects import Subject
+from workflow import clock
 from workflow import dates as grant_dates
 
 MONTHS = "January February March April May June July August September October November December".split()
+
+
+def period_words(start: dt.date, end: dt.date) -> str:
+    """The one way a reporting period is named everywhere: "1 April to 31 August 2026",
+    "1 September 2025 to 31 August 2026"."""
+    if start.year == end.year:
+        return f"{start.day} {MONTHS[start.month - 1]} to {end.day} {MONTHS[end.month - 1]} {end.year}"
+    return f"{start.day} {MONTHS[start.month - 1]} {start.year} to {end.day} {MONTHS[end.month - 1]} {end.year}"
 
 
 def due_days() -> int:
@@ -60,6 +69,10 @@ def _containing(frequency: str, day: dt.date) -> tuple[dt.date, dt.date, str]:
             f"{start_year}/{str(start_year + 1)[2:]} school year",
         )
     raise ValueError(f"Unknown reporting frequency {frequency!r}.")
+
+
+def due_soon_days() -> int:
+    return int(getattr(settings, "REPORTING_DUE_SOON_DAYS", 14))
 
 
 def max_periods() -> int:
@@ -138,7 +151,7 @@ class DuePeriod:
 
     @property
     def period_label(self) -> str:
-        return f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+        return period_words(self.period_start, self.period_end)
 
     @property
     def extended(self) -> bool:
@@ -163,12 +176,12 @@ class DuePeriod:
 
     @property
     def days_late(self) -> int:
-        today = self.today or dt.date.today()
+        today = self.today or clock.today()
         return max((today - self.due_on).days, 0) if self.with_partner else 0
 
     @property
     def days_until_due(self) -> int:
-        return (self.due_on - (self.today or dt.date.today())).days
+        return (self.due_on - (self.today or clock.today())).days
 
     @property
     def urgency(self) -> str:
@@ -179,7 +192,7 @@ class DuePeriod:
             return "done"
         if self.days_late > 0:
             return "overdue"
-        if self.days_until_due <= int(getattr(settings, "REPORTING_DUE_SOON_DAYS", 14)):
+        if self.days_until_due <= due_soon_days():
             return "due_soon"
         return "upcoming"
 

@@ -18,7 +18,7 @@ from workflow.dates import GrantDateSerializerField
 from workflow.selectors import visible
 from workflow.text import NOTE
 
-from .. import selectors, services
+from .. import due, selectors, services
 from ..filters import PaymentFilter
 from ..models import ZERO, Award, Payment
 
@@ -29,6 +29,10 @@ class PaymentSerializer(WorkflowSerializer):
     programme_name = serializers.CharField(source="award.programme.name", read_only=True)
     recipient = serializers.IntegerField(source="award.recipient_id", read_only=True)
     recipient_name = serializers.CharField(source="award.recipient.name", read_only=True)
+    urgency = serializers.SerializerMethodField(
+        help_text="overdue, due_soon, upcoming, paid or cancelled (grants.due: the pages' rule)."
+    )
+    days_overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Payment
@@ -48,9 +52,17 @@ class PaymentSerializer(WorkflowSerializer):
             "paid_on",
             "reference",
             "created_at",
+            "urgency",
+            "days_overdue",
             "available_transitions",
         ]
         read_only_fields = fields
+
+    def get_urgency(self, payment) -> str:
+        return due.urgency(payment)
+
+    def get_days_overdue(self, payment) -> int:
+        return due.days_late(payment)
 
 
 def _update_list(*, user):

@@ -16,6 +16,7 @@ from workflow.dates import grant_date
 from workflow.rules import guard
 from workflow.text import NOTE, text_field
 
+from ..periods import period_words
 from .indicators import Indicator
 
 
@@ -91,7 +92,7 @@ class ProgressUpdate(FSMModelMixin, models.Model):
 
     @property
     def period_label(self) -> str:
-        return f"{self.period_start:%d %b %Y} to {self.period_end:%d %b %Y}"
+        return period_words(self.period_start, self.period_end)
 
     @property
     def subject(self) -> Subject:

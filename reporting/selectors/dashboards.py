@@ -5,9 +5,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
+from grants import due as payment_due
 from grants.models import ZERO, Award, Payment
 from grants.selectors import (
     award_list,
@@ -27,11 +28,9 @@ from partnerships.selectors import (
 )
 
 from ..models import ProgressUpdate, ProjectTally, ReachTally
+from .tallied import payments_due_figures
 from .updates import update_list
 
-UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
-AWAITING_REVIEW = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.RESUBMITTED)
-WITH_PARTNER = (ProgressUpdate.State.DRAFT, ProgressUpdate.State.CHANGES_REQUESTED)
 PROJECT_NOT_LIVE = (Project.State.DRAFT, Project.State.REJECTED, Project.State.WITHDRAWN)
 
 # Charts -----------------------------------------------------------------------------------------
@@ -179,36 +178,14 @@ def award_pipeline(*, user) -> list[dict]:
 
 
 def payments_due(*, user, today: dt.date, days: int = 30, limit: int = 10) -> dict:
-    horizon = today + dt.timedelta(days=days)
-    unpaid = payment_list(user=user).filter(state__in=UNPAID)
-    figures = unpaid.aggregate(
-        overdue_count=Count("pk", filter=Q(due_on__lt=today)),
-        overdue_total=Coalesce(Sum("amount", filter=Q(due_on__lt=today)), Value(ZERO)),
-        due_count=Count("pk", filter=Q(due_on__gte=today, due_on__lte=horizon)),
-        due_total=Coalesce(Sum("amount", filter=Q(due_on__gte=today, due_on__lte=horizon)), Value(ZERO)),
-    )
-    figures["payments"] = list(unpaid.filter(due_on__lte=horizon).order_by("due_on", "pk")[:limit])
+    """Payments overdue and due in the next `days` (grants.due's rule), with the first `limit` of them: the
+    figures from the payment tallies when the person's scope is by programme, else counted."""
+    unpaid = payment_list(user=user).filter(state__in=payment_due.UNPAID)
+    figures = payments_due_figures(user=user, today=today, days=days) or payment_due.figures(unpaid, today, days)
     figures["days"] = days
+    horizon = today + dt.timedelta(days=days)
+    figures["payments"] = list(unpaid.filter(due_on__lte=horizon).order_by("due_on", "pk")[:limit])
     return figures
-
-
-def update_counts(*, user, today: dt.date) -> dict:
-    return update_list(user=user).aggregate(
-        awaiting_review=Count("pk", filter=Q(state__in=AWAITING_REVIEW)),
-        overdue=Count("pk", filter=Q(state__in=WITH_PARTNER, due_on__lt=today)),
-        with_partner=Count("pk", filter=Q(state__in=WITH_PARTNER)),
-        accepted=Count("pk", filter=Q(state=ProgressUpdate.State.ACCEPTED)),
-    )
-
-
-def updates_due(*, user, today: dt.date, limit: int = 10) -> list:
-    """Updates the partner still has to write or correct, soonest first."""
-    return list(
-        update_list(user=user)
-        .filter(state__in=WITH_PARTNER)
-        .order_by(Coalesce("due_on", "period_end"), "pk")
-        .select_related("project")[:limit]
-    )
 
 
 # Funder portfolio -----------------------------------------------------------------------------
@@ -403,6 +380,4 @@ __all__ = [
     "reach_regions",
     "reach_table",
     "stage_chart",
-    "update_counts",
-    "updates_due",
 ]

@@ -4,7 +4,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts import roles
 from grants.models import Award
@@ -12,6 +11,7 @@ from grants.selectors import award_scope
 from grants.subjects import Subject, key_of
 from partnerships.models import Project
 from partnerships.selectors import NOTHING, scoped
+from workflow import clock
 
 from ..models import ReportingSchedule
 from ..periods import DuePeriod, build_periods
@@ -87,7 +87,7 @@ def _award_in(programme=None, partnership=None) -> Q:
 
 def periods_for_subjects(awards, projects, *, updates: QuerySet, today: dt.date | None = None) -> list[DuePeriod]:
     """Due periods of the given awards and projects, with their updates, in a fixed number of queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     awards = list(awards.prefetch_related("reporting_schedule__extensions", "reporting_schedule__ad_hoc_dates"))
     projects = list(projects.prefetch_related("reporting_schedule__extensions", "reporting_schedule__ad_hoc_dates"))
     by_subject = defaultdict(list)
@@ -126,7 +126,10 @@ OUTSTANDING = ("overdue", "awaiting_review", "due_soon")
 def outstanding_list(*, user, programme=None, partnership=None, today: dt.date | None = None) -> list[DuePeriod]:
     """What needs chasing across a programme or partnership: overdue (latest first, with days late),
     awaiting a manager's review, then due soon."""
-    periods = due_period_list(user=user, programme=programme, partnership=partnership, today=today)
+    return outstanding(due_period_list(user=user, programme=programme, partnership=partnership, today=today))
+
+
+def outstanding(periods: list[DuePeriod]) -> list[DuePeriod]:
     wanted = [p for p in periods if p.urgency in OUTSTANDING]
     return sorted(wanted, key=lambda p: (OUTSTANDING.index(p.urgency), -p.days_late, p.due_on))
 

@@ -8,12 +8,13 @@ from django.db.models import Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts import roles
-from grants.models import ZERO, Payment
+from grants import due as payment_due
+from grants.models import ZERO
 from partnerships.selectors import NOTHING, scoped
 
 from ..models import PaymentTally
 
-UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
+UNPAID = payment_due.UNPAID
 
 
 def payment_tally_scope(user) -> Q | None | Literal[False]:
@@ -42,8 +43,7 @@ def payments_due_figures(*, user, today: dt.date, days: int, programme=None) -> 
     rows = scoped(PaymentTally.objects.filter(state__in=UNPAID), scope)
     if programme is not None:
         rows = rows.filter(programme=programme)
-    late = Q(due_on__lt=today)
-    soon = Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
+    late, soon = payment_due.overdue_q(today), payment_due.due_within_q(today, days)  # grants.due's one rule
     return rows.aggregate(
         overdue_count=Coalesce(Sum("payments", filter=late), 0),
         overdue_total=Coalesce(Sum("amount", filter=late), Value(ZERO)),

@@ -12,9 +12,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import OrganisationMembership
+from workflow import clock
 
 from .. import selectors
 from ..models import ProgressUpdate, SentReminder
@@ -55,7 +55,7 @@ def _send_once(keys: list[str], *, kind, user, period_reprs, due_on, template: s
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """Email partners before and after their reports are due, and managers about overdue work.
     Safe to run as often as you like: each reminder is sent once (SentReminder.key is unique)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     before = int(getattr(settings, "REMINDER_DAYS_BEFORE", 7))
     after = int(getattr(settings, "REMINDER_DAYS_AFTER", 3))
     periods = selectors.periods_for_subjects(

@@ -72,6 +72,11 @@ def update_start(
         )
         if period is None:
             raise TransitionRefused("That is not one of the reporting periods of this work.")
+        if period.period_start > clock.today():
+            raise TransitionRefused(
+                f"{period.label} ({period.period_label}) has not begun: its update can be started "
+                f"from {period.period_start.day} {period.period_start:%B %Y}."
+            )
         existing = subject.obj.progress_updates.filter(period_start=period_start, period_end=period_end).first()
         if existing is not None:
             raise TransitionRefused(f"An update for {existing.period_label} already exists; carry on with that one.")

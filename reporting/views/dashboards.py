@@ -3,22 +3,24 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from accounts import roles
+from grants import due as payment_due
 from grants.selectors import award_list
 from partnerships.selectors import project_list
 
 from ..selectors import dashboards as dashboard
+from ..selectors.due import due_figures
 
 
-@login_required
-def home(request):
-    """One dashboard, with a section for each role the person holds (most people hold one)."""
-    user, today = request.user, timezone.localdate()
+def dashboard_context(request) -> dict:
+    """One dashboard, with a section for each role the person holds (most people hold one). Every
+    figure of what is due or overdue comes from reporting.selectors.due (and grants.due through it)."""
+    user, today = request.user, payment_due.today()
     r = roles.of(user)
-    context = {"roles": r, "today": today}
-    if r.is_manager:
+    figures = due_figures(user=user, today=today) if (r.is_manager or r.is_partner) else None
+    context = {"roles": r, "today": today, "due_figures": figures}
+    if r.is_manager and figures is not None:
         projects, awards = dashboard.project_pipeline(user=user), dashboard.award_pipeline(user=user)
         programmes = dashboard.programme_money(user=user)
         context["manager"] = {
@@ -29,15 +31,15 @@ def home(request):
             "programmes": programmes,
             "money_chart": dashboard.money_chart("chart-money", "Money committed against each budget", programmes),
             "payments": dashboard.payments_due(user=user, today=today),
-            "updates": dashboard.update_counts(user=user, today=today),
+            "updates": figures.managed_by(user).counts,
         }
-    if r.is_partner and not r.is_manager:
+    if r.is_partner and not r.is_manager and figures is not None:
         context["partner"] = {
             "projects": list(project_list(user=user)[:20]),
             "awards": list(award_list(user=user)[:20]),
             "payments": dashboard.payments_due(user=user, today=today, days=90),
-            "updates": dashboard.update_counts(user=user, today=today),
-            "updates_due": dashboard.updates_due(user=user, today=today),
+            "updates": figures.owed_by(user).counts,
+            "updates_due": figures.owed_by(user).with_partner[:10],
         }
     if r.is_funder and not r.is_manager:
         awards = dashboard.award_pipeline(user=user)
@@ -51,7 +53,12 @@ def home(request):
             "progress": dashboard.award_progress(user=user),
             "funders": sorted({p.funder for p in programmes if p.funder_id in r.funder_orgs}, key=lambda o: o.name),
         }
-    return render(request, "dashboard/home.html", context)
+    return context
+
+
+@login_required
+def home(request):
+    return render(request, "dashboard/home.html", dashboard_context(request))
 
 
 @login_required

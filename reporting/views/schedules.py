@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
+from accounts import roles
 from grants.selectors import programme_list
+from partnerships import downloads
 from partnerships.selectors import partnership_list
 from workflow.errors import TransitionRefused
 from workflow.views import refusal_into_form
 
 from .. import selectors, services
 from ..forms import AdHocDueDateForm, ExtendForm, ScheduleForm
+from ..selectors.due import due_figures
+from ..selectors.schedules import outstanding
 from .lookups import chosen, subject_or_404
+from .updates import PERIOD_COLUMNS
 
 
 @login_required
@@ -22,16 +27,19 @@ def overdue(request):
     partnerships = partnership_list(user=request.user)
     programme = chosen(programmes, request.GET.get("programme"))
     partnership = chosen(partnerships, request.GET.get("partnership"))
-    periods = selectors.outstanding_list(user=request.user, programme=programme, partnership=partnership)
+    figures = due_figures(user=request.user, programme=programme, partnership=partnership)
+    if roles.of(request.user).is_manager:
+        figures = figures.managed_by(request.user)  # what they chase: the overdue figure on their dashboard
+    periods = outstanding(figures.periods)
+    if downloads.requested(request):
+        return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-outstanding")
     context = {
         "periods": periods,
         "programmes": programmes,
         "partnerships": partnerships,
         "programme": programme,
         "partnership": partnership,
-        "counts": {
-            kind: sum(1 for p in periods if p.urgency == kind) for kind in ("overdue", "awaiting_review", "due_soon")
-        },
+        "counts": figures.counts,
     }
     return render(request, "reporting/overdue.html", context)
 

@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from partnerships import downloads
+from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.request_limits import body_limit
 from workflow.services import available_transitions, history
@@ -18,16 +20,34 @@ from .. import selectors, services
 from ..forms import UpdateForm
 from .lookups import get_or_404, parse_date, subject_or_404
 
+PERIOD_COLUMNS = [
+    downloads.Column("Work", lambda p: p.subject_reference),
+    downloads.Column("Title", lambda p: p.work.title),
+    downloads.Column("Organisation", lambda p: p.owner.name),
+    downloads.Column("Period", lambda p: p.label),
+    downloads.Column("Period starts", lambda p: p.period_start),
+    downloads.Column("Period ends", lambda p: p.period_end),
+    downloads.Column("Final", lambda p: "Yes" if p.is_final else "No"),
+    downloads.Column("Due on", lambda p: p.due_on),
+    downloads.Column("Status", lambda p: p.state_label),
+    downloads.Column("Days late", lambda p: p.days_late),
+]
+
 
 @login_required
 def due(request):
-    periods = selectors.due_period_list(user=request.user)
+    today = clock.today()
+    periods = selectors.due_period_list(user=request.user, today=today)
     for period in periods:
-        period.can_start = period.update is None and period.work.is_owned_by(request.user)
+        period.can_start = (
+            period.update is None and period.work.is_owned_by(request.user) and period.period_start <= today
+        )
         period.can_manage = period.work.manages(request.user)
+    if downloads.requested(request):
+        return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-due")
     to_do = [p for p in periods if p.with_partner]
     done = [p for p in periods if not p.with_partner]
-    return render(request, "reporting/due.html", {"to_do": to_do, "done": done})
+    return render(request, "reporting/due.html", {"to_do": to_do, "done": done, "today": today})
 
 
 @login_required

@@ -134,3 +134,12 @@ def assert_accessible(page, name: str):
     screenshot(page, name)
     problems = serious_violations(page)
     assert not problems, f"{name}: " + json.dumps(problems, indent=2)
+
+
+def fill_date(page, legend: str, iso: str):
+    """Type a date into GOV.UK's day, month and year boxes under the fieldset `legend`."""
+    year, month, day = iso.split("-")
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(int(day)))
+    group.get_by_label("Month").fill(str(int(month)))
+    group.get_by_label("Year").fill(year)

@@ -12,7 +12,7 @@ from tests import factories as f
 from tests.helpers import force_state
 from workflow.models import TransitionLog
 
-from .conftest import screenshot, sign_in, take_step
+from .conftest import fill_date, screenshot, sign_in, take_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,8 +32,8 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     page.get_by_label("Summary").fill("Four primaries run reading clubs together.")
     page.get_by_label("Schools and settings reached").fill("4")
     page.get_by_label("Children reached").fill("600")
-    page.get_by_label("Planned start").fill("2026-09-01")
-    page.get_by_label("Planned end").fill("2027-07-16")
+    fill_date(page, "Planned start", "2026-09-01")
+    fill_date(page, "Planned end", "2027-07-16")
     page.locator("#id_form-0-organisation").select_option(label=world.partner_org.name)
     page.locator("#id_form-0-gives_support").check()
     page.locator("#id_form-1-organisation").select_option(label=receiver.name)
@@ -81,11 +81,11 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
 
     # Payments: two tranches, then one that would exceed the award is refused with the reason.
     page.get_by_role("button", name="Schedule a payment").click()
-    page.get_by_label("Due on").fill("2026-10-01")
+    fill_date(page, "Due on", "2026-10-01")
     page.get_by_label("Amount (£)").fill("12000")
     page.get_by_role("button", name="Schedule and add another").click()
     assert "is scheduled for 1 October 2026" in page.locator(".govuk-notification-banner").inner_text()
-    page.get_by_label("Due on").fill("2027-04-01")
+    fill_date(page, "Due on", "2027-04-01")
     page.get_by_label("Amount (£)").fill("14000")
     page.get_by_role("button", name="Schedule payment", exact=True).click()
     summary = page.locator(".govuk-error-summary")
@@ -183,7 +183,7 @@ def test_update_is_submitted_sent_back_resubmitted_and_accepted(browser_page, wo
         Award.State.ACTIVE,
     )
     update = f.ProgressUpdateFactory(award=award, progress="", due_on=dt.date.today() + dt.timedelta(days=7))
-    link = f"Progress update for {award.identifier}, {update.period_label}"
+    link = f"Progress update for {award.identifier}, Spring term 2026"  # its period as the schedule names it
 
     # The partner writes the update from the dashboard's "what is due" list and submits it.
     sign_in(page, "partner")

@@ -250,7 +250,7 @@ def test_indicator_results_import_but_accepted_figures_stay_fixed(records, tmp_p
     data.append(["360G-WM-00001", "", "", "2026-03-31", "Teachers retained", "", "10", ""])
     outcome = run_import(IndicatorResultResource(user=records.manager), data, dry_run=False)
     assert [str(p) for p in outcome.problems] == [
-        "Row 3, column “Value”: the update for 01 Apr 2026 to 31 Jul 2026 is accepted; its figures can change only "
+        "Row 3, column “Value”: the update for 1 April to 31 July 2026 is accepted; its figures can change only "
         "after it is reopened",
         "Row 4, column “Period end”: no progress update you can reach for 360G-WM-00001 ends on 31/12/2026",
         "Row 5, column “Indicator”: unknown indicator “Teachers retained” on 360G-WM-00001",

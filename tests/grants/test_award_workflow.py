@@ -171,7 +171,7 @@ def test_gated_payment_cannot_be_released_before_update_accepted(world, live_awa
     payment = services.payment_schedule(
         award=live_award, due_on="2026-04-30", amount="10000", actor=world.manager, gated_on_update=update
     )
-    with pytest.raises(TransitionRefused, match="held until the progress update for 05 Jan 2026 to 31 Mar 2026"):
+    with pytest.raises(TransitionRefused, match="held until the progress update for 5 January to 31 March 2026"):
         services.payment_approve(payment=payment, actor=world.manager)
     update_transition(update=update, name="submit", actor=world.partner)
     update_transition(update=update, name="accept", actor=world.manager)

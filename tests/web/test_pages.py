@@ -11,6 +11,7 @@ from grants.models import Award, FundingProgramme, Payment
 from partnerships.models import PartnershipMember, Project
 from tests import factories as f
 from tests.helpers import force_state
+from workflow import clock
 from workflow.models import TransitionLog
 
 
@@ -123,10 +124,14 @@ def test_partner_dashboard_lists_its_work_and_what_is_due(client, world):
     project = f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, title="Maths hubs")
     f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org_b, title="Other draft")
     award = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "active")
-    f.ProgressUpdateFactory(award=award, due_on=dt.date.today() - dt.timedelta(days=2))
-    page = html(client_for(client, world.partner).get("/"))
+    # Termly from 5 January 2026: the spring term's report (its draft here) was due 14 April 2026. Overdue
+    # is decided from the due periods (reporting.selectors.due), on the day the page is read.
+    f.ProgressUpdateFactory(award=award, due_on=dt.date(2026, 4, 14))
+    with clock.at(dt.datetime(2026, 4, 16, 12, tzinfo=dt.UTC)):
+        page = html(client_for(client, world.partner).get("/"))
     assert project.title in page and "Other draft" not in page
     assert '1</span><span class="exchange-figure__label">update overdue' in page
+    assert "Spring term 2026</a> (5 January to 31 March 2026)" in page
 
 
 # Scope: outside a person's reach is as if absent ----------------------------------------------

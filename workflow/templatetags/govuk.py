@@ -41,6 +41,8 @@ def govuk_widget(field, extra_class=""):
     """The field's widget with the GOV.UK class for its kind, error state and described-by links."""
     kind = field.widget_type
     has_error = bool(field.errors)
+    if kind == "dateparts":  # GOV.UK's date input: its own classes (workflow/templates/workflow/date_parts.html)
+        return field.as_widget(attrs={"data_error": "1"} if has_error else {})
     if kind in ("select", "nullbooleanselect"):
         css = "govuk-select" + (" govuk-select--error" if has_error else "")
     elif kind == "textarea":
