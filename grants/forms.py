@@ -101,6 +101,13 @@ class PaymentForm(forms.Form):
             del self.fields["note"]
 
 
+class ReleaseForm(forms.Form):
+    """What releasing a payment takes on the page: the day it was paid and the remittance reference."""
+
+    paid_on = GrantDateFormField(required=False, label="Paid on")
+    reference = forms.CharField(max_length=60, required=False, label="Remittance reference")
+
+
 class AwardFilter(ArchivedChoice, forms.Form):
     q = forms.CharField(label="Search", required=False)
     state = forms.ChoiceField(choices=[("", "Any stage")] + list(Award.State.choices), required=False, label="Stage")

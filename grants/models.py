@@ -54,6 +54,14 @@ class FundingProgramme(models.Model):
     # that would take a programme past its budget.
     committed_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
     paid_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
+    line_tolerance = models.DecimalField(
+        "budget line tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(ZERO)],
+        help_text="Spend may run over an approved budget line by this share before a variation is needed.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -437,3 +445,15 @@ class AwardTally(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.state}{' (archived)' if self.archived else ''}: {self.awards}"
+
+
+# Budget lines, spend by line, variations and payment runs live in grants/money/ (models of this app).
+from .money.models import (  # noqa: E402,F401
+    BudgetCategory,
+    BudgetLine,
+    PaymentRun,
+    PaymentRunItem,
+    SpendLine,
+    Variation,
+    VariationLine,
+)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .giving360 import views as giving360_views
+from .money import views as money_views
 
 app_name = "grants"
 
@@ -22,4 +23,16 @@ urlpatterns = [
     path("payments/<int:pk>/", views.payment_detail, name="payment_detail"),
     path("payments/<int:pk>/edit/", views.payment_edit, name="payment_edit"),
     path("payments/<int:pk>/steps/<str:name>/", views.payment_transition, name="payment_transition"),
+    # Money in depth (grants/money/): payment runs, budget lines, budget against actual, variations, years
+    path("payments/runs/", money_views.payment_run_list, name="payment_run_list"),
+    path("payments/runs/<int:pk>/", money_views.payment_run_detail, name="payment_run_detail"),
+    path("payments/runs/<int:pk>/download/", money_views.payment_run_download, name="payment_run_download"),
+    path("programmes/<int:pk>/budget-lines/", money_views.budget_categories, name="budget_categories"),
+    path("budget-lines/<int:pk>/edit/", money_views.budget_category_edit, name="budget_category_edit"),
+    path("awards/<int:pk>/budget/", money_views.award_budget_edit, name="award_budget_edit"),
+    path("budget/<str:kind>/<int:pk>/", money_views.budget_against_actual, name="budget_against_actual"),
+    path("awards/<int:pk>/variations/new/", money_views.variation_create, name="variation_create"),
+    path("variations/<int:pk>/", money_views.variation_detail, name="variation_detail"),
+    path("variations/<int:pk>/steps/<str:name>/", money_views.variation_transition, name="variation_transition"),
+    path("money/years/", money_views.money_by_year, name="money_by_year"),
 ]

@@ -27,8 +27,9 @@ from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
 from . import selectors, services
-from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm
+from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm, ReleaseForm
 from .models import ZERO, Payment
+from .money.views import award_money_context
 
 # Programmes -----------------------------------------------------------------------------------
 
@@ -168,6 +169,7 @@ def award_detail(request, pk):
             "can_edit": services.award_edit_refusal(award, request.user) is None,
             "can_schedule": services.payment_schedule_refusal(award, request.user) is None,
             "can_manage": roles.of(request.user).manages_programme(award.programme),
+            **award_money_context(award, request.user),
         },
     )
 
@@ -298,6 +300,7 @@ def payment_detail(request, pk):
             "history": history(payment),
             "transitions": available_transitions(payment, request.user),
             "transition_url": reverse("grants:payment_transition", args=[payment.pk, "__name__"]),
+            "step_fields": {"release": "grants/_release_fields.html"},
             "can_edit": services.payment_edit_refusal(payment, request.user) is None,
         },
     )
@@ -306,11 +309,20 @@ def payment_detail(request, pk):
 @login_required
 def payment_transition(request, pk, name):
     payment = get_visible_or_404(selectors.payment_list(user=request.user), pk=pk)
+    params = {}
+    if name == "release":
+        release = ReleaseForm(request.POST)
+        if not release.is_valid():
+            problems = [m for errors in release.errors.values() for m in errors]
+            return refused(request, ValidationError(problems), reverse("grants:payment_detail", args=[payment.pk]))
+        params = {k: v for k, v in release.cleaned_data.items() if v}
     return take_transition(
         request,
         obj=payment,
         name=name,
-        run=lambda obj, step, actor, note: services.payment_transition(payment=obj, name=step, actor=actor, note=note),
+        run=lambda obj, step, actor, note: services.payment_transition(
+            payment=obj, name=step, actor=actor, note=note, **params
+        ),
         next_url=reverse("grants:payment_detail", args=[payment.pk]),
     )
 
