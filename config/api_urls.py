@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
+from grants.money import apis as money_apis
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
 from reporting.apis import (
     EvaluationViewSet,
@@ -32,6 +33,12 @@ router.register("evidence", EvidenceViewSet, basename="evidence")
 router.register("schedules", ScheduleViewSet, basename="schedule")
 router.register("transitions", TransitionLogViewSet, basename="transition")
 router.register("money-changes", MoneyChangeViewSet, basename="money-change")
+# Money in depth (grants/money/apis.py)
+router.register("budget-categories", money_apis.BudgetCategoryViewSet, basename="budget-category")
+router.register("budget-lines", money_apis.BudgetLineViewSet, basename="budget-line")
+router.register("variations", money_apis.VariationViewSet, basename="variation")
+router.register("payment-runs", money_apis.PaymentRunViewSet, basename="payment-run")
+router.register("financial-years", money_apis.FinancialYearViewSet, basename="financial-year")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -236,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "PaymentStateEnum": "grants.models.Payment.State",
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "ReportingFrequencyEnum": "grants.models.Award.Frequency",
+        "VariationKindEnum": "grants.money.models.Variation.Kind",
+        "VariationStateEnum": "grants.money.models.Variation.State",
     },
 }
 
