@@ -200,3 +200,6 @@ class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
 
     def run_transition(self, obj, name, actor, note):
         return services.payment_transition(payment=obj, name=name, actor=actor, note=note)
+
+
+from .money import admin as money_admin  # noqa: E402,F401  (budget lines, variations, payment runs)

@@ -81,7 +81,9 @@ def side_a(world, media):
             actor=world.manager, award=award, frequency="termly", starts_on=SPRING[0], ends_on=dt.date(2026, 12, 18)
         )
     membership = OrganisationMembership.objects.filter(user=world.partner).first()
+    money_objects = _side_a_money(world, award)
     return {
+        **money_objects,
         "partnership": world.partnership,
         "project": project,
         "programme": world.programme,
@@ -101,3 +103,23 @@ def side_a(world, media):
         "membership": membership,
         "user": world.partner,
     }
+
+
+def _side_a_money(world, award) -> dict:
+    """Side A's budget line, variation and payment run (grants/money)."""
+    from grants.models import BudgetLine
+    from grants.money import services as money
+
+    category = money.budget_category_save(
+        programme=world.programme, actor=world.manager, name=f"{SECRET} line", finance_code="5100"
+    )
+    line = BudgetLine.objects.create(award=award, category=category, year=1, requested=Decimal("40000"))
+    variation = money.variation_request(
+        award=award, actor=world.partner, kind="scope", reason=f"{SECRET} variation", scope_change=SECRET
+    )
+    sent = grant_services.payment_schedule(
+        award=award, due_on=dt.date(2026, 4, 30), amount=Decimal("500.00"), actor=world.manager
+    )
+    grant_services.payment_approve(payment=sent, actor=world.manager)
+    run = money.payment_run_export(actor=world.manager, organisation=world.central, due_by=dt.date(2026, 4, 30))
+    return {"category": category, "budgetline": line, "variation": variation, "run": run}
