@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts import roles
@@ -106,8 +106,10 @@ def latest_accepted_updates(awards: QuerySet) -> QuerySet:
     return _updates().filter(pk__in=ids)
 
 
-def budget_against_actual(*, awards: QuerySet) -> BudgetReport:
-    """Approved budget and reported spend by budget line over `awards` (already scoped), in four queries.
+def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) -> BudgetReport:
+    """Approved budget and reported spend by budget line over `awards` (already scoped), in four queries
+    (three when the caller already knows `reported`, the spend to date of the awards' latest accepted
+    updates).
 
     Lines of different programmes with the same name and finance code are one row. Awards without budget
     lines count on "Not budgeted by line" (their amount awarded), and spend an update did not give by line
@@ -118,17 +120,17 @@ def budget_against_actual(*, awards: QuerySet) -> BudgetReport:
     def row(name: str, code: str = "") -> BudgetRow:
         return rows.setdefault((name, code), BudgetRow(name=name, finance_code=code))
 
-    lined = BudgetLine.objects.filter(award__in=committed.values("pk"))
+    has_lines = Exists(BudgetLine.objects.filter(award=OuterRef("pk")))
+    head = committed.order_by().aggregate(n=Count("pk"), unlined=Sum("amount_awarded", filter=~Q(has_lines)))
     for r in (
-        lined.order_by()
+        BudgetLine.objects.filter(award__in=committed.values("pk"))
+        .order_by()
         .values("category__name", "category__finance_code")
-        .annotate(total=Sum("approved"), first=Sum("category__position"))
-        .order_by("category__name")
+        .annotate(total=Sum("approved"))
     ):
         row(r["category__name"], r["category__finance_code"]).approved += r["total"] or ZERO
-    unlined = committed.exclude(pk__in=lined.values("award_id")).aggregate(total=Sum("amount_awarded"))["total"]
-    if unlined:
-        row(NOT_BY_LINE).approved += unlined
+    if head["unlined"]:
+        row(NOT_BY_LINE).approved += head["unlined"]
     updates = latest_accepted_updates(committed)
     by_line = ZERO
     for r in (
@@ -139,11 +141,12 @@ def budget_against_actual(*, awards: QuerySet) -> BudgetReport:
     ):
         row(r["category__name"], r["category__finance_code"]).actual += r["total"] or ZERO
         by_line += r["total"] or ZERO
-    reported = updates.aggregate(total=Sum("spend_to_date"))["total"] or ZERO
+    if reported is None:
+        reported = updates.aggregate(total=Sum("spend_to_date"))["total"] or ZERO
     if reported != by_line:
         row(NOT_REPORTED_BY_LINE).actual += reported - by_line
     ordered = sorted(rows.values(), key=lambda r: (r.name in (NOT_BY_LINE, NOT_REPORTED_BY_LINE), r.name))
-    return BudgetReport(rows=ordered, awards=committed.count())
+    return BudgetReport(rows=ordered, awards=head["n"])
 
 
 SUBJECTS = ("award", "project", "partnership", "programme", "funder")
