@@ -46,6 +46,7 @@ from workflow import clock
 
 from .dates import resolve
 from .models import DemoScenario
+from .money import load_money
 from .replay import Replay, ScenarioError
 
 SCENARIO = Path(__file__).resolve().parent / "scenario"
@@ -106,6 +107,7 @@ class Loader:
             self.load_programmes()
             self.load_projects()
             self.load_awards()
+            load_money(self, read("money"))  # budget lines, variations, payment runs (demo/money.py)
             DemoScenario.mark_loaded(today=self.today)
         return self
 

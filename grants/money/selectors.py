@@ -18,6 +18,14 @@ from ..selectors import award_list, award_scope, programme_list
 from .models import ZERO, BudgetCategory, BudgetLine, PaymentRun, SpendLine, Variation
 from .years import KINDS, year_label, year_of
 
+PENNY = Decimal("0.01")
+
+
+def _pennies(value) -> Decimal:
+    """A database sum as pounds and pence (SQLite hands decimal sums back with trailing digits)."""
+    return Decimal(value or 0).quantize(PENNY)
+
+
 # Lists ---------------------------------------------------------------------------------------
 
 
@@ -128,9 +136,9 @@ def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) 
         .values("category__name", "category__finance_code")
         .annotate(total=Sum("approved"))
     ):
-        row(r["category__name"], r["category__finance_code"]).approved += r["total"] or ZERO
+        row(r["category__name"], r["category__finance_code"]).approved += _pennies(r["total"])
     if head["unlined"]:
-        row(NOT_BY_LINE).approved += head["unlined"]
+        row(NOT_BY_LINE).approved += _pennies(head["unlined"])
     updates = latest_accepted_updates(committed)
     by_line = ZERO
     for r in (
@@ -139,10 +147,10 @@ def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) 
         .values("category__name", "category__finance_code")
         .annotate(total=Sum("amount"))
     ):
-        row(r["category__name"], r["category__finance_code"]).actual += r["total"] or ZERO
-        by_line += r["total"] or ZERO
+        row(r["category__name"], r["category__finance_code"]).actual += _pennies(r["total"])
+        by_line += _pennies(r["total"])
     if reported is None:
-        reported = updates.aggregate(total=Sum("spend_to_date"))["total"] or ZERO
+        reported = _pennies(updates.aggregate(total=Sum("spend_to_date"))["total"])
     if reported != by_line:
         row(NOT_REPORTED_BY_LINE).actual += reported - by_line
     ordered = sorted(rows.values(), key=lambda r: (r.name in (NOT_BY_LINE, NOT_REPORTED_BY_LINE), r.name))
@@ -263,7 +271,7 @@ def money_by_year(*, user, kind: str = "financial", by: str = "programme") -> li
     committed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for r in visible.order_by().values("programme_id").annotate(total=Sum("amount_awarded")):
         if r["programme_id"] in group:
-            committed[group[r["programme_id"]]] += r["total"] or ZERO
+            committed[group[r["programme_id"]]] += _pennies(r["total"])
     cells: dict[int, dict[int, YearRow]] = defaultdict(dict)
     payments = (
         Payment.objects.filter(award__in=visible.values("pk"))
@@ -281,9 +289,9 @@ def money_by_year(*, user, kind: str = "financial", by: str = "programme") -> li
         start = year_of(month if isinstance(month, date) else month.date(), kind)
         cell = cells[key].setdefault(start, YearRow(year=start, label=year_label(start)))
         if r["state"] == Payment.State.PAID:
-            cell.paid += r["total"]
+            cell.paid += _pennies(r["total"])
         else:
-            cell.forecast += r["total"]
+            cell.forecast += _pennies(r["total"])
     tables = []
     for key in sorted(name_of, key=lambda k: name_of[k]):
         years = [cells[key][y] for y in sorted(cells[key])]
