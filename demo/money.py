@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from grants.models import Award, BudgetCategory, PaymentRun
 from grants.money import services as money
 from grants.services import award_create, award_transition
 from workflow import clock
+from workflow.models import TransitionLog
 
 from .replay import Replay, ScenarioError
 
@@ -76,8 +78,10 @@ def load_money(loader, spec: dict) -> None:
         if not Award.objects.filter(identifier=award_spec["identifier"]).exists():
             _new_award(loader, award_spec, categories[award_spec["programme"]])
     if not PaymentRun.objects.exists():
+        # After every step the scenario replayed (a replay may run a few seconds past the loading moment).
+        latest = TransitionLog.objects.aggregate(at=Max("at"))["at"] or loader.now
         for run in spec.get("payment_runs", []):
-            with clock.at(loader.now):
+            with clock.at(max(loader.now, latest + dt.timedelta(seconds=1))):
                 money.payment_run_export(
                     actor=loader.user(run["by"]),
                     organisation=loader.orgs[run["organisation"]],

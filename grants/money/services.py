@@ -196,7 +196,7 @@ def _clean_lines(award: Award, lines, *, signed: bool) -> dict[tuple[int, int], 
     cleaned: dict[tuple[int, int], Decimal] = {}
     for category, year, amount in lines:
         if category.programme_id != award.programme_id:
-            errors.append(f"“{category.name}” is not one of {award.programme}'s budget lines.")
+            errors.append(f"Budget line {category.pk} is not one of {award.programme}'s budget lines.")
             continue
         if not (1 <= int(year) <= MAX_YEARS):
             errors.append(f"Year {year} is not a year of the grant: use 1 to {MAX_YEARS}.")
@@ -272,7 +272,7 @@ def spend_lines_save(*, update, lines) -> Decimal:
     cleaned: dict[int, Decimal] = {}
     for category, amount in lines:
         if category.programme_id != award.programme_id:
-            errors.append(f"“{category.name}” is not one of {award.programme}'s budget lines.")
+            errors.append(f"Budget line {category.pk} is not one of {award.programme}'s budget lines.")
             continue
         if amount is None:
             continue

@@ -44,7 +44,7 @@ def test_the_applicant_budgets_by_line_and_year_and_the_request_is_the_total(wor
 def test_another_programmes_line_is_refused_and_nothing_changes(world):
     other = money.budget_category_save(programme=world.programme_b, actor=world.manager_b, name="Travel")
     award = f.AwardFactory(programme=world.programme, recipient=world.partner_org)
-    with pytest.raises(ValidationError, match="not one of WM Fund's budget lines"):
+    with pytest.raises(ValidationError, match="is not one of WM Fund's budget lines"):
         money.budget_lines_set(award=award, actor=world.partner, lines=[(other, 1, Decimal("10"))])
     assert not award.budget_lines.exists()
 
@@ -195,3 +195,41 @@ def test_random_budgets_reconcile_to_the_penny(world, requested, fraction, spent
     assert report.actual == update.spend_to_date == sum(spent)
     assert report.variance == report.approved - report.actual
     assert sum(r.variance for r in report.rows) == report.variance
+
+
+def test_the_partner_gives_spend_by_line_on_the_update_page_and_the_api(world, client):
+    staffing, cover, _training = categories(world.programme, world.manager)
+    award = approved_award(world, lines=[(staffing, 1, Decimal("6000")), (cover, 1, Decimal("4000"))])
+    update = f.ProgressUpdateFactory(award=award, author=world.partner)
+    client.force_login(world.partner)
+    url = reverse("reporting:update_edit", args=[update.pk])
+    page = client.get(url).content.decode()
+    assert f'name="spend_line_{staffing.pk}"' in page
+    wrong = client.post(url, {"progress": "Going well", f"spend_line_{staffing.pk}": "a lot"})
+    assert wrong.status_code == 400 and "“a lot” is not a number" in wrong.content.decode()
+    client.post(
+        url, {"progress": "Going well", f"spend_line_{staffing.pk}": "1,200.50", f"spend_line_{cover.pk}": "99.50"}
+    )
+    update.refresh_from_db()
+    assert update.spend_to_date == Decimal("1300.00")
+    assert dict(update.spend_lines.values_list("category__name", "amount")) == {
+        "Staffing": Decimal("1200.50"),
+        "Supply cover": Decimal("99.50"),
+    }
+    response = client.patch(
+        f"/api/v1/updates/{update.pk}/",
+        {"spend_lines": [{"category": staffing.pk, "amount": "2000.00"}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["spend_to_date"] == "2000.00"
+    assert response.json()["spend_lines"] == [
+        {"category": staffing.pk, "category_name": "Staffing", "amount": "2000.00"}
+    ]
+    other = money.budget_category_save(programme=world.programme_b, actor=world.manager_b, name="Secret line")
+    refused = client.patch(
+        f"/api/v1/updates/{update.pk}/",
+        {"spend_lines": [{"category": other.pk, "amount": "1.00"}]},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "Secret line" not in refused.content.decode()
