@@ -20,7 +20,7 @@ def _count(client, url) -> int:
 
 
 def _add(world, cats, n):
-    for i in range(n):
+    for _ in range(n):
         award = approved_award(world, lines=[(cats[0], 1, Decimal("600")), (cats[1], 2, Decimal("400"))])
         money.variation_request(award=award, actor=world.partner, kind="scope", reason="More", scope_change="More")
         paid_ready(world, award, due_on=dt.date(2026, 4, 1), amount="100.00")
