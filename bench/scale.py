@@ -14,6 +14,50 @@ import sys
 from decimal import Decimal
 
 
+def load_programmes() -> dict:
+    """What both builders share: the central team, the funder, the partnership, 20 programmes with budgets
+    no load can exhaust, and the manager and funder who sign in."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import OrganisationMembership
+    from grants.models import FundingProgramme
+    from partnerships.models import Organisation, Partnership, Region
+
+    region = Region.objects.get(code="E12000005")  # England's authorities come with the database (migrate)
+    central = Organisation.objects.create(name="Central team", kind="charity", identifier="GB-CHC-9000001")
+    funder = Organisation.objects.create(name="Load Foundation", kind="funder", identifier="GB-CHC-9000002")
+    partnership = Partnership.objects.create(
+        name="Load Partnership", region=region, lead_organisation=central, starts_on=dt.date(2025, 9, 1)
+    )
+    programmes = [
+        FundingProgramme.objects.create(
+            name=f"Programme {i:02d}",
+            funder=funder,
+            managed_by=central,
+            partnership=partnership,
+            budget=Decimal("100000000000.00"),
+            opens_on=dt.date(2016, 9, 1),
+            closes_on=dt.date(2029, 8, 31),
+            identifier_prefix=f"360G-LOAD{i}",
+        )
+        for i in range(20)
+    ]
+    users = {}
+    for role, org in (("manager", central), ("funder", funder)):
+        users[role] = get_user_model().objects.create_user(
+            f"load-{role}", password="exchange-load-test", is_staff=role == "manager"
+        )
+        OrganisationMembership.objects.create(user=users[role], organisation=org, role=role)
+    return {
+        "region": region,
+        "central": central,
+        "funder": funder,
+        "partnership": partnership,
+        "programmes": programmes,
+        "users": users,
+    }
+
+
 def populate(n_awards: int, seed: int = 7) -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.contenttypes.models import ContentType
@@ -22,16 +66,15 @@ def populate(n_awards: int, seed: int = 7) -> dict:
     from rest_framework.authtoken.models import Token
 
     from accounts.models import OrganisationMembership
-    from grants.models import Award, FundingProgramme, Payment
-    from partnerships.models import LocalAuthority, Organisation, Partnership, Project, Region
+    from grants.models import Award, Payment
+    from partnerships.models import LocalAuthority, Organisation, Project
     from reporting.models import Indicator
     from workflow.models import TransitionLog
 
     rng = random.Random(seed)
     User = get_user_model()
     with transaction.atomic():
-        region = Region.objects.get(code="E12000005")  # England's authorities come with the database (migrate)
-        las = list(LocalAuthority.objects.filter(region=region).order_by("dfe_code"))
+        las = list(LocalAuthority.objects.filter(region__code="E12000005").order_by("dfe_code"))
         orgs = Organisation.objects.bulk_create(
             Organisation(
                 name=f"Trust {i}",
@@ -42,24 +85,10 @@ def populate(n_awards: int, seed: int = 7) -> dict:
             )
             for i in range(max(200, n_awards // 50))
         )
-        central = Organisation.objects.create(name="Central team", kind="charity", identifier="GB-CHC-9000001")
-        funder = Organisation.objects.create(name="Load Foundation", kind="funder", identifier="GB-CHC-9000002")
-        partnership = Partnership.objects.create(
-            name="Load Partnership", region=region, lead_organisation=central, starts_on=dt.date(2025, 9, 1)
+        shared = load_programmes()
+        central, funder, partnership, programmes = (
+            shared[k] for k in ("central", "funder", "partnership", "programmes")
         )
-        programmes = [
-            FundingProgramme.objects.create(
-                name=f"Programme {i}",
-                funder=funder,
-                managed_by=central,
-                partnership=partnership,
-                budget=Decimal("1000000000.00"),
-                opens_on=dt.date(2025, 9, 1),
-                closes_on=dt.date(2029, 8, 31),
-                identifier_prefix=f"360G-LOAD{i}",
-            )
-            for i in range(20)
-        ]
         projects = Project.objects.bulk_create(
             Project(
                 partnership=partnership,
@@ -140,12 +169,9 @@ def populate(n_awards: int, seed: int = 7) -> dict:
             ),
             batch_size=5000,
         )
-        manager = User.objects.create_user("load-manager", password="exchange-load-test", is_staff=True)
-        OrganisationMembership.objects.create(user=manager, organisation=central, role="manager")
+        manager, funder_user = shared["users"]["manager"], shared["users"]["funder"]
         partner = User.objects.create_user("load-partner", password="exchange-load-test")
         OrganisationMembership.objects.create(user=partner, organisation=orgs[0], role="partner")
-        funder_user = User.objects.create_user("load-funder", password="exchange-load-test")
-        OrganisationMembership.objects.create(user=funder_user, organisation=funder, role="funder")
 
     from grants.services import programme_totals_recount
 

@@ -10,11 +10,10 @@ are then recounted by the service that reconciles them, and the tables vacuumed 
 autovacuum would soon after a bulk load (plans and index-only scans need both).
 """
 
-import datetime as dt
+import contextlib
 import json
 import os
 import sys
-from decimal import Decimal
 
 # The award states cycle as in bench.scale: 10% draft, submitted, in assessment, approved; 30% active;
 # 10% in evaluation, closed, declined.
@@ -23,58 +22,57 @@ STATES += ["in_evaluation", "closed", "declined"]
 COMMITTED = ("approved", "active", "in_evaluation", "closed")
 
 
-def _people(n_awards: int) -> dict:
-    """The few rows the bench signs in as and groups under: made through the ORM."""
-    from django.contrib.auth import get_user_model
+def _people() -> dict:
+    """The few rows the bench signs in as and groups under: made through the ORM (bench.scale's set-up)."""
+    from bench.scale import load_programmes
+    from partnerships.models import LocalAuthority
 
-    from grants.models import FundingProgramme
-    from partnerships.models import (
-        LocalAuthority,
-        Organisation,
-        OrganisationMembership,
-        Partnership,
-        Region,
-        SubRegion,
-    )
+    ctx = load_programmes()
+    ctx["las"] = list(LocalAuthority.objects.filter(region=ctx["region"]).order_by("dfe_code"))
+    return ctx
 
-    region = Region.objects.create(name="West Midlands", code="E12000005")
-    subs = [SubRegion.objects.create(region=region, name=f"Sub-region {i}", number=i + 1) for i in range(4)]
-    las = [
-        LocalAuthority.objects.create(
-            name=f"Authority {i}",
-            gss_code=f"E0800{i:04d}",
-            dfe_code=f"{300 + i}",
-            region=region,
-            sub_region=subs[i % 4],
+
+LOADED = [
+    ("partnerships", "Organisation"),
+    ("partnerships", "Project"),
+    ("grants", "Award"),
+    ("grants", "Payment"),
+    ("reporting", "Indicator"),
+    ("reporting", "ProgressUpdate"),
+    ("workflow", "TransitionLog"),
+]
+
+
+@contextlib.contextmanager
+def _column_defaults(cursor):
+    """Django keeps field defaults in Python, so an `INSERT … SELECT` that leaves out a NOT NULL column
+    (one a later migration added, say) would fail. For the load, give each such column of the loaded tables
+    its model default in the database, then take those defaults away so the schema is as migrations left it."""
+    from django.apps import apps
+    from django.db import connection
+
+    added = []
+    for app_label, name in LOADED:
+        model = apps.get_model(app_label, name)
+        table = model._meta.db_table
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_default IS NULL",
+            [table],
         )
-        for i in range(14)
-    ]
-    central = Organisation.objects.create(name="Central team", kind="charity", identifier="GB-CHC-9000001")
-    funder = Organisation.objects.create(name="Load Foundation", kind="funder", identifier="GB-CHC-9000002")
-    partnership = Partnership.objects.create(
-        name="Load Partnership", region=region, lead_organisation=central, starts_on=dt.date(2025, 9, 1)
-    )
-    programmes = [
-        FundingProgramme.objects.create(
-            name=f"Programme {i:02d}",
-            funder=funder,
-            managed_by=central,
-            partnership=partnership,
-            budget=Decimal("100000000000.00"),
-            opens_on=dt.date(2016, 9, 1),
-            closes_on=dt.date(2029, 8, 31),
-            identifier_prefix=f"360G-LOAD{i}",
-        )
-        for i in range(20)
-    ]
-    User = get_user_model()
-    users = {}
-    for role, org in (("manager", central), ("funder", funder)):
-        users[role] = User.objects.create_user(
-            f"load-{role}", password="exchange-load-test", is_staff=role == "manager"
-        )
-        OrganisationMembership.objects.create(user=users[role], organisation=org, role=role)
-    return {"las": las, "partnership": partnership, "programmes": programmes, "users": users}
+        bare = {row[0] for row in cursor.fetchall()}
+        for field in model._meta.concrete_fields:
+            if field.column not in bare or field.primary_key or field.is_relation or field.null:
+                continue
+            if not (field.has_default() or field.empty_strings_allowed):
+                continue
+            value = field.get_db_prep_save(field.get_default(), connection)
+            cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value])
+            added.append((table, field.column))
+    try:
+        yield
+    finally:
+        for table, column in added:
+            cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" DROP DEFAULT')
 
 
 def _sql(cursor, n: int, ctx: dict) -> None:
@@ -162,15 +160,17 @@ def populate(n_awards: int) -> dict:
     from django.db import connection, transaction
     from rest_framework.authtoken.models import Token
 
+    from accounts.models import OrganisationMembership
     from grants.services import programme_totals_recount
-    from partnerships.models import OrganisationMembership
+    from partnerships.models import Organisation
 
     assert connection.vendor == "postgresql", "bench.scale_sql builds on PostgreSQL"
     with transaction.atomic():
-        ctx = _people(n_awards)
+        ctx = _people()
         with connection.cursor() as cursor:
-            _sql(cursor, n_awards, ctx)
-        from partnerships.models import Organisation
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending when the defaults change
+            with _column_defaults(cursor):
+                _sql(cursor, n_awards, ctx)
 
         partner = get_user_model().objects.create_user("load-partner", password="exchange-load-test")
         first_trust = Organisation.objects.filter(kind="mat").order_by("pk").first()

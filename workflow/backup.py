@@ -15,8 +15,9 @@ BACKED_UP = [
     "grants",
     "reporting",
 ]
-# Kept by database triggers from the awards themselves (grants/tallies.py): restoring the awards rebuilds them.
-DERIVED = ["grants.AwardTally"]
+# Kept by database triggers from the awards themselves (grants/tallies.py, reporting/tallies.py): restoring
+# the awards rebuilds them.
+DERIVED = ["grants.AwardTally", "reporting.ReachTally"]
 
 
 def summary() -> dict[str, str]:

@@ -12,3 +12,10 @@ class PermissionRefused(TransitionRefused):
     """The person may not take this action at all."""
 
     status_code = 403
+
+
+class StepInputInvalid(TransitionRefused):
+    """The step was asked for with bad input: no such step, a missing reason, a note too long (400, not 409:
+    nothing about the record's state stands in the way, the request itself must change)."""
+
+    status_code = 400

@@ -12,7 +12,7 @@ from django.db.models import DateTimeField, DecimalField, F, IntegerField, TextF
 from django.db.models.functions import Substr
 
 from . import clock
-from .errors import PermissionRefused, TransitionRefused
+from .errors import PermissionRefused, StepInputInvalid, TransitionRefused
 from .models import MoneyChange, TransitionLog
 from .rules import refusal_message
 from .text import NOTE
@@ -33,7 +33,7 @@ def _meta(obj, name: str):
     method = getattr(obj, name, None)
     meta = getattr(method, "_django_fsm", None)
     if meta is None:
-        raise TransitionRefused(f"“{name}” is not a step that {obj._meta.verbose_name} can take.")
+        raise StepInputInvalid(f"“{name}” is not a step that {obj._meta.verbose_name} can take.")
     return meta
 
 
@@ -90,9 +90,9 @@ def transition_refusal(
         if not condition(obj):
             return TransitionRefused(refusal_message(condition, obj))
     if info.note_required and not note.strip():
-        return TransitionRefused(f"Please give a reason: “{info.label}” needs a note that the other side will read.")
+        return StepInputInvalid(f"Please give a reason: “{info.label}” needs a note that the other side will read.")
     if len(note) > NOTE:
-        return TransitionRefused(f"The note is {len(note):,} characters long: keep it to {NOTE:,}.")
+        return StepInputInvalid(f"The note is {len(note):,} characters long: keep it to {NOTE:,}.")
     return None
 
 

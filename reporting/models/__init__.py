@@ -4,6 +4,7 @@ schedules (with extra due dates, extensions and sent reminders) and evaluations.
 from .evaluations import Evaluation
 from .indicators import Indicator
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
+from .tallies import ReachTally
 from .updates import (
     EVIDENCE_TYPES,
     EvidenceFile,
@@ -23,6 +24,7 @@ __all__ = [
     "IndicatorResult",
     "ProgressUpdate",
     "ReachByLocalAuthority",
+    "ReachTally",
     "ReportingSchedule",
     "SentReminder",
     "_evidence_path",

@@ -9,11 +9,18 @@ from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from grants.models import ZERO, Award, Payment
-from grants.selectors import award_list, award_stage_figures, payment_list, programme_list, programme_money_list
+from grants.selectors import (
+    award_list,
+    award_stage_figures,
+    award_tally_scope,
+    payment_list,
+    programme_list,
+    programme_money_list,
+)
 from partnerships.models import Project, Region
-from partnerships.selectors import local_authority_list, project_list, project_partner_list
+from partnerships.selectors import local_authority_list, project_list, project_partner_list, scoped
 
-from ..models import ProgressUpdate
+from ..models import ProgressUpdate, ReachTally
 from .updates import update_list
 
 UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
@@ -277,6 +284,29 @@ def reach_regions() -> list:
     return list(Region.objects.order_by("name"))
 
 
+def _reach_awards(user, la_ids: list[int]) -> dict[int, dict]:
+    """{local authority id: {"n", "amount"}}: committed awards to recipients there. From the reach tallies
+    (a few rows per authority) when the person's scope is by programme, else counted from the awards."""
+    scope = award_tally_scope(user)
+    if scope is not False:
+        rows = (
+            scoped(ReachTally.objects.filter(archived=False), scope)
+            .filter(state__in=Award.COMMITTED_STATES, local_authority_id__in=la_ids)
+            .order_by()
+            .values("local_authority_id")
+            .annotate(n=Sum("awards"), amount=Sum("awarded"))
+        )
+        return {r["local_authority_id"]: r for r in rows}
+    rows = (
+        award_list(user=user)
+        .filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__in=la_ids)
+        .order_by()
+        .values("recipient__local_authority")
+        .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_awarded"), Value(ZERO)))
+    )
+    return {r["recipient__local_authority"]: r for r in rows}
+
+
 def reach_table(*, user, region: Region) -> dict:
     """Reach by local authority, grouped by sub-region: projects led there (with the settings and children
     they reach), organisations taking part, and awards committed to organisations there."""
@@ -297,14 +327,7 @@ def reach_table(*, user, region: Region) -> dict:
         .values_list("organisation__local_authority")
         .annotate(n=Count("organisation", distinct=True))
     )
-    awards = {
-        r["recipient__local_authority"]: r
-        for r in award_list(user=user)
-        .filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__region=region)
-        .order_by()
-        .values("recipient__local_authority")
-        .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_awarded"), Value(ZERO)))
-    }
+    awards = _reach_awards(user, [la.pk for la in las])
     groups: dict[str, dict] = {}
     total = ReachRow("All of " + region.name)
     for la in las:

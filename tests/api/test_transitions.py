@@ -1,5 +1,5 @@
 """Transition actions: POST /api/v1/<resource>/{id}/<step>/ runs the service, answers 200 with the
-new state, 409 with the reason, 403 when the role may not, 404 outside scope; the log row names
+new state, 409 with the reason, 400 for a missing note, 403 when the role may not, 404 outside scope; the log row names
 the API user."""
 
 from decimal import Decimal
@@ -78,10 +78,14 @@ def test_wrong_state_is_409_in_words(api, world, sides):
     assert response.json() == {"detail": "This award is submitted, so it cannot be moved with “Start delivery”."}
 
 
-def test_missing_note_is_409_asking_for_a_reason(api, world, sides):
+def test_missing_or_overlong_note_is_400_asking_for_a_reason(api, world, sides):
+    """Bad input is a 400 (the request must change), not a 409 (nothing about the award's state is wrong)."""
     response = api(world.manager).post(f"/api/v1/awards/{sides[0].award.pk}/decline/")
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert "needs a note" in response.json()["detail"]
+    response = api(world.manager).post(f"/api/v1/awards/{sides[0].award.pk}/decline/", {"note": "x" * 1001})
+    assert response.status_code == 400 and "note" in response.json()
+    assert Award.objects.get(pk=sides[0].award.pk).state == Award.State.SUBMITTED
     response = api(world.manager).post(f"/api/v1/awards/{sides[0].award.pk}/decline/", {"note": "Out of scope"})
     assert response.status_code == 200 and response.json()["state"] == "declined"
 

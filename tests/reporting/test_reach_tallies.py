@@ -1,0 +1,126 @@
+"""The reach tallies (reporting/tallies.py): kept by triggers through every kind of award write and an
+organisation moving authority, equal to a count of the awards, and what /reach/ shows."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from grants import services
+from grants.models import Award
+from partnerships.models import LocalAuthority, Organisation, Region
+from reporting import tallies
+from reporting.models import ReachTally
+from reporting.selectors.dashboards import reach_table
+from tests import factories as f
+from tests.helpers import force_state
+
+
+@pytest.fixture
+def places(db):
+    region = Region.objects.get(code="E12000005")
+    return {la.name: la for la in LocalAuthority.objects.filter(region=region, name__in=["Birmingham", "Coventry"])}
+
+
+def counted(user, region):
+    """/reach/'s award columns worked out the slow way, from every award the person may see."""
+    from grants.selectors import award_list
+
+    out = {}
+    for award in award_list(user=user).filter(state__in=Award.COMMITTED_STATES).select_related("recipient"):
+        la = award.recipient.local_authority
+        if la is None or la.region_id != region.pk:
+            continue
+        n, amount = out.get(la.name, (0, Decimal("0")))
+        out[la.name] = (n + 1, amount + (award.amount_awarded or 0))
+    return out
+
+
+def shown(user, region):
+    table = reach_table(user=user, region=region)
+    return {row.name: (row.awards, row.awarded) for g in table["groups"] for row in g["rows"] if row.awards}
+
+
+def test_tallies_follow_every_kind_of_award_write_and_a_school_moving(world, places):
+    region = Region.objects.get(code="E12000005")
+    school = f.OrganisationFactory(name="Hillside Primary", kind="school", local_authority=places["Birmingham"])
+    a = f.AwardFactory(programme=world.programme, recipient=school, amount_requested=Decimal("40000.10"))
+    b = f.AwardFactory(programme=world.programme, recipient=world.partner_org, amount_requested=Decimal("5000.00"))
+    a = force_state(a, "in_assessment")
+    services.award_approve(award=a, actor=world.manager)
+    services.award_change_amount(award=a, amount=Decimal("41000.00"), actor=world.manager, note="One more school")
+    b = force_state(b, "in_assessment")
+    services.award_approve(award=b, actor=world.manager)
+    assert tallies.recount() == 0
+    assert shown(world.manager, region) == counted(world.manager, region) == {"Birmingham": (2, Decimal("46000.00"))}
+
+    # The school moves to Coventry (a save and a queryset update, which no Python hook sees).
+    school.local_authority = places["Coventry"]
+    school.save()
+    assert shown(world.manager, region) == {"Birmingham": (1, Decimal("5000.00")), "Coventry": (1, Decimal("41000.00"))}
+    Organisation.objects.filter(pk=world.partner_org.pk).update(local_authority=places["Coventry"])
+    assert shown(world.manager, region) == {"Coventry": (2, Decimal("46000.00"))}
+
+    # Bulk writes, a recipient changed, an award archived, a draft deleted.
+    Award.objects.bulk_create(
+        [
+            f.AwardFactory.build(
+                programme=world.programme, recipient=school, state="active", amount_awarded=Decimal("100.00")
+            )
+            for _ in range(3)
+        ]
+    )
+    Award.objects.filter(recipient=school, state="active").update(amount_awarded=Decimal("200.00"))
+    Award.objects.filter(pk=b.pk).update(recipient=f.OrganisationFactory(local_authority=places["Birmingham"]))
+    Award.objects.filter(pk=a.pk).update(archived_at="2026-11-30T12:00:00Z")
+    Award.objects.filter(pk=f.AwardFactory(programme=world.programme, recipient=school, state="active").pk).delete()
+
+    assert tallies.recount() == 0
+    assert shown(world.manager, region) == counted(world.manager, region)
+    assert shown(world.manager, region) == {
+        "Birmingham": (1, Decimal("5000.00")),
+        "Coventry": (3, Decimal("600.00")),
+    }
+    # Another programme's manager sees none of it; the funder sees what its programme funds.
+    assert shown(world.manager_b, region) == {}
+    assert shown(world.funder, region) == counted(world.funder, region) == shown(world.manager, region)
+
+
+def test_a_partner_is_counted_from_the_awards(world, places):
+    region = Region.objects.get(code="E12000005")
+    Organisation.objects.filter(pk=world.partner_org.pk).update(local_authority=places["Birmingham"])
+    f.AwardFactory(programme=world.programme, recipient=world.partner_org, state="active", amount_awarded=7)
+    f.AwardFactory(programme=world.programme_b, recipient=world.partner_org_b, state="active", amount_awarded=9)
+    assert shown(world.partner, region) == counted(world.partner, region) == {"Birmingham": (1, Decimal("7.00"))}
+
+
+def test_a_tally_that_drifted_is_found_and_put_right(world, places):
+    f.AwardFactory(programme=world.programme, recipient=world.partner_org, state="active", amount_awarded=10)
+    ReachTally.objects.update(awards=5)
+    assert tallies.recount() == 1
+    assert tallies.recount() == 0
+
+
+def test_reach_reads_a_fixed_number_of_queries(world, places, django_assert_num_queries):
+    region = Region.objects.get(code="E12000005")
+    for _ in range(3):
+        f.AwardFactory(programme=world.programme, recipient=world.partner_org, state="active", amount_awarded=1)
+    reach_table(user=world.manager, region=region)
+    with django_assert_num_queries(4):
+        reach_table(user=world.manager, region=region)
+
+
+@pytest.mark.parametrize("order", [("tallies", "awards", "programmes"), ("awards", "tallies", "programmes")])
+def test_emptying_the_tables_in_any_order_leaves_no_tally_behind(world, order):
+    """A flush empties tables in an order that changes from run to run; no derived row may outlive it."""
+    f.AwardFactory(programme=world.programme, recipient=world.partner_org, state="active", amount_awarded=3)
+    tables = {"tallies": "reporting_reachtally", "awards": "grants_award", "programmes": "grants_fundingprogramme"}
+    with connection.cursor() as cursor:
+        for table in ("reporting_progressupdate", "grants_payment", "reporting_indicator", "reporting_evaluation"):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM grants_awardtally")
+        for name in order:
+            cursor.execute(f"DELETE FROM {tables[name]}")
+        connection.check_constraints()
+        cursor.execute("SELECT count(*) FROM reporting_reachtally")
+        assert cursor.fetchone()[0] == 0
