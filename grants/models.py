@@ -58,9 +58,11 @@ class FundingProgramme(models.Model):
         "budget line tolerance (%)",
         max_digits=5,
         decimal_places=2,
-        default=Decimal("10.00"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(ZERO)],
-        help_text="Spend may run over an approved budget line by this share before a variation is needed.",
+        help_text="Spend may run over an approved budget line by this share before a variation is needed "
+        "(left empty: 10%).",
     )
 
     class Meta:
@@ -80,6 +82,11 @@ class FundingProgramme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def tolerance(self) -> Decimal:
+        """The budget line tolerance in per cent (10% unless the programme sets its own)."""
+        return Decimal("10.00") if self.line_tolerance is None else self.line_tolerance
 
     def recount_totals(self) -> tuple[Decimal, Decimal]:
         """The running totals worked out from the awards and payments themselves (the reconciliation)."""

@@ -281,7 +281,16 @@ def payment_cancel(*, payment, actor: User, note):
 
 # Programme and award details (the web forms) --------------------------------------------------
 
-PROGRAMME_FIELDS = ("name", "partnership", "opens_on", "closes_on", "description", "identifier_prefix", "currency")
+PROGRAMME_FIELDS = (
+    "name",
+    "partnership",
+    "opens_on",
+    "closes_on",
+    "description",
+    "identifier_prefix",
+    "currency",
+    "line_tolerance",
+)
 AWARD_FIELDS = (
     "title",
     "description",

@@ -213,7 +213,7 @@ def award_budget(award: Award) -> AwardBudget | None:
                 {"category": spend.category, "years": {}, "requested": ZERO, "approved": None, "actual": ZERO},
             )
             entry["actual"] += spend.amount
-    tolerance = award.programme.line_tolerance
+    tolerance = award.programme.tolerance
     rows = sorted(by_category.values(), key=lambda e: (e["category"].position, e["category"].name))
     for entry in rows:
         entry["cells"] = [entry["years"].get(y) for y in years]
