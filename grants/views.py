@@ -285,6 +285,7 @@ def payment_list(request):
             "filter_form": filter_form,
             "total": head["total"],
             "today": timezone.localdate(),
+            "user_is_manager": roles.of(request.user).is_manager,
         },
     )
 

@@ -164,13 +164,14 @@ def awards_for(*, user, kind: str, pk: int) -> QuerySet:
     """The awards a budget-against-actual report covers, within what the person may see."""
     qs = award_list(user=user, include_archived=True)
     lookups = {
-        "award": {"pk": pk},
-        "project": {"project_id": pk},
-        "partnership": {"partnership_id": pk},
-        "programme": {"programme_id": pk},
-        "funder": {"programme__funder_id": pk},
+        "award": Q(pk=pk),
+        "project": Q(project_id=pk),
+        # An award is in a partnership by its own link or by its programme's, as the reports count it.
+        "partnership": Q(partnership_id=pk) | Q(programme__partnership_id=pk),
+        "programme": Q(programme_id=pk),
+        "funder": Q(programme__funder_id=pk),
     }
-    return qs.filter(**lookups[kind])
+    return qs.filter(lookups[kind])
 
 
 @dataclass
