@@ -39,6 +39,7 @@ router.register("budget-lines", money_apis.BudgetLineViewSet, basename="budget-l
 router.register("variations", money_apis.VariationViewSet, basename="variation")
 router.register("payment-runs", money_apis.PaymentRunViewSet, basename="payment-run")
 router.register("financial-years", money_apis.FinancialYearViewSet, basename="financial-year")
+router.register("match-funding", money_apis.MatchFundingViewSet, basename="match-funding")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
         "ReportingFrequencyEnum": "grants.models.Award.Frequency",
         "VariationKindEnum": "grants.money.models.Variation.Kind",
         "VariationStateEnum": "grants.money.models.Variation.State",
+        "MatchFundingKindEnum": "grants.money.models.MatchFunding.Kind",
+        "MatchFundingProviderEnum": "grants.money.models.MatchFunding.Provider",
     },
 }
 

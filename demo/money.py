@@ -114,6 +114,9 @@ def _new_award(loader, spec: dict, categories: dict) -> Award:
             for year, amount in enumerate(amounts, start=1)
         ]
         money.budget_lines_set(award=award, actor=applicant or manager, lines=lines, note="The application's budget")
+        if spec.get("match_funding"):
+            rows = [(s, p, k, Decimal(a), d) for s, p, k, a, d in spec["match_funding"]]
+            money.match_funding_set(award=award, actor=applicant or manager, rows=rows)
     replay = MoneyReplay(
         loader,
         award,

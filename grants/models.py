@@ -458,6 +458,7 @@ class AwardTally(models.Model):
 from .money.models import (  # noqa: E402,F401
     BudgetCategory,
     BudgetLine,
+    MatchFunding,
     PaymentRun,
     PaymentRunItem,
     SpendLine,

@@ -30,6 +30,7 @@ urlpatterns = [
     path("programmes/<int:pk>/budget-lines/", money_views.budget_categories, name="budget_categories"),
     path("budget-lines/<int:pk>/edit/", money_views.budget_category_edit, name="budget_category_edit"),
     path("awards/<int:pk>/budget/", money_views.award_budget_edit, name="award_budget_edit"),
+    path("awards/<int:pk>/match-funding/", money_views.match_funding_edit, name="match_funding_edit"),
     path("budget/<str:kind>/<int:pk>/", money_views.budget_against_actual, name="budget_against_actual"),
     path("awards/<int:pk>/variations/new/", money_views.variation_create, name="variation_create"),
     path("variations/<int:pk>/", money_views.variation_detail, name="variation_detail"),

@@ -11,7 +11,7 @@ from workflow.errors import PermissionRefused
 from .. import selectors as grant_selectors
 from ..models import money
 from . import selectors, services
-from .models import BudgetCategory, BudgetLine, PaymentRun, PaymentRunItem, Variation, VariationLine
+from .models import BudgetCategory, BudgetLine, MatchFunding, PaymentRun, PaymentRunItem, Variation, VariationLine
 
 READ_HERE = PermissionRefused("This is read here; it changes on its own page, through its steps.")
 
@@ -116,3 +116,12 @@ class PaymentRunAdmin(ReadHereAdmin):
     list_select_related = ("managed_by",)
     exclude = ("content",)
     inlines = [PaymentRunItemInline]
+
+
+@admin.register(MatchFunding)
+class MatchFundingAdmin(ReadHereAdmin):
+    scope = staticmethod(selectors.match_funding_list)
+    list_display = ("award", "source", "provider", "kind", "amount")
+    list_filter = ("kind", "provider", "award__programme")
+    search_fields = ("award__identifier", "source")
+    list_select_related = ("award",)

@@ -7,7 +7,7 @@ from workflow.figures import FigureError, MoneyFormField, parse_money
 from workflow.text import NARRATIVE
 
 from .exports import FORMATS
-from .models import MAX_YEARS, Variation
+from .models import MAX_YEARS, MatchFunding, Variation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -102,3 +102,22 @@ class VariationForm(forms.Form):
         max_length=NARRATIVE,
         label="The change of scope",
     )
+
+
+class MatchRowForm(forms.Form):
+    source = forms.CharField(max_length=200, required=False, label="Who gives it")
+    provider = forms.ChoiceField(choices=MatchFunding.Provider.choices, label="From")
+    kind = forms.ChoiceField(choices=MatchFunding.Kind.choices, label="Cash or in kind")
+    amount = MoneyFormField(required=False, min_value=0, label="Amount (£)")
+    description = forms.CharField(max_length=300, required=False, label="What it is")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") and cleaned.get("amount") is None:
+            self.add_error("amount", "Give the amount, in pounds.")
+        if cleaned.get("amount") and not cleaned.get("source"):
+            self.add_error("source", "Say who gives it.")
+        return cleaned
+
+
+MatchFundingFormSet = forms.formset_factory(MatchRowForm, extra=2, max_num=30, absolute_max=40)

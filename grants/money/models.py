@@ -252,3 +252,31 @@ class PaymentRunItem(models.Model):
 
     def __str__(self):
         return f"{self.payment} in run {self.run_id}"
+
+
+class MatchFunding(models.Model):
+    """Money or help in kind an application brings beside the grant, from the recipient or others."""
+
+    class Kind(models.TextChoices):
+        CASH = "cash", "Cash"
+        IN_KIND = "in_kind", "In kind"
+
+    class Provider(models.TextChoices):
+        RECIPIENT = "recipient", "The applicant"
+        OTHER = "other", "Another organisation"
+
+    award = models.ForeignKey("grants.Award", on_delete=models.PROTECT, related_name="match_funding")
+    source = models.CharField(max_length=200, help_text="Who gives it, for example the trust or the council.")
+    provider = models.CharField(max_length=20, choices=Provider.choices, default=Provider.RECIPIENT)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CASH)
+    amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
+    description = models.CharField(max_length=300, blank=True, help_text="What it is (staff time, rooms…).")
+
+    class Meta:
+        app_label = "grants"
+        verbose_name_plural = "match funding"
+        ordering = ["award_id", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="match_funding_positive")]
+
+    def __str__(self):
+        return f"{self.source}: £{self.amount:,.2f} {self.get_kind_display().lower()}"

@@ -15,7 +15,7 @@ from partnerships.selectors import scoped
 
 from ..models import Award, Payment
 from ..selectors import award_list, award_scope, programme_list
-from .models import ZERO, BudgetCategory, BudgetLine, PaymentRun, SpendLine, Variation
+from .models import ZERO, BudgetCategory, BudgetLine, MatchFunding, PaymentRun, SpendLine, Variation
 from .years import KINDS, year_label, year_of
 
 PENNY = Decimal("0.01")
@@ -54,6 +54,22 @@ def payment_run_list(*, user) -> QuerySet:
     r = roles.of(user)
     qs = PaymentRun.objects.select_related("managed_by", "created_by")
     return qs if r.is_admin else qs.filter(managed_by_id__in=r.manager_orgs)
+
+
+def match_funding_list(*, user) -> QuerySet:
+    return scoped(MatchFunding.objects.select_related("award"), award_scope(user, "award__"))
+
+
+def match_funding_totals(*, awards: QuerySet) -> dict[str, Decimal]:
+    """Match funding over `awards` (already scoped): cash, in kind, from the applicants, from others, total."""
+    rows = MatchFunding.objects.filter(award__in=awards.values("pk")).order_by().values("kind", "provider")
+    totals = {"cash": ZERO, "in_kind": ZERO, "recipient": ZERO, "other": ZERO, "total": ZERO}
+    for r in rows.annotate(total=Sum("amount")):
+        amount = _pennies(r["total"])
+        totals[r["kind"]] += amount
+        totals[r["provider"]] += amount
+        totals["total"] += amount
+    return totals
 
 
 # Budget against actual ------------------------------------------------------------------------

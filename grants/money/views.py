@@ -13,13 +13,29 @@ from partnerships.selectors import organisation_list, partnership_list, project_
 from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import available_transitions, history
-from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
+from workflow.views import (
+    get_visible_or_404,
+    paginate,
+    reason_of,
+    refusal_into_form,
+    refused,
+    require_role,
+    take_transition,
+)
 
 from .. import selectors as grant_selectors
+from ..models import Award
 from ..services import award_edit_refusal
 from . import selectors, services
 from .exports import FORMATS
-from .forms import BudgetCategoryForm, BudgetGridForm, PaymentRunForm, RunPaidForm, VariationForm
+from .forms import (
+    BudgetCategoryForm,
+    BudgetGridForm,
+    MatchFundingFormSet,
+    PaymentRunForm,
+    RunPaidForm,
+    VariationForm,
+)
 from .models import ZERO, Variation
 from .years import KINDS
 
@@ -180,6 +196,42 @@ def award_budget_edit(request, pk):
     return render(request, "grants/money/budget_form.html", {"form": form, "award": award, "cancel_url": back})
 
 
+# Match funding ------------------------------------------------------------------------------
+
+
+@login_required
+def match_funding_edit(request, pk):
+    award = get_visible_or_404(grant_selectors.award_list(user=request.user, include_archived=True), pk=pk)
+    back = reverse("grants:award_detail", args=[award.pk])
+    refusal = award_edit_refusal(award, request.user)
+    if refusal is not None:
+        return refused(request, refusal, back)
+    initial = [
+        {"source": m.source, "provider": m.provider, "kind": m.kind, "amount": m.amount, "description": m.description}
+        for m in award.match_funding.all()
+    ]
+    formset = MatchFundingFormSet(request.POST or None, initial=initial, prefix="match")
+    problems: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            (d["source"], d["provider"], d["kind"], d["amount"], d["description"])
+            for d in formset.cleaned_data
+            if d and d.get("source")
+        ]
+        try:
+            services.match_funding_set(award=award, actor=request.user, rows=rows)
+        except (TransitionRefused, ValidationError) as error:
+            problems = [reason_of(error)]
+        else:
+            messages.success(request, "The match funding is saved.")
+            return redirect(back)
+    return render(
+        request,
+        "grants/money/match_funding_form.html",
+        {"formset": formset, "award": award, "cancel_url": back, "problems": problems},
+    )
+
+
 # Budget against actual -----------------------------------------------------------------------
 
 
@@ -200,11 +252,13 @@ def _subject(request, kind: str, pk: int):
 @login_required
 def budget_against_actual(request, kind, pk):
     subject = _subject(request, kind, pk)
-    report = selectors.budget_against_actual(awards=selectors.awards_for(user=request.user, kind=kind, pk=pk))
+    awards = selectors.awards_for(user=request.user, kind=kind, pk=pk)
+    report = selectors.budget_against_actual(awards=awards)
+    match = selectors.match_funding_totals(awards=awards.filter(state__in=Award.COMMITTED_STATES))
     return render(
         request,
         "grants/money/budget_against_actual.html",
-        {"subject": subject, "kind": kind, "report": report, "award_budget": None},
+        {"subject": subject, "kind": kind, "report": report, "match": match},
     )
 
 
@@ -301,10 +355,14 @@ def award_money_context(award, user) -> dict:
         Variation.objects.filter(award=award).select_related("requested_by", "decided_by").order_by("number")
     )
     approved_change = sum((v.amount_change for v in variations if v.state == Variation.State.APPROVED), ZERO)
+    match = list(award.match_funding.all())
     return {
+        "match_funding": match,
+        "match_total": sum((m.amount for m in match), ZERO),
         "budget": selectors.award_budget(award),
         "variations": variations,
         "original_awarded": (award.amount_awarded or ZERO) - approved_change,
         "can_edit_budget": award_edit_refusal(award, user) is None and award.programme.budget_categories.exists(),
         "can_request_variation": services.variation_request_refusal(award, user) is None,
+        "can_edit_match": award_edit_refusal(award, user) is None,
     }

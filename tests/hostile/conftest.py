@@ -107,7 +107,7 @@ def side_a(world, media):
 
 def _side_a_money(world, award) -> dict:
     """Side A's budget line, variation and payment run (grants/money)."""
-    from grants.models import BudgetLine
+    from grants.models import BudgetLine, MatchFunding
     from grants.money import services as money
 
     category = money.budget_category_save(
@@ -122,4 +122,5 @@ def _side_a_money(world, award) -> dict:
     )
     grant_services.payment_approve(payment=sent, actor=world.manager)
     run = money.payment_run_export(actor=world.manager, organisation=world.central, due_by=dt.date(2026, 4, 30))
-    return {"category": category, "budgetline": line, "variation": variation, "run": run}
+    match = MatchFunding.objects.create(award=award, source=f"{SECRET} council", kind="in_kind", amount=Decimal("900"))
+    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match": match}

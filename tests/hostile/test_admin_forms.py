@@ -116,6 +116,7 @@ ADMIN_FORMS = {
     "grants.budgetline": Form("budgetline"),
     "grants.variation": Form("variation"),
     "grants.paymentrun": Form("run"),
+    "grants.matchfunding": Form("match"),
     "partnerships.region": Form("region"),
     "partnerships.subregion": Form("sub_region"),
     "partnerships.localauthority": Form("local_authority"),
@@ -238,7 +239,7 @@ def side_b(world, media):
 
 
 def _side_b_money(world, award) -> dict:
-    from grants.models import BudgetLine
+    from grants.models import BudgetLine, MatchFunding
     from grants.money import services as money
 
     category = money.budget_category_save(programme=world.programme_b, actor=world.manager_b, name="B staffing")
@@ -249,7 +250,8 @@ def _side_b_money(world, award) -> dict:
     payment = f.PaymentFactory(award=award, amount=Decimal("500"), due_on=dt.date(2026, 4, 1))
     force_state(payment, "approved")
     run = money.payment_run_export(actor=world.manager_b, organisation=world.central_b, due_by=dt.date(2026, 4, 1))
-    return {"category": category, "budgetline": line, "variation": variation, "run": run}
+    match = MatchFunding.objects.create(award=award, source="B's council", amount=Decimal("100"))
+    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match": match}
 
 
 def test_every_admin_form_is_in_the_sweep():

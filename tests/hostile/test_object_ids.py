@@ -59,6 +59,7 @@ PAGES = {
     "grants:award_budget_edit": "award",
     "grants:budget_against_actual": "award",
     "grants:variation_create": "award",
+    "grants:match_funding_edit": "award",
     "grants:variation_detail": "variation",
     "grants:variation_transition": "variation",
 }
@@ -81,6 +82,7 @@ API_BASENAMES = {
     "budget-line": "budgetline",
     "variation": "variation",
     "payment-run": "run",
+    "match-funding": "match",
     "financial-year": None,  # a report over what the person sees, no object of anyone's
 }
 ADMIN_MODELS = {
@@ -95,6 +97,7 @@ ADMIN_MODELS = {
     "grants_budgetline": "budgetline",
     "grants_variation": "variation",
     "grants_paymentrun": "run",
+    "grants_matchfunding": "match",
     "reporting_indicator": "indicator",
     "reporting_progressupdate": "update",
     "reporting_indicatorresult": "result",
