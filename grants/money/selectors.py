@@ -14,7 +14,7 @@ from accounts import roles
 from partnerships.selectors import scoped
 
 from ..models import Award, Payment
-from ..selectors import award_list, award_scope, programme_list
+from ..selectors import MONEY_FIELD, award_list, award_scope, programme_list
 from .models import ZERO, BudgetCategory, BudgetLine, MatchFunding, PaymentRun, SpendLine, Variation
 from .years import KINDS, year_label, year_of
 
@@ -105,6 +105,7 @@ class BudgetRow:
 class BudgetReport:
     rows: list[BudgetRow] = field(default_factory=list)
     awards: int = 0
+    match: dict[str, Decimal] = field(default_factory=dict)  # match funding: cash, in_kind, recipient, other, total
 
     @property
     def approved(self) -> Decimal:
@@ -130,6 +131,20 @@ def latest_accepted_updates(awards: QuerySet) -> QuerySet:
     return _updates().filter(pk__in=ids)
 
 
+MATCH_SPLITS = {
+    "cash": {"kind": "cash"},
+    "in_kind": {"kind": "in_kind"},
+    "recipient": {"provider": "recipient"},
+    "other": {"provider": "other"},
+}
+
+
+def _match(**lookup):
+    """An award's match funding of one kind (or from one provider), as a subquery of the award row."""
+    rows = MatchFunding.objects.filter(award=OuterRef("pk"), **lookup).order_by().values("award")
+    return Subquery(rows.annotate(total=Sum("amount")).values("total"), output_field=MONEY_FIELD)
+
+
 def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) -> BudgetReport:
     """Approved budget and reported spend by budget line over `awards` (already scoped), in four queries
     (three when the caller already knows `reported`, the spend to date of the awards' latest accepted
@@ -145,7 +160,15 @@ def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) 
         return rows.setdefault((name, code), BudgetRow(name=name, finance_code=code))
 
     has_lines = Exists(BudgetLine.objects.filter(award=OuterRef("pk")))
-    head = committed.order_by().aggregate(n=Count("pk"), unlined=Sum("amount_awarded", filter=~Q(has_lines)))
+    head = (
+        committed.order_by()
+        .annotate(has_lines=has_lines, **{f"match_{key}": _match(**lookup) for key, lookup in MATCH_SPLITS.items()})
+        .aggregate(
+            n=Count("pk"),
+            unlined=Sum("amount_awarded", filter=Q(has_lines=False)),
+            **{f"match_{key}": Sum(f"match_{key}") for key in MATCH_SPLITS},
+        )
+    )
     for r in (
         BudgetLine.objects.filter(award__in=committed.values("pk"))
         .order_by()
@@ -170,7 +193,9 @@ def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) 
     if reported != by_line:
         row(NOT_REPORTED_BY_LINE).actual += reported - by_line
     ordered = sorted(rows.values(), key=lambda r: (r.name in (NOT_BY_LINE, NOT_REPORTED_BY_LINE), r.name))
-    return BudgetReport(rows=ordered, awards=head["n"])
+    match = {key: _pennies(head[f"match_{key}"]) for key in MATCH_SPLITS}
+    match["total"] = match["cash"] + match["in_kind"]
+    return BudgetReport(rows=ordered, awards=head["n"], match=match)
 
 
 SUBJECTS = ("award", "project", "partnership", "programme", "funder")

@@ -24,7 +24,6 @@ from workflow.views import (
 )
 
 from .. import selectors as grant_selectors
-from ..models import Award
 from ..services import award_edit_refusal
 from . import selectors, services
 from .exports import FORMATS
@@ -254,11 +253,10 @@ def budget_against_actual(request, kind, pk):
     subject = _subject(request, kind, pk)
     awards = selectors.awards_for(user=request.user, kind=kind, pk=pk)
     report = selectors.budget_against_actual(awards=awards)
-    match = selectors.match_funding_totals(awards=awards.filter(state__in=Award.COMMITTED_STATES))
     return render(
         request,
         "grants/money/budget_against_actual.html",
-        {"subject": subject, "kind": kind, "report": report, "match": match},
+        {"subject": subject, "kind": kind, "report": report, "match": report.match},
     )
 
 

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from grants.models import Award
-from grants.money.selectors import budget_against_actual, match_funding_totals, variation_list
+from grants.money.selectors import budget_against_actual, variation_list
 from grants.selectors import payment_list
 from grants.subjects import key_of
 from partnerships.models import Project, ProjectPartner
@@ -205,5 +205,4 @@ def _money(user, award_ids: list[int], reported) -> dict:
         }
         for v in variation_list(user=user).filter(award_id__in=award_ids).order_by("award__identifier", "number")
     ]
-    committed = Award.objects.filter(pk__in=award_ids, state__in=Award.COMMITTED_STATES)
-    return {"budget": budget, "variations": variations, "match": match_funding_totals(awards=committed)}
+    return {"budget": budget, "variations": variations, "match": report.match}

@@ -46,6 +46,8 @@ def assert_money_reconciles():
     report = selectors.budget_against_actual(awards=everything)
     committed = everything.filter(state__in=Award.COMMITTED_STATES)
     assert report.approved == committed.aggregate(t=Sum("amount_awarded"))["t"]
+    assert report.match == selectors.match_funding_totals(awards=committed)
+    assert report.match["total"] > 0
     latest = selectors.latest_accepted_updates(committed)
     assert report.actual == latest.aggregate(t=Sum("spend_to_date"))["t"]
 
