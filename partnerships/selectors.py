@@ -4,6 +4,8 @@ Each `*_scope(user, prefix)` returns a Q that other layers reuse with a lookup p
 (`award_scope(user, "award__")`), so one rule decides visibility for pages, API and reports.
 """
 
+from typing import Literal
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from accounts import roles
@@ -49,6 +51,17 @@ def project_scope(user, prefix: str = "") -> Q | None:
         funded = Project.objects.filter(awards__programme__funder_id__in=r.funder_orgs).values("pk")
         q |= _p(prefix, pk__in=funded) & ~_p(prefix, state=Project.State.DRAFT) & ~never_proposed(prefix)
     return q
+
+
+def project_tally_scope(user) -> Q | None | Literal[False]:
+    """`project_scope` said in terms of a partnership, for reading reporting's project tallies; False when
+    the person's scope cannot be (partners and funders see projects one by one, not by partnership)."""
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    if r.partner_orgs or r.funder_orgs:
+        return False
+    return Q(partnership__lead_organisation_id__in=r.manager_orgs) if r.manager_orgs else NOTHING
 
 
 def never_proposed(prefix: str = "") -> Q:

@@ -17,7 +17,7 @@ BACKED_UP = [
 ]
 # Kept by database triggers from the awards themselves (grants/tallies.py, reporting/tallies.py): restoring
 # the awards rebuilds them.
-DERIVED = ["grants.AwardTally", "reporting.ReachTally"]
+DERIVED = ["grants.AwardTally", "reporting.ReachTally", "reporting.ProjectTally", "reporting.PaymentTally"]
 
 
 def summary() -> dict[str, str]:

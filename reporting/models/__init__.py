@@ -4,7 +4,7 @@ schedules (with extra due dates, extensions and sent reminders) and evaluations.
 from .evaluations import Evaluation
 from .indicators import Indicator
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
-from .tallies import ReachTally
+from .tallies import PaymentTally, ProjectTally, ReachTally
 from .updates import (
     EVIDENCE_TYPES,
     EvidenceFile,
@@ -22,7 +22,9 @@ __all__ = [
     "EvidenceFile",
     "Indicator",
     "IndicatorResult",
+    "PaymentTally",
     "ProgressUpdate",
+    "ProjectTally",
     "ReachByLocalAuthority",
     "ReachTally",
     "ReportingSchedule",

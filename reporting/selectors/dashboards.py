@@ -18,9 +18,15 @@ from grants.selectors import (
     programme_money_list,
 )
 from partnerships.models import Project, Region
-from partnerships.selectors import local_authority_list, project_list, project_partner_list, scoped
+from partnerships.selectors import (
+    local_authority_list,
+    project_list,
+    project_partner_list,
+    project_tally_scope,
+    scoped,
+)
 
-from ..models import ProgressUpdate, ReachTally
+from ..models import ProgressUpdate, ProjectTally, ReachTally
 from .updates import update_list
 
 UNPAID = (Payment.State.SCHEDULED, Payment.State.APPROVED)
@@ -141,6 +147,11 @@ def _by_state(model, counts: dict, amounts: dict | None = None) -> list[dict]:
 
 
 def project_pipeline(*, user) -> list[dict]:
+    """Projects by stage: from the project tallies when the person's scope is by partnership, else counted."""
+    scope = project_tally_scope(user)
+    if scope is not False:
+        rows = scoped(ProjectTally.objects.filter(archived=False), scope).order_by().values_list("state")
+        return _by_state(Project, dict(rows.annotate(n=Sum("projects"))))
     counts = dict(project_list(user=user).order_by().values_list("state").annotate(n=Count("pk")))
     return _by_state(Project, counts)
 
@@ -284,6 +295,31 @@ def reach_regions() -> list:
     return list(Region.objects.order_by("name"))
 
 
+def _reach_projects(user, la_ids: list[int]) -> dict[int, dict]:
+    """{local authority id: {"n", "settings", "children"}}: live projects led from there. From the project
+    tallies when the person's scope is by partnership, else counted from the projects."""
+    scope = project_tally_scope(user)
+    if scope is not False:
+        rows = (
+            scoped(ProjectTally.objects.filter(archived=False), scope)
+            .exclude(state__in=PROJECT_NOT_LIVE)
+            .filter(local_authority_id__in=la_ids)
+            .order_by()
+            .values("local_authority_id")
+            .annotate(n=Sum("projects"), settings=Sum("settings"), children=Sum("children"))
+        )
+        return {r["local_authority_id"]: r for r in rows}
+    rows = (
+        project_list(user=user)
+        .exclude(state__in=PROJECT_NOT_LIVE)
+        .filter(lead_organisation__local_authority__in=la_ids)
+        .order_by()
+        .values("lead_organisation__local_authority")
+        .annotate(n=Count("pk"), settings=Sum("settings_reached"), children=Sum("children_reached"))
+    )
+    return {r["lead_organisation__local_authority"]: r for r in rows}
+
+
 def _reach_awards(user, la_ids: list[int]) -> dict[int, dict]:
     """{local authority id: {"n", "amount"}}: committed awards to recipients there. From the reach tallies
     (a few rows per authority) when the person's scope is by programme, else counted from the awards."""
@@ -311,14 +347,7 @@ def reach_table(*, user, region: Region) -> dict:
     """Reach by local authority, grouped by sub-region: projects led there (with the settings and children
     they reach), organisations taking part, and awards committed to organisations there."""
     las = list(local_authority_list().filter(region=region).order_by("sub_region__number", "sub_region__name", "name"))
-    live = project_list(user=user).exclude(state__in=PROJECT_NOT_LIVE)
-    projects = {
-        r["lead_organisation__local_authority"]: r
-        for r in live.filter(lead_organisation__local_authority__region=region)
-        .order_by()
-        .values("lead_organisation__local_authority")
-        .annotate(n=Count("pk"), settings=Sum("settings_reached"), children=Sum("children_reached"))
-    }
+    projects = _reach_projects(user, [la.pk for la in las])
     organisations = dict(
         project_partner_list(user=user)
         .exclude(project__state__in=PROJECT_NOT_LIVE)

@@ -1,5 +1,6 @@
-"""The reach tallies (reporting/tallies.py): kept by triggers through every kind of award write and an
-organisation moving authority, equal to a count of the awards, and what /reach/ shows."""
+"""Reporting's tallies (reporting/tallies.py): awards and projects by local authority, kept by triggers
+through every kind of write and an organisation moving authority, equal to a count of the rows, and what
+/reach/ and the project pipeline show."""
 
 from decimal import Decimal
 
@@ -8,10 +9,10 @@ from django.db import connection
 
 from grants import services
 from grants.models import Award
-from partnerships.models import LocalAuthority, Organisation, Region
+from partnerships.models import LocalAuthority, Organisation, Project, Region
 from reporting import tallies
 from reporting.models import ReachTally
-from reporting.selectors.dashboards import reach_table
+from reporting.selectors.dashboards import project_pipeline, reach_table
 from tests import factories as f
 from tests.helpers import force_state
 
@@ -39,6 +40,33 @@ def counted(user, region):
 def shown(user, region):
     table = reach_table(user=user, region=region)
     return {row.name: (row.awards, row.awarded) for g in table["groups"] for row in g["rows"] if row.awards}
+
+
+def projects_counted(user, region):
+    """/reach/'s project columns and the pipeline worked out the slow way, from every project one may see."""
+    from partnerships.selectors import project_list
+    from reporting.selectors.dashboards import PROJECT_NOT_LIVE
+
+    reach, stages = {}, {}
+    for project in project_list(user=user).select_related("lead_organisation__local_authority"):
+        stages[project.state] = stages.get(project.state, 0) + 1
+        la = project.lead_organisation.local_authority
+        if project.state in PROJECT_NOT_LIVE or la is None or la.region_id != region.pk:
+            continue
+        n, settings, children = reach.get(la.name, (0, 0, 0))
+        reach[la.name] = (n + 1, settings + project.settings_reached, children + project.children_reached)
+    return reach, stages
+
+
+def projects_shown(user, region):
+    table = reach_table(user=user, region=region)
+    reach = {
+        row.name: (row.projects, row.settings, row.children)
+        for g in table["groups"]
+        for row in g["rows"]
+        if row.projects
+    }
+    return reach, {r["state"]: r["count"] for r in project_pipeline(user=user)}
 
 
 def test_tallies_follow_every_kind_of_award_write_and_a_school_moving(world, places):
@@ -115,6 +143,7 @@ def test_emptying_the_tables_in_any_order_leaves_no_tally_behind(world, order):
     """A flush empties tables in an order that changes from run to run; no derived row may outlive it."""
     f.AwardFactory(programme=world.programme, recipient=world.partner_org, state="active", amount_awarded=3)
     tables = {"tallies": "reporting_reachtally", "awards": "grants_award", "programmes": "grants_fundingprogramme"}
+    f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org)
     with connection.cursor() as cursor:
         for table in ("reporting_progressupdate", "grants_payment", "reporting_indicator", "reporting_evaluation"):
             cursor.execute(f"DELETE FROM {table}")
@@ -124,3 +153,48 @@ def test_emptying_the_tables_in_any_order_leaves_no_tally_behind(world, order):
         connection.check_constraints()
         cursor.execute("SELECT count(*) FROM reporting_reachtally")
         assert cursor.fetchone()[0] == 0
+        for table in ("reporting_projecttally", "partnerships_projectpartner", "partnerships_project"):
+            cursor.execute(f"DELETE FROM {table}")  # the project tally written back by the projects' trigger …
+        cursor.execute("DELETE FROM grants_fundingprogramme")
+        cursor.execute("DELETE FROM partnerships_partnershipmember")
+        cursor.execute("DELETE FROM partnerships_partnership")  # … goes with its partnership
+        connection.check_constraints()
+        cursor.execute("SELECT count(*) FROM reporting_projecttally")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_project_tallies_follow_every_kind_of_project_write_and_a_lead_moving(world, places):
+    region = Region.objects.get(code="E12000005")
+    school = f.OrganisationFactory(name="Hillside Primary", kind="school", local_authority=places["Birmingham"])
+    a = f.ProjectFactory(
+        partnership=world.partnership, lead_organisation=school, settings_reached=4, children_reached=900
+    )
+    b = f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, children_reached=50)
+    f.ProjectFactory(partnership=world.partnership_b, lead_organisation=school, children_reached=7)  # another lead's
+    force_state(a, "in_delivery")
+    force_state(b, "approved")
+    assert tallies.recount("projects") == 0
+    assert projects_shown(world.manager, region) == projects_counted(world.manager, region)
+    assert projects_shown(world.manager, region)[0] == {"Birmingham": (2, 4, 950)}
+
+    school.local_authority = places["Coventry"]
+    school.save()
+    Project.objects.filter(pk=b.pk).update(children_reached=60, settings_reached=2)  # no Python hook sees it
+    Project.objects.bulk_create([f.ProjectFactory.build(partnership=world.partnership, lead_organisation=school)])
+    Project.objects.filter(pk=a.pk).update(archived_at="2026-11-30T12:00:00Z")
+    Project.objects.filter(pk=f.ProjectFactory(partnership=world.partnership, lead_organisation=school).pk).delete()
+
+    assert tallies.recount("projects") == 0
+    reach, stages = projects_shown(world.manager, region)
+    assert (reach, stages) == projects_counted(world.manager, region)
+    assert reach == {"Birmingham": (1, 2, 60)} and stages == {"approved": 1, "draft": 1}
+    assert projects_shown(world.manager_b, region)[1] == {"draft": 1}
+
+
+def test_partners_and_funders_are_counted_from_the_projects(world, places):
+    region = Region.objects.get(code="E12000005")
+    mine = f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org, children_reached=5)
+    force_state(mine, "in_delivery")
+    f.ProjectFactory(partnership=world.partnership, children_reached=9)
+    assert projects_shown(world.partner, region) == projects_counted(world.partner, region)
+    assert projects_shown(world.partner, region)[1] == {"in_delivery": 1}
