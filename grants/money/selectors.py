@@ -166,7 +166,7 @@ def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) 
         .aggregate(
             n=Count("pk"),
             unlined=Sum("amount_awarded", filter=Q(has_lines=False)),
-            **{f"match_{key}": Sum(f"match_{key}") for key in MATCH_SPLITS},
+            **{f"total_{key}": Sum(f"match_{key}") for key in MATCH_SPLITS},
         )
     )
     for r in (
@@ -193,7 +193,7 @@ def budget_against_actual(*, awards: QuerySet, reported: Decimal | None = None) 
     if reported != by_line:
         row(NOT_REPORTED_BY_LINE).actual += reported - by_line
     ordered = sorted(rows.values(), key=lambda r: (r.name in (NOT_BY_LINE, NOT_REPORTED_BY_LINE), r.name))
-    match = {key: _pennies(head[f"match_{key}"]) for key in MATCH_SPLITS}
+    match = {key: _pennies(head[f"total_{key}"]) for key in MATCH_SPLITS}
     match["total"] = match["cash"] + match["in_kind"]
     return BudgetReport(rows=ordered, awards=head["n"], match=match)
 
