@@ -8,6 +8,7 @@ from assessment.apis import ApplicationViewSet, AssessmentViewSet, CallViewSet, 
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
 from grants.apis.giving360 import Giving360ImportApi, Giving360QualityApi
 from inbox.apis import InboxApi
+from grants.money import apis as money_apis
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
 from reporting.apis import (
     EvaluationViewSet,
@@ -42,6 +43,13 @@ router.register("transitions", TransitionLogViewSet, basename="transition")
 router.register("money-changes", MoneyChangeViewSet, basename="money-change")
 router.register("needs", NeedViewSet, basename="need")
 router.register("offers", OfferViewSet, basename="offer")
+# Money in depth (grants/money/apis.py)
+router.register("budget-categories", money_apis.BudgetCategoryViewSet, basename="budget-category")
+router.register("budget-lines", money_apis.BudgetLineViewSet, basename="budget-line")
+router.register("variations", money_apis.VariationViewSet, basename="variation")
+router.register("payment-runs", money_apis.PaymentRunViewSet, basename="payment-run")
+router.register("financial-years", money_apis.FinancialYearViewSet, basename="financial-year")
+router.register("match-funding", money_apis.MatchFundingViewSet, basename="match-funding")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -250,6 +250,10 @@ SPECTACULAR_SETTINGS = {
         "UpdateStateEnum": "reporting.models.ProgressUpdate.State",
         "ReportingFrequencyEnum": "grants.models.Award.Frequency",
         "ImprovementPhaseEnum": "support.models.Phase",
+        "VariationKindEnum": "grants.money.models.Variation.Kind",
+        "VariationStateEnum": "grants.money.models.Variation.State",
+        "MatchFundingKindEnum": "grants.money.models.MatchFunding.Kind",
+        "MatchFundingProviderEnum": "grants.money.models.MatchFunding.Provider",
     },
 }
 

@@ -47,6 +47,7 @@ from workflow import clock
 from .assessment import load_assessment
 from .dates import resolve
 from .models import DemoScenario
+from .money import load_money
 from .replay import Replay, ScenarioError
 from .support import load_support
 
@@ -110,6 +111,7 @@ class Loader:
             self.load_awards()
             load_assessment(self)
             load_support(self)  # demo/support.py: needs, offers and matches that became projects
+            load_money(self, read("money"))  # budget lines, variations, payment runs (demo/money.py)
             DemoScenario.mark_loaded(today=self.today)
         return self
 

@@ -16,3 +16,10 @@ class GrantsConfig(AppConfig):
         visible_to("grants.Award", partial(selectors.award_list, include_archived=True))
         visible_to("grants.Payment", selectors.payment_list)
         visible_to("grants.FundingProgramme", selectors.programme_list)
+
+        from .money import rules as money_rules
+        from .money import selectors as money_selectors
+
+        money_rules.register()
+        visible_to("grants.Variation", money_selectors.variation_list)
+        visible_to("grants.PaymentRun", money_selectors.payment_run_list)

@@ -32,6 +32,16 @@ class ProgrammeForm(EndsAfterStart, forms.Form):
         max_length=40, label="Award identifier prefix", help_text="360Giving prefix, for example 360G-WMEX."
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=NARRATIVE)
+    line_tolerance = forms.DecimalField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        label="Budget line tolerance (%)",
+        help_text="Spend may run over an approved budget line by this share before a variation is needed. "
+        "Left empty: 10%.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+    )
     note = forms.CharField(
         required=False,
         max_length=NOTE,
@@ -99,6 +109,13 @@ class PaymentForm(forms.Form):
             del self.fields["reference"]
         else:
             del self.fields["note"]
+
+
+class ReleaseForm(forms.Form):
+    """What releasing a payment takes on the page: the day it was paid and the remittance reference."""
+
+    paid_on = GrantDateFormField(required=False, label="Paid on")
+    reference = forms.CharField(max_length=60, required=False, label="Remittance reference")
 
 
 class AwardFilter(ArchivedChoice, forms.Form):

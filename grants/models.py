@@ -54,6 +54,16 @@ class FundingProgramme(models.Model):
     # that would take a programme past its budget.
     committed_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
     paid_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
+    line_tolerance = models.DecimalField(
+        "budget line tolerance (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(ZERO)],
+        help_text="Spend may run over an approved budget line by this share before a variation is needed "
+        "(left empty: 10%).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +82,11 @@ class FundingProgramme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def tolerance(self) -> Decimal:
+        """The budget line tolerance in per cent (10% unless the programme sets its own)."""
+        return Decimal("10.00") if self.line_tolerance is None else self.line_tolerance
 
     def recount_totals(self) -> tuple[Decimal, Decimal]:
         """The running totals worked out from the awards and payments themselves (the reconciliation)."""
@@ -437,3 +452,16 @@ class AwardTally(models.Model):
 
     def __str__(self):
         return f"{self.programme_id} {self.state}{' (archived)' if self.archived else ''}: {self.awards}"
+
+
+# Budget lines, spend by line, variations and payment runs live in grants/money/ (models of this app).
+from .money.models import (  # noqa: E402,F401
+    BudgetCategory,
+    BudgetLine,
+    MatchFunding,
+    PaymentRun,
+    PaymentRunItem,
+    SpendLine,
+    Variation,
+    VariationLine,
+)

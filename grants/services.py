@@ -160,35 +160,11 @@ def award_archive(*, award: Award, actor: User, note: str = "") -> Award:
 
 
 def award_change_amount(*, award: Award, amount: Decimal, actor: User, note: str) -> Award:
-    """Vary the amount awarded after approval (a variation), within budget and above what is scheduled."""
-    if not note.strip():
-        raise ValidationError(
-            {"note": "Please say why the amount awarded is changing; the reason is kept in the history."}
-        )
-    with transaction.atomic():
-        programme = lock(FundingProgramme, award.programme_id)
-        award = lock(Award, award.pk)
-        _require_programme_manager(programme, actor, "vary an award")
-        if not award.is_committed or award.state == Award.State.CLOSED:
-            raise TransitionRefused("Only an approved, active or suspended award that is not closed can be varied.")
-        amount = Decimal(amount)
-        scheduled = award.scheduled_total()
-        if amount < scheduled:
-            raise TransitionRefused(
-                f"The award cannot drop to {money(amount)}: {money(scheduled)} is already in its payment schedule."
-            )
-        committed_elsewhere = programme.committed_total() - (award.amount_awarded or 0)
-        if committed_elsewhere + amount > programme.budget:
-            raise TransitionRefused(
-                f"{money(amount)} would take {programme} past its budget of {money(programme.budget)}: "
-                f"{money(committed_elsewhere)} is committed to other awards."
-            )
-        old = award.amount_awarded
-        award.amount_awarded = amount
-        award.save(update_fields=["amount_awarded", "updated_at"])
-        log_money_change(award, field="amount_awarded", old=old, new=amount, actor=actor, note=note)
-        _add_to_totals(award.programme_id, committed=amount - (old or 0))
-        return award
+    """Vary the amount awarded after approval: recorded as a variation, requested and approved at once
+    (grants/money/services.py), within budget and above what is scheduled."""
+    from .money.services import award_vary_amount
+
+    return award_vary_amount(award=award, amount=amount, actor=actor, note=note)
 
 
 # Payments ------------------------------------------------------------------------------------
@@ -277,6 +253,11 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
         locked = lock(Payment, payment.pk)
         if name == "release":
             params.setdefault("paid_on", clock.today())
+            if params["paid_on"] > clock.today():
+                when = f"{params['paid_on']:%d %B %Y}"
+                raise ValidationError(
+                    {"paid_on": f"A payment cannot be recorded as paid on {when}, a day still to come."}
+                )
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
         if name == "release":
             _add_to_totals(payment.award.programme_id, paid=payment.amount)
@@ -300,7 +281,16 @@ def payment_cancel(*, payment, actor: User, note):
 
 # Programme and award details (the web forms) --------------------------------------------------
 
-PROGRAMME_FIELDS = ("name", "partnership", "opens_on", "closes_on", "description", "identifier_prefix", "currency")
+PROGRAMME_FIELDS = (
+    "name",
+    "partnership",
+    "opens_on",
+    "closes_on",
+    "description",
+    "identifier_prefix",
+    "currency",
+    "line_tolerance",
+)
 AWARD_FIELDS = (
     "title",
     "description",

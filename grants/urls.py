@@ -4,6 +4,7 @@ from accounts.mfa import recent_second_factor_required
 
 from . import views
 from .giving360 import views as giving360_views
+from .money import views as money_views
 
 app_name = "grants"
 
@@ -38,4 +39,21 @@ urlpatterns = [
         recent_second_factor_required(views.payment_transition, steps={"approve", "release"}),
         name="payment_transition",
     ),
+    # Money in depth (grants/money/): payment runs, budget lines, budget against actual, variations, years
+    path("payments/runs/", money_views.payment_run_list, name="payment_run_list"),
+    path("payments/runs/<int:pk>/", money_views.payment_run_detail, name="payment_run_detail"),
+    path("payments/runs/<int:pk>/download/", money_views.payment_run_download, name="payment_run_download"),
+    path("programmes/<int:pk>/budget-lines/", money_views.budget_categories, name="budget_categories"),
+    path("budget-lines/<int:pk>/edit/", money_views.budget_category_edit, name="budget_category_edit"),
+    path("awards/<int:pk>/budget/", money_views.award_budget_edit, name="award_budget_edit"),
+    path("awards/<int:pk>/match-funding/", money_views.match_funding_edit, name="match_funding_edit"),
+    path("budget/<str:kind>/<int:pk>/", money_views.budget_against_actual, name="budget_against_actual"),
+    path("awards/<int:pk>/variations/new/", money_views.variation_create, name="variation_create"),
+    path("variations/<int:pk>/", money_views.variation_detail, name="variation_detail"),
+    path(
+        "variations/<int:pk>/steps/<str:name>/",
+        recent_second_factor_required(money_views.variation_transition, steps={"approve"}),
+        name="variation_transition",
+    ),
+    path("money/years/", money_views.money_by_year, name="money_by_year"),
 ]

@@ -25,8 +25,9 @@ from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
 from . import due, selectors, services
-from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm
+from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm, ReleaseForm
 from .models import ZERO, Payment
+from .money.views import award_money_context
 
 # Downloads of the lists (partnerships.downloads): the page's own rows, as filtered ---------------
 
@@ -211,6 +212,7 @@ def award_detail(request, pk):
             "can_edit": services.award_edit_refusal(award, request.user) is None,
             "can_schedule": services.payment_schedule_refusal(award, request.user) is None,
             "can_manage": roles.of(request.user).manages_programme(award.programme),
+            **award_money_context(award, request.user),
         },
     )
 
@@ -340,6 +342,7 @@ def payment_list(request):
             "cancelled_n": head["cancelled_n"],
             "cancelled_total": head["cancelled_total"],
             "today": due.today(),
+            "user_is_manager": roles.of(request.user).is_manager,
         },
     )
 
@@ -355,6 +358,7 @@ def payment_detail(request, pk):
             "history": history(payment),
             "transitions": available_transitions(payment, request.user),
             "transition_url": reverse("grants:payment_transition", args=[payment.pk, "__name__"]),
+            "step_fields": {"release": "grants/_release_fields.html"},
             "can_edit": services.payment_edit_refusal(payment, request.user) is None,
         },
     )
@@ -363,11 +367,20 @@ def payment_detail(request, pk):
 @login_required
 def payment_transition(request, pk, name):
     payment = get_visible_or_404(selectors.payment_list(user=request.user), pk=pk)
+    params = {}
+    if name == "release":
+        release = ReleaseForm(request.POST)
+        if not release.is_valid():
+            problems = [m for errors in release.errors.values() for m in errors]
+            return refused(request, ValidationError(problems), reverse("grants:payment_detail", args=[payment.pk]))
+        params = {k: v for k, v in release.cleaned_data.items() if v}
     return take_transition(
         request,
         obj=payment,
         name=name,
-        run=lambda obj, step, actor, note: services.payment_transition(payment=obj, name=step, actor=actor, note=note),
+        run=lambda obj, step, actor, note: services.payment_transition(
+            payment=obj, name=step, actor=actor, note=note, **params
+        ),
         next_url=reverse("grants:payment_detail", args=[payment.pk]),
     )
 

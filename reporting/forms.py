@@ -2,9 +2,11 @@
 and their reasons come back onto the fields (`workflow.views.refusal_into_form`), so a page never loses the input."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from partnerships.models import LocalAuthority
 from workflow.dates import GrantDateFormField
+from workflow.figures import FigureError, parse_money
 from workflow.text import NARRATIVE, NOTE
 
 from .figures import plain
@@ -99,10 +101,48 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
                 )
             self.reach_rows.append(prefix)
         self.service_field_map["reach"] = "reach_0_la"
+        self._add_spend_lines(update)
         if not self.is_bound:
             for name in ("progress", "challenges", "next_steps"):
                 self.fields[name].initial = getattr(update, name)
             self.fields["spend_to_date"].initial = plain(update.spend_to_date)
+
+    def _add_spend_lines(self, update) -> None:
+        """Spend to date by budget line, for an award whose programme budgets by line (grants/money)."""
+        self.spend_categories = list(update.award.programme.budget_categories.all()) if update.award_id else []
+        given = {line.category_id: line.amount for line in update.spend_lines.all()} if self.spend_categories else {}
+        for category in self.spend_categories:
+            self.fields[f"spend_line_{category.pk}"] = forms.CharField(
+                label=f"{category.name} (£)",
+                required=False,
+                initial=plain(given[category.pk]) if category.pk in given else "",
+                widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"}),
+            )
+        if self.spend_categories:
+            self.fields[
+                "spend_to_date"
+            ].help_text = "Or give the spend by budget line below: the spend to date is then their total."
+            self.service_field_map["spend_lines"] = f"spend_line_{self.spend_categories[0].pk}"
+
+    def spend_line_fields(self):
+        return [self[f"spend_line_{c.pk}"] for c in self.spend_categories]
+
+    def _spend_lines(self):
+        """(category, amount) for every budget line given, or None when none was (the total is typed)."""
+        lines, problems = [], []
+        for category in self.spend_categories:
+            name = f"spend_line_{category.pk}"
+            try:
+                amount = parse_money(self.cleaned_data.get(name))
+            except FigureError as error:
+                self.add_error(name, error.messages)
+                problems.append(name)
+                continue
+            if amount is not None:
+                lines.append((category, amount))
+        if problems:
+            raise ValidationError("")
+        return lines or None
 
     def reach_fields(self):
         return [(self[f"{p}_la"], self[f"{p}_settings"], self[f"{p}_children"]) for p in self.reach_rows]
@@ -135,7 +175,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             }
             for p in self.reach_rows
         ]
-        return {
+        kwargs = {
             "progress": data["progress"],
             "challenges": data["challenges"],
             "next_steps": data["next_steps"],
@@ -143,6 +183,19 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
             "results": results,
             "reach": reach,
         }
+        spend_lines = data.get("spend_lines")
+        if spend_lines:
+            kwargs["spend_lines"] = spend_lines
+        return kwargs
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.spend_categories:
+            try:
+                cleaned["spend_lines"] = self._spend_lines()
+            except ValidationError:
+                pass  # each wrong figure is already on its own field
+        return cleaned
 
 
 class ScheduleForm(ServiceErrorsMixin, forms.Form):

@@ -1,5 +1,7 @@
 """Progress updates: /api/v1/updates/ (start, edit, evidence upload and each review step)."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -8,8 +10,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from grants.models import BudgetCategory, SpendLine
 from partnerships.models import LocalAuthority
-from workflow.apis import EditableMixin, ExchangeViewSet, WorkflowSerializer, add_transition_actions, editable_schema
+from workflow.apis import (
+    EditableMixin,
+    ExchangeViewSet,
+    WorkflowSerializer,
+    add_transition_actions,
+    editable_schema,
+    money_field,
+)
 from workflow.dates import GrantDateSerializerField
 from workflow.request_limits import body_limit
 from workflow.text import NARRATIVE, NOTE
@@ -64,6 +74,21 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return f"/api/v1/evidence/{obj.pk}/download/"
 
 
+class SpendLineSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    amount = money_field(read_only=True)
+
+    class Meta:
+        model = SpendLine
+        fields = ["category", "category_name", "amount"]
+        read_only_fields = fields
+
+
+class SpendLineInputSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=BudgetCategory.objects.all())
+    amount = money_field(min_value=Decimal("0"))
+
+
 class ProgressUpdateSerializer(WorkflowSerializer):
     award_identifier = serializers.CharField(source="award.identifier", read_only=True, allow_null=True, default=None)
     project_reference = serializers.CharField(source="project.reference", read_only=True, allow_null=True, default=None)
@@ -74,6 +99,7 @@ class ProgressUpdateSerializer(WorkflowSerializer):
     results = IndicatorResultSerializer(many=True, read_only=True)
     reach = ReachSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
+    spend_lines = SpendLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressUpdate
@@ -93,6 +119,7 @@ class ProgressUpdateSerializer(WorkflowSerializer):
             "challenges",
             "next_steps",
             "spend_to_date",
+            "spend_lines",
             "settings_reached",
             "children_reached",
             "results",
@@ -153,6 +180,12 @@ class UpdateEditSerializer(serializers.Serializer):
         required=False,
         max_length=400,
         help_text="Replaces the reach by local authority (settings and children), one line each.",
+    )
+    spend_lines = serializers.ListField(
+        child=SpendLineInputSerializer(),
+        required=False,
+        max_length=100,
+        help_text="Spend to date by budget line (an award's programme's lines); spend_to_date becomes their total.",
     )
 
     def validate_results(self, value):
@@ -217,6 +250,7 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
                 Prefetch("results", IndicatorResult.objects.select_related("indicator")),
                 Prefetch("reach", ReachByLocalAuthority.objects.select_related("local_authority")),
                 Prefetch("evidence", EvidenceFile.objects.select_related("uploaded_by")),
+                Prefetch("spend_lines", SpendLine.objects.select_related("category")),
             )
         )
 
@@ -246,6 +280,8 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
             }
         if "reach" in data:
             kwargs["reach"] = data["reach"]
+        if "spend_lines" in data:
+            kwargs["spend_lines"] = [(row["category"], row["amount"]) for row in data["spend_lines"]]
         try:
             return services.update_edit(update=obj, actor=user, **kwargs)
         except DjangoValidationError as error:

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from grants.models import Award
+from grants.money.selectors import budget_against_actual, variation_list
 from grants.selectors import payment_list
 from grants.subjects import key_of
 from partnerships.models import Project, ProjectPartner
@@ -168,4 +169,40 @@ def gather(user, awards: list[Award], projects) -> dict:
         "reach": (reach := build.reach_rows(items, partners)),
         "reach_by_sub_region": build.sub_region_totals(reach),
         "by_partnership": build.by_partnership(items),
+        **_money(user, award_ids, sum((i["spend"] for i in award_items if i["committed"]), ZERO)),
     }
+
+
+def _money(user, award_ids: list[int], reported) -> dict:
+    """Budget against actual by line over the report's awards, and their variations in order (plain
+    values: the report's data is fingerprinted and may be rendered by a worker)."""
+    report = budget_against_actual(awards=Award.objects.filter(pk__in=award_ids), reported=reported)
+    budget = {
+        "awards": report.awards,
+        "approved": report.approved,
+        "actual": report.actual,
+        "variance": report.variance,
+        "rows": [
+            {
+                "name": r.name,
+                "finance_code": r.finance_code,
+                "approved": r.approved,
+                "actual": r.actual,
+                "variance": r.variance,
+            }
+            for r in report.rows
+        ],
+    }
+    variations = [
+        {
+            "award": v.award.identifier,
+            "number": v.number,
+            "kind": v.get_kind_display(),
+            "state": v.get_state_display(),
+            "amount_change": v.amount_change,
+            "requested_on": v.requested_at.date(),
+            "decided_on": v.decided_at.date() if v.decided_at else None,
+        }
+        for v in variation_list(user=user).filter(award_id__in=award_ids).order_by("award__identifier", "number")
+    ]
+    return {"budget": budget, "variations": variations, "match": report.match}

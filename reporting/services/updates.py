@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from grants.money.services import spend_lines_save
 from grants.subjects import Subject
 from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
@@ -195,8 +196,11 @@ def update_edit(
     spend_to_date=None,
     results: dict | None = None,
     reach: list | None = None,
+    spend_lines: list | None = None,
 ) -> ProgressUpdate:
     """Save what the partner typed on a draft (or a returned) update: narrative, spend, results, reach.
+    `spend_lines` ((budget category, amount) pairs) gives the spend by budget line; its total is then the
+    spend to date.
 
     Raises ValidationError with every problem at once (keyed by field) and changes nothing then."""
     with transaction.atomic():
@@ -216,6 +220,8 @@ def update_edit(
         errors |= result_errors | reach_errors
         if errors:
             raise ValidationError(errors)
+        if spend_lines is not None:
+            update.spend_to_date = spend_lines_save(update=update, lines=spend_lines)
         for indicator_id, item in cleaned_results.items():
             if item is None:
                 update.results.filter(indicator_id=indicator_id).delete()

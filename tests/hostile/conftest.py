@@ -83,9 +83,11 @@ def side_a(world, media):
     membership = OrganisationMembership.objects.filter(user=world.partner).first()
     assessment_objects = _side_a_assessment(world)
     support = _support_side_a(world)
+    money_objects = _side_a_money(world, award)
     return {
         **assessment_objects,
         **support,
+        **money_objects,
         "partnership": world.partnership,
         "project": project,
         "programme": world.programme,
@@ -159,3 +161,24 @@ def _support_side_a(world):
     match = Match.objects.create(need=need, offer=offer, days=1)
     settings = support_services.matching_settings_save(partnership=world.partnership, actor=world.manager)
     return {"need": need, "offer": offer, "match": match, "support_area": area, "matching_settings": settings}
+
+
+def _side_a_money(world, award) -> dict:
+    """Side A's budget line, variation and payment run (grants/money)."""
+    from grants.models import BudgetLine, MatchFunding
+    from grants.money import services as money
+
+    category = money.budget_category_save(
+        programme=world.programme, actor=world.manager, name=f"{SECRET} line", finance_code="5100"
+    )
+    line = BudgetLine.objects.create(award=award, category=category, year=1, requested=Decimal("40000"))
+    variation = money.variation_request(
+        award=award, actor=world.partner, kind="scope", reason=f"{SECRET} variation", scope_change=SECRET
+    )
+    sent = grant_services.payment_schedule(
+        award=award, due_on=dt.date(2026, 4, 30), amount=Decimal("500.00"), actor=world.manager
+    )
+    grant_services.payment_approve(payment=sent, actor=world.manager)
+    run = money.payment_run_export(actor=world.manager, organisation=world.central, due_by=dt.date(2026, 4, 30))
+    match = MatchFunding.objects.create(award=award, source=f"{SECRET} council", kind="in_kind", amount=Decimal("900"))
+    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match_funding": match}

@@ -110,6 +110,13 @@ ADMIN_FORMS = {
             "trust": w.partner_org_b.pk,
         },
     ),
+    "grants.budgetcategory": Form(
+        "category", lambda w, b: {"programme": w.programme_b.pk, "name": "B travel", "finance_code": "7400"}
+    ),
+    "grants.budgetline": Form("budgetline"),
+    "grants.variation": Form("variation"),
+    "grants.paymentrun": Form("run"),
+    "grants.matchfunding": Form("match"),
     "partnerships.region": Form("region"),
     "partnerships.subregion": Form("sub_region"),
     "partnerships.localauthority": Form("local_authority"),
@@ -225,7 +232,9 @@ def side_b(world, media):
         update=update, actor=world.partner_b, upload=SimpleUploadedFile("register.txt", b"attendance\n")
     )
     update = force_state(update, "submitted")  # a manager reads an update once it is submitted
+    money_objects = _side_b_money(world, award)
     return {
+        **money_objects,
         "programme": world.programme_b,
         "partnership": world.partnership_b,
         "organisation": world.central_b,
@@ -287,6 +296,22 @@ def _support_side_b(world) -> dict:
             name="B third partnership", lead_organisation=world.central_b
         ),
     }
+
+
+def _side_b_money(world, award) -> dict:
+    from grants.models import BudgetLine, MatchFunding
+    from grants.money import services as money
+
+    category = money.budget_category_save(programme=world.programme_b, actor=world.manager_b, name="B staffing")
+    line = BudgetLine.objects.create(award=award, category=category, year=1, requested=Decimal("9000"))
+    variation = money.variation_request(
+        award=award, actor=world.partner_b, kind="scope", reason="More schools", scope_change="Two more schools"
+    )
+    payment = f.PaymentFactory(award=award, amount=Decimal("500"), due_on=dt.date(2026, 4, 1))
+    force_state(payment, "approved")
+    run = money.payment_run_export(actor=world.manager_b, organisation=world.central_b, due_by=dt.date(2026, 4, 1))
+    match = MatchFunding.objects.create(award=award, source="B's council", amount=Decimal("100"))
+    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match": match}
 
 
 def test_every_admin_form_is_in_the_sweep():
