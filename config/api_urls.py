@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 from assessment.apis import ApplicationViewSet, AssessmentViewSet, CallViewSet, ConflictViewSet
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
 from grants.apis.giving360 import Giving360ImportApi, Giving360QualityApi
-from inbox.apis import InboxApi
 from grants.money import apis as money_apis
+from inbox.apis import InboxApi
 from partnerships.apis import LocalAuthorityViewSet, OrganisationViewSet, PartnershipViewSet, ProjectViewSet
 from reporting.apis import (
     EvaluationViewSet,

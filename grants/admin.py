@@ -215,4 +215,5 @@ class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
             return super().changeform_view(request, object_id, form_url, extra_context)
         return recent_second_factor_required(super().changeform_view)(request, object_id, form_url, extra_context)
 
+
 from .money import admin as money_admin  # noqa: E402,F401  (budget lines, variations, payment runs)
