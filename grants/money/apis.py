@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from accounts.mfa import RecentSecondFactor
 from partnerships.models import Organisation
 from workflow.apis import (
     ERROR_RESPONSES,
@@ -319,6 +320,9 @@ class VariationViewSet(EditableMixin, mixins.CreateModelMixin, ExchangeViewSet):
     serializer_class = VariationSerializer
     create_serializer_class = VariationCreateSerializer
     queryset = Variation.objects.none()
+    # Approving a variation moves money: a recent second factor, as for approving the award itself.
+    permission_classes = [*ExchangeViewSet.permission_classes, RecentSecondFactor]
+    second_factor_actions = {"approve"}
     filterset_fields = ["award", "state", "kind", "award__programme"]
     ordering_fields = ["id", "number", "requested_at", "decided_at"]
     ordering = ["award_id", "number"]

@@ -297,3 +297,31 @@ def test_an_api_token_needs_the_code_too(world, client, required):
     assert ok.status_code == 200 and ok.json()["token"]
     partner = client.post(url, {"username": "partner", "password": PASSWORD}, content_type="application/json")
     assert partner.status_code == 200, "a role that needs no second factor gets its token with the password"
+
+
+def test_approving_a_variation_by_the_api_needs_a_code_too(world, client, required):
+    """A variation moves money like an approval: the same fresh check (issue 19 with the money in depth)."""
+    from rest_framework.authtoken.models import Token
+
+    from grants.money.models import Variation
+    from tests.grants.money_helpers import approved_award
+
+    award = approved_award(world)
+    client.force_login(world.partner)
+    asked = client.post(
+        "/api/v1/variations/",
+        {"award": award.pk, "kind": "amount", "reason": "More schools", "amount_change": "250.00"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 201, asked.content
+    client.logout()
+    device = give_app(world.manager)
+    auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=world.manager).key}"}
+    url = f"/api/v1/variations/{asked.json()['id']}/approve/"
+    bare = client.post(url, {"note": "Yes"}, content_type="application/json", **auth)
+    assert bare.status_code == 403 and "X-Exchange-OTP" in bare.json()["detail"]
+    assert Variation.objects.get(pk=asked.json()["id"]).state == "requested"
+    ok = client.post(
+        url, {"note": "Yes"}, content_type="application/json", HTTP_X_EXCHANGE_OTP=app_code(device), **auth
+    )
+    assert ok.status_code == 200 and ok.json()["state"] == "approved"
