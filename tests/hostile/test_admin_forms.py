@@ -116,7 +116,7 @@ ADMIN_FORMS = {
     "grants.budgetline": Form("budgetline"),
     "grants.variation": Form("variation"),
     "grants.paymentrun": Form("run"),
-    "grants.matchfunding": Form("match"),
+    "grants.matchfunding": Form("match_funding"),
     "partnerships.region": Form("region"),
     "partnerships.subregion": Form("sub_region"),
     "partnerships.localauthority": Form("local_authority"),
@@ -311,7 +311,7 @@ def _side_b_money(world, award) -> dict:
     force_state(payment, "approved")
     run = money.payment_run_export(actor=world.manager_b, organisation=world.central_b, due_by=dt.date(2026, 4, 1))
     match = MatchFunding.objects.create(award=award, source="B's council", amount=Decimal("100"))
-    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match": match}
+    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match_funding": match}
 
 
 def test_every_admin_form_is_in_the_sweep():
