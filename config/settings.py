@@ -10,16 +10,15 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 
+from config.settings_parts.env import env_bool, env_list
+
+# Bounds on lists, imports, exports, input, request bodies and reports: config/settings_parts/limits.py.
+from config.settings_parts.limits import *  # noqa: F403
+
+# Single sign-on by OpenID Connect (OIDC_PROVIDERS, SOCIALACCOUNT_*, oidc_apps): config/settings_parts/sso.py.
+from config.settings_parts.sso import *  # noqa: F403
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only for local use; production (DEBUG off, EXCHANGE_PRODUCTION on) must set SECRET_KEY.
@@ -307,37 +306,6 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
 }
-# Lists (pages and API) count at most this many rows; beyond it they say "more than 10,000" and still page
-# on (workflow/pagination.py), so a list costs the same at 1,000,000 awards as at 10,000.
-PAGINATION_COUNT_CAP = int(os.environ.get("PAGINATION_COUNT_CAP", "10000"))
-# Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-# Exports: formulae are neutralised by partnerships.importing.formulae on every path (import-export's own
-# escaping removes one "=" only and turns numbers into text, so it is off); control characters a
-# spreadsheet cannot hold become "�" instead of failing the export.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
-IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
-
-# Hostile input bounds (README "Hostile input"). Dates a grant can have: every date a form, the API or an
-# import gives is inside these years; due-period arithmetic never leaves them.
-GRANT_EARLIEST_YEAR = int(os.environ.get("GRANT_EARLIEST_YEAR", "1990"))
-GRANT_LATEST_YEAR = int(os.environ.get("GRANT_LATEST_YEAR", "2100"))
-REPORTING_MAX_PERIODS = int(os.environ.get("REPORTING_MAX_PERIODS", "240"))  # 20 years of monthly reports
-API_JSON_MAX_DEPTH = 20
-# API tokens stop working this many seconds after they were issued (401; ask for a new one).
-API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL", str(30 * 24 * 60 * 60)))
-# Request bodies: forms and JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE; the evidence and import endpoints
-# accept their own limits (EVIDENCE_MAX_BYTES x files, IMPORT_MAX_BYTES) and refuse anything larger from its
-# Content-Length before a byte is read (workflow.request_limits). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE
-# go to a temporary file rather than memory.
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
-FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
-# Password reset emails: at most this many per address and per email address an hour.
-PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/hour")
-# Impact reports: a report with more text than this renders in the worker (with a broker), like partnership
-# and portfolio reports; a worker's render stops after REPORT_TIME_LIMIT seconds and its failure is kept.
-REPORT_INLINE_MAX_CHARS = int(os.environ.get("REPORT_INLINE_MAX_CHARS", "40000"))
-REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "120"))
 
 # Personal data (accounts/: README "Personal data and sign-in"). The retention rules (celery beat, or
 # `manage.py apply_retention`) remove drafts never submitted after this many days without a change, and
@@ -353,67 +321,3 @@ EXCHANGE_MFA_REQUIRED = env_list("EXCHANGE_MFA_REQUIRED", "administrator,manager
 # Approving, varying or releasing money needs a second-factor check no older than this (seconds).
 EXCHANGE_MFA_MONEY_MAX_AGE = int(os.environ.get("EXCHANGE_MFA_MONEY_MAX_AGE", "900"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Exchange")
-
-
-# Single sign-on by OpenID Connect (accounts/sso.py, README "Personal data and sign-in"): each provider is
-# {"id", "name", "server_url", "client_id", "secret", "settings"}; the buttons appear only for these.
-# OIDC_PROVIDERS (JSON) lists any; OIDC_ENTRA_* and OIDC_GOOGLE_* add Microsoft Entra ID and Google Workspace.
-def _oidc_providers() -> list[dict]:
-    import json
-
-    providers = json.loads(os.environ.get("OIDC_PROVIDERS", "") or "[]")
-    if os.environ.get("OIDC_ENTRA_CLIENT_ID"):
-        tenant = os.environ.get("OIDC_ENTRA_TENANT", "")
-        if not tenant:
-            raise RuntimeError("OIDC_ENTRA_TENANT (your directory's tenant id) is needed with OIDC_ENTRA_CLIENT_ID.")
-        providers.append(
-            {
-                "id": "entra",
-                "name": "Microsoft",
-                "server_url": f"https://login.microsoftonline.com/{tenant}/v2.0",
-                "client_id": os.environ["OIDC_ENTRA_CLIENT_ID"],
-                "secret": os.environ.get("OIDC_ENTRA_SECRET", ""),
-                # Entra ID sends no email_verified: name the domains your tenant owns to trust their addresses.
-                "settings": {"verified_email": env_list("OIDC_ENTRA_VERIFIED_DOMAINS") or False},
-            }
-        )
-    if os.environ.get("OIDC_GOOGLE_CLIENT_ID"):
-        providers.append(
-            {
-                "id": "google",
-                "name": "Google",
-                "server_url": "https://accounts.google.com",
-                "client_id": os.environ["OIDC_GOOGLE_CLIENT_ID"],
-                "secret": os.environ.get("OIDC_GOOGLE_SECRET", ""),
-            }
-        )
-    return providers
-
-
-def oidc_apps(providers: list[dict]) -> dict:
-    """OIDC_PROVIDERS as django-allauth's SOCIALACCOUNT_PROVIDERS (identity from the checked ID token only)."""
-    apps = [
-        {
-            "provider_id": p["id"],
-            "name": p["name"],
-            "client_id": p["client_id"],
-            "secret": p.get("secret", ""),
-            "settings": {"server_url": p["server_url"], "fetch_userinfo": False, **p.get("settings", {})},
-        }
-        for p in providers
-    ]
-    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
-
-
-OIDC_PROVIDERS = _oidc_providers()
-SOCIALACCOUNT_PROVIDERS = oidc_apps(OIDC_PROVIDERS)
-SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
-ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing account is matched by verified email
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
-SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST; a link alone never starts a sign-in
-SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_EMAIL_VERIFICATION = "none"
-SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
