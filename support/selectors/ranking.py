@@ -145,8 +145,12 @@ def offer_facts(offers: QuerySet) -> list[matching.OfferFacts]:
     for offer_id, rating, reference, title in (
         Offer.evaluations.through.objects.filter(offer__in=ids, evaluation__completed_at__isnull=False)
         .order_by("offer_id", "evaluation_id")
-        .annotate(reference=subject_column("evaluation__", "reference"), title=subject_column("evaluation__", "title"))
-        .values_list("offer_id", "evaluation__rating", "reference", "title")
+        .values_list(
+            "offer_id",
+            "evaluation__rating",
+            subject_column("evaluation__", "reference"),
+            subject_column("evaluation__", "title"),
+        )
     ):
         evidence.setdefault(offer_id, []).append(
             matching.Evidence(reference, title, rating, str(ratings.get(rating, "")))
