@@ -304,19 +304,23 @@ def _safe_back(request) -> str:
     return "/"
 
 
-def recent_second_factor_required(view=None, *, steps: set[str] | None = None, step_kwarg: str = "name"):
+def recent_second_factor_required(
+    view=None, *, steps: set[str] | None = None, step_kwarg: str = "name", methods: frozenset[str] = frozenset({"POST"})
+):
     """For a page that moves money: a POST (for one of `steps`, if given) without a recent second-factor check
-    goes to the check, with the reason, and back to the page it came from afterwards. GETs pass through."""
+    goes to the check, with the reason, and back to the page it came from afterwards. GETs pass through, unless
+    `methods` names GET too (a download of money to be paid: back to the page that linked to it)."""
 
     def decorate(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST" and (steps is None or kwargs.get(step_kwarg) in steps):
+            if request.method in methods and (steps is None or kwargs.get(step_kwarg) in steps):
                 refusal = money_step_refusal(request)
                 if refusal:
                     messages.error(request, refusal)
+                    back = _safe_back(request) if request.method == "POST" or "HTTP_REFERER" in request.META else ""
                     check = reverse("accounts:second_factor_check")
-                    return HttpResponseRedirect(f"{check}?{urlencode({'next': _safe_back(request)})}")
+                    return HttpResponseRedirect(f"{check}?{urlencode({'next': back or request.get_full_path()})}")
             return func(request, *args, **kwargs)
 
         return wrapper
@@ -332,13 +336,21 @@ class RecentSecondFactor(BasePermission):
     message = "This step needs a recent check of your second factor."
 
     def has_permission(self, request, view):
-        return True
+        # An action on no one record (making a payment run: "create") is checked here; the others on the object.
+        if getattr(view, "detail", True) or not self._named(view):
+            return True
+        return self._passes(request)
 
     def has_object_permission(self, request, view, obj):
+        return not self._named(view) or self._passes(request)
+
+    @staticmethod
+    def _named(view) -> bool:
         # A generated transition action is named "transition_<step>" (workflow.apis.viewsets).
         action = (getattr(view, "action", None) or "").removeprefix("transition_")
-        if action not in getattr(view, "second_factor_actions", ()):
-            return True
+        return action in getattr(view, "second_factor_actions", ())
+
+    def _passes(self, request) -> bool:
         refusal = money_step_refusal(request)
         if refusal:
             self.message = refusal
