@@ -1,4 +1,5 @@
-"""A second factor: authenticator apps (TOTP) with recovery codes, from django-otp's devices.
+"""A second factor: authenticator apps (TOTP) and passkeys (accounts/passkeys.py) with recovery codes, from
+django-otp's devices.
 
 - **Who needs one**: the roles in EXCHANGE_MFA_REQUIRED ("administrator,manager" in production; nobody by
   default elsewhere, so the demo signs in with a password alone), and anyone who has set one up.
@@ -29,6 +30,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.permissions import BasePermission
 
 from . import roles
@@ -69,7 +71,11 @@ def app_device(user) -> TOTPDevice | None:
 
 
 def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey (recovery codes only stand in for one of them)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def needs_check(user) -> bool:
@@ -103,6 +109,11 @@ def verified_at(request) -> float | None:
     return session.get(SESSION_VERIFIED_AT) if session is not None else None
 
 
+def is_fresh(request) -> bool:
+    at = verified_at(request)
+    return at is not None and time.time() - at <= max_age()
+
+
 def mark_verified(request) -> None:
     request.session[SESSION_VERIFIED_AT] = time.time()
     request.session[SESSION_NEEDED] = True
@@ -121,15 +132,15 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
     django-otp slows down repeated failures (OTP_TOTP_THROTTLE_FACTOR): the wait is said, not hidden."""
     code = "".join(code.split()).lower()
     device = app_device(user)
-    if device is None:
+    if device is None and not recovery_codes_left(user):
         return "You have not set up an authenticator app yet."
-    allowed, detail = device.verify_is_allowed()
+    allowed, detail = device.verify_is_allowed() if device is not None else (True, None)
     if not allowed:
         until = (detail or {}).get("locked_until")
         wait = int(until.timestamp() - time.time()) + 1 if until else 1
         record(AuditEvent.Kind.SECOND_FACTOR_FAILED, actor=user, detail=f"Refused: too many wrong codes{why}")
         return TOO_MANY.format(seconds=max(wait, 1))
-    if code.isdigit() and device.verify_token(code):
+    if device is not None and code.isdigit() and device.verify_token(code):
         record(
             AuditEvent.Kind.SECOND_FACTOR,
             actor=user,
@@ -140,7 +151,8 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
     for recovery in StaticDevice.objects.filter(user=user, confirmed=True):
         if recovery.verify_token(code):
             left = recovery_codes_left(user)
-            device.throttle_reset()
+            if device is not None:
+                device.throttle_reset()
             record(
                 AuditEvent.Kind.SECOND_FACTOR,
                 actor=user,
@@ -148,7 +160,7 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
                 request=request,
             )
             return None
-    if not code.isdigit():
+    if device is not None and not code.isdigit():
         device.throttle_increment()
     record(AuditEvent.Kind.SECOND_FACTOR_FAILED, actor=user, detail=f"Wrong code{why}", request=request)
     return WRONG_CODE
@@ -218,14 +230,19 @@ def new_recovery_codes(*, user, request=None) -> list[str]:
     return codes
 
 
-def remove(*, user, actor, request=None) -> None:
+def remove(*, user, actor, request=None, app_only: bool = False) -> None:
+    """Remove the person's second factor: everything (an administrator's removal), or, `app_only`, their
+    authenticator app (their recovery codes too, unless a passkey still needs them)."""
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    if not app_only:
+        WebAuthnCredential.objects.filter(user=user).delete()
+    if not WebAuthnCredential.objects.filter(user=user).exists():
+        StaticDevice.objects.filter(user=user).delete()
     record(
         AuditEvent.Kind.SECOND_FACTOR,
         actor=actor,
         username=user.get_username(),
-        detail="Second factor removed"
+        detail=("Authenticator app removed" if app_only else "Second factor removed")
         + ("" if actor is None or actor.pk == user.pk else f" (by {actor.get_username()})"),
         request=request,
     )
@@ -284,7 +301,8 @@ def money_step_refusal(request) -> str | None:
         minutes = max(max_age() // 60, 1)
         return (
             "Approving, varying or releasing money needs a fresh check of your second factor "
-            f"(at most {minutes} minutes old). Enter a code from your authenticator app, then take the step again."
+            f"(at most {minutes} minutes old). Use your passkey or a code from your authenticator app, then take the "
+            "step again."
         )
     code = request.META.get(OTP_HEADER, "")
     if not code:
