@@ -123,10 +123,14 @@ class RegisterComplete(_Answers, _AddingChecks, CompleteCredentialRegistrationVi
     def post(self, *args, **kwargs):
         user = self.get_user()
         state = self.get_state()
+        taken = set(passkeys_of(user).values_list("name", flat=True))
+        number = len(taken) + 1
+        while f"Passkey {number}" in taken:  # after a removal: "Passkey 3" beside "Passkey 2", never two of one
+            number += 1
         with rewrite_exceptions(logger=logger):
             with transaction.atomic():
                 passkey = self.get_helper().register_complete(user=user, state=state, data=self.request.data)
-                passkey.name = f"Passkey {passkeys_of(user).count()}"
+                passkey.name = f"Passkey {number}"
                 passkey.save(update_fields=["name"])
         record(
             AuditEvent.Kind.SECOND_FACTOR, actor=user, detail=f"Passkey added ({passkey.name})", request=self.request

@@ -172,7 +172,13 @@ def test_adding_a_passkey_beside_an_app_needs_a_fresh_check(world, client, requi
     page = client.get("/accounts/second-factor/").content.decode()
     assert 'id="passkey-registration-available-template"' in page
     assert add_passkey(client, SoftPasskey()).status_code == 200
-    assert WebAuthnCredential.objects.filter(user=world.manager).count() == 1
+    assert add_passkey(client, SoftPasskey()).status_code == 200
+    first = WebAuthnCredential.objects.get(user=world.manager, name="Passkey 1")
+    client.post("/accounts/second-factor/", {"action": "remove_passkey", "passkey": first.pk})
+    assert add_passkey(client, SoftPasskey()).status_code == 200
+    names = WebAuthnCredential.objects.filter(user=world.manager).values_list("name", flat=True)
+    assert sorted(names) == ["Passkey 2", "Passkey 3"], "a name is never given twice"
+    assert mfa.app_device(world.manager) is not None, "the app stays beside them"
 
 
 def test_removing_a_passkey_needs_a_fresh_check_and_only_removes_your_own(world, client, manager_with_passkey):
