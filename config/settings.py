@@ -10,15 +10,18 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 
-from config.settings_parts.env import env_bool, env_list
-
-# Bounds on lists, imports, exports, input, request bodies and reports: config/settings_parts/limits.py.
-from config.settings_parts.limits import *  # noqa: F403
-
-# Single sign-on by OpenID Connect (OIDC_PROVIDERS, SOCIALACCOUNT_*, oidc_apps): config/settings_parts/sso.py.
-from config.settings_parts.sso import *  # noqa: F403
+from .oidc import oidc_apps, providers_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
 
 DEBUG = env_bool("DEBUG", False)
 # The fallback key is only for local use; production (DEBUG off, EXCHANGE_PRODUCTION on) must set SECRET_KEY.
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second factor (accounts/passkeys.py)
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -306,6 +310,37 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
 }
+# Lists (pages and API) count at most this many rows; beyond it they say "more than 10,000" and still page
+# on (workflow/pagination.py), so a list costs the same at 1,000,000 awards as at 10,000.
+PAGINATION_COUNT_CAP = int(os.environ.get("PAGINATION_COUNT_CAP", "10000"))
+# Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Exports: formulae are neutralised by partnerships.importing.formulae on every path (import-export's own
+# escaping removes one "=" only and turns numbers into text, so it is off); control characters a
+# spreadsheet cannot hold become "�" instead of failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# Hostile input bounds (README "Hostile input"). Dates a grant can have: every date a form, the API or an
+# import gives is inside these years; due-period arithmetic never leaves them.
+GRANT_EARLIEST_YEAR = int(os.environ.get("GRANT_EARLIEST_YEAR", "1990"))
+GRANT_LATEST_YEAR = int(os.environ.get("GRANT_LATEST_YEAR", "2100"))
+REPORTING_MAX_PERIODS = int(os.environ.get("REPORTING_MAX_PERIODS", "240"))  # 20 years of monthly reports
+API_JSON_MAX_DEPTH = 20
+# API tokens stop working this many seconds after they were issued (401; ask for a new one).
+API_TOKEN_TTL = int(os.environ.get("API_TOKEN_TTL", str(30 * 24 * 60 * 60)))
+# Request bodies: forms and JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE; the evidence and import endpoints
+# accept their own limits (EVIDENCE_MAX_BYTES x files, IMPORT_MAX_BYTES) and refuse anything larger from its
+# Content-Length before a byte is read (workflow.request_limits). Uploads above FILE_UPLOAD_MAX_MEMORY_SIZE
+# go to a temporary file rather than memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", str(2 * 1024 * 1024)))
+# Password reset emails: at most this many per address and per email address an hour.
+PASSWORD_RESET_RATE = os.environ.get("PASSWORD_RESET_RATE", "5/hour")
+# Impact reports: a report with more text than this renders in the worker (with a broker), like partnership
+# and portfolio reports; a worker's render stops after REPORT_TIME_LIMIT seconds and its failure is kept.
+REPORT_INLINE_MAX_CHARS = int(os.environ.get("REPORT_INLINE_MAX_CHARS", "40000"))
+REPORT_TIME_LIMIT = int(os.environ.get("REPORT_TIME_LIMIT", "120"))
 
 # Personal data (accounts/: README "Personal data and sign-in"). The retention rules (celery beat, or
 # `manage.py apply_retention`) remove drafts never submitted after this many days without a change, and
@@ -321,3 +356,27 @@ EXCHANGE_MFA_REQUIRED = env_list("EXCHANGE_MFA_REQUIRED", "administrator,manager
 # Approving, varying or releasing money needs a second-factor check no older than this (seconds).
 EXCHANGE_MFA_MONEY_MAX_AGE = int(os.environ.get("EXCHANGE_MFA_MONEY_MAX_AGE", "900"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Exchange")
+# Passkeys (WebAuthn, django-otp-webauthn; accounts/passkeys.py): a second factor only, never a sign-in alone.
+# PASSKEY_RP_ID is the site's domain (passkeys are bound to it; by default the host of the request);
+# PASSKEY_ORIGINS the addresses people use (the request's own address is accepted too).
+OTP_WEBAUTHN_RP_ID = os.environ.get("PASSKEY_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PASSKEY_ORIGINS", "http://localhost:8000")
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+
+
+# Single sign-on by OpenID Connect (config/oidc.py, accounts/sso.py, README "Personal data and sign-in").
+OIDC_PROVIDERS = providers_from_environment()
+SOCIALACCOUNT_PROVIDERS = oidc_apps(OIDC_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing account is matched by verified email
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST; a link alone never starts a sign-in
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # Before Django's own, so the reset form is the rate-limited one.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/second-factor/passkeys/", include("accounts.passkey_urls")),  # passkeys (WebAuthn)
     path("", include("accounts.urls")),  # sign-in, your account, your data, second factor, privacy, accessibility
     path("", include("accounts.sso_urls")),  # single sign-on (OpenID Connect)
     path("accounts/", include("django.contrib.auth.urls")),

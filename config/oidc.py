@@ -1,16 +1,18 @@
-"""Single sign-on by OpenID Connect (accounts/sso.py, README "Personal data and sign-in"), through
-django-allauth."""
+"""Single sign-on by OpenID Connect, read from the environment (accounts/sso.py, README "Personal data and
+sign-in"): each provider is {"id", "name", "server_url", "client_id", "secret", "settings"}; the buttons appear
+only for these. OIDC_PROVIDERS (JSON) lists any; OIDC_ENTRA_* and OIDC_GOOGLE_* add Microsoft Entra ID and Google
+Workspace. Kept out of settings.py so that file stays a list of settings."""
 
-import json
 import os
 
-from .env import env_list
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-# Single sign-on by OpenID Connect (accounts/sso.py, README "Personal data and sign-in"): each provider is
-# {"id", "name", "server_url", "client_id", "secret", "settings"}; the buttons appear only for these.
-# OIDC_PROVIDERS (JSON) lists any; OIDC_ENTRA_* and OIDC_GOOGLE_* add Microsoft Entra ID and Google Workspace.
-def _oidc_providers() -> list[dict]:
+def providers_from_environment() -> list[dict]:
+    import json
+
     providers = json.loads(os.environ.get("OIDC_PROVIDERS", "") or "[]")
     if os.environ.get("OIDC_ENTRA_CLIENT_ID"):
         tenant = os.environ.get("OIDC_ENTRA_TENANT", "")
@@ -53,17 +55,3 @@ def oidc_apps(providers: list[dict]) -> dict:
         for p in providers
     ]
     return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
-
-
-OIDC_PROVIDERS = _oidc_providers()
-SOCIALACCOUNT_PROVIDERS = oidc_apps(OIDC_PROVIDERS)
-SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
-ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing account is matched by verified email
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
-SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST; a link alone never starts a sign-in
-SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_EMAIL_VERIFICATION = "none"
-SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
