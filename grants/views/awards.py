@@ -22,7 +22,8 @@ from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
 from .. import selectors, services
-from ..forms import AwardFilter, AwardForm
+from ..filters import AwardPageFilter
+from ..forms import AwardForm
 from ..models import ZERO, Payment
 from ..money.views import award_money_context
 from .columns import AWARD_COLUMNS
@@ -30,21 +31,24 @@ from .columns import AWARD_COLUMNS
 
 @login_required
 def award_list(request):
-    filter_form = AwardFilter(
-        request.GET or None,
-        programmes=selectors.programme_list(user=request.user),
-        partnerships=partnership_list(user=request.user),
-        local_authorities=local_authority_list(),
-        sub_regions=SubRegion.objects.all(),
+    filterset = AwardPageFilter(
+        request.GET,
+        selectors.award_list(user=request.user, include_archived=True),
+        choices={
+            "programme": selectors.programme_list(user=request.user),
+            "partnership": partnership_list(user=request.user),
+            "sub_region": SubRegion.objects.all(),
+            "local_authority": local_authority_list(),
+        },
     )
-    qs = filter_form.apply(selectors.award_list(user=request.user, include_archived=True))
+    qs = filterset.qs
     if downloads.requested(request):
         return downloads.download(request, qs, AWARD_COLUMNS, name="awards")
     r = roles.of(request.user)
     return render(
         request,
         "grants/award_list.html",
-        {"page": paginate(request, qs), "filter_form": filter_form, "can_apply": r.is_manager or r.is_partner},
+        {"page": paginate(request, qs), "filter_form": filterset.form, "can_apply": r.is_manager or r.is_partner},
     )
 
 

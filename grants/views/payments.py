@@ -14,14 +14,19 @@ from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, take_transition
 
 from .. import due, selectors, services
-from ..forms import PaymentFilter, PaymentForm, ReleaseForm
+from ..filters import PaymentPageFilter
+from ..forms import PaymentForm, ReleaseForm
 from .columns import PAYMENT_COLUMNS
 
 
 @login_required
 def payment_list(request):
-    filter_form = PaymentFilter(request.GET or None, programmes=selectors.programme_list(user=request.user))
-    qs = filter_form.apply(selectors.payment_list(user=request.user))
+    filterset = PaymentPageFilter(
+        request.GET,
+        selectors.payment_list(user=request.user),
+        choices={"programme": selectors.programme_list(user=request.user)},
+    )
+    qs = filterset.qs
     if downloads.requested(request):
         return downloads.download(request, qs, PAYMENT_COLUMNS, name="payments")
     # Count and total in one bounded query: past the count cap the page says "more than 10,000"
@@ -33,7 +38,7 @@ def payment_list(request):
         "grants/payment_list.html",
         {
             "page": paginate(request, qs, count=head["n"]),
-            "filter_form": filter_form,
+            "filter_form": filterset.form,
             "total": head["total"],
             "cancelled_n": head["cancelled_n"],
             "cancelled_total": head["cancelled_total"],

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from grants.subjects import subject_column
 from partnerships.models import Organisation
 from partnerships.selectors import NOTHING
 from reporting.models import Evaluation
@@ -141,20 +142,18 @@ def offer_facts(offers: QuerySet) -> list[matching.OfferFacts]:
     las = _pairs(Offer.travel_local_authorities.through.objects.filter(offer__in=ids), "offer_id", "localauthority_id")
     ratings = dict(Evaluation.Rating.choices)
     evidence: dict[int, list[matching.Evidence]] = {}
-    for offer_id, rating, p_ref, p_title, a_ref, a_title in (
+    for offer_id, rating, reference, title in (
         Offer.evaluations.through.objects.filter(offer__in=ids, evaluation__completed_at__isnull=False)
         .order_by("offer_id", "evaluation_id")
         .values_list(
             "offer_id",
             "evaluation__rating",
-            "evaluation__project__reference",
-            "evaluation__project__title",
-            "evaluation__award__identifier",
-            "evaluation__award__title",
+            subject_column("evaluation__", "reference"),
+            subject_column("evaluation__", "title"),
         )
     ):
         evidence.setdefault(offer_id, []).append(
-            matching.Evidence(p_ref or a_ref or "", p_title or a_title or "", rating, str(ratings.get(rating, "")))
+            matching.Evidence(reference, title, rating, str(ratings.get(rating, "")))
         )
     parties = _parties(Organisation.objects.filter(pk__in=offers.order_by().values("organisation_id")))
     return [

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts import roles
+from partnerships.models import SubRegion
 from workflow.errors import TransitionRefused
 from workflow.services import history
 from workflow.views import (
@@ -19,21 +20,26 @@ from workflow.views import (
 )
 
 from .. import selectors, services
-from ..forms import NeedFilter, NeedForm
+from ..filters import NeedPageFilter
+from ..forms import NeedForm
 from ..models import Need
 from .common import NEED_STEPS, _may_record, _steps
 
 
 @login_required
 def need_list(request):
-    filter_form = NeedFilter(request.GET or None)
-    qs = filter_form.apply(selectors.need_list(user=request.user)).order_by("-created_at", "-id")
+    filterset = NeedPageFilter(
+        request.GET,
+        selectors.need_list(user=request.user).order_by("-created_at", "-id"),
+        choices={"sub_region": SubRegion.objects.all()},
+    )
+    qs = filterset.qs
     return render(
         request,
         "support/need_list.html",
         {
             "page": paginate(request, qs),
-            "filter_form": filter_form,
+            "filter_form": filterset.form,
             "can_record": _may_record(request.user),
             "is_manager": roles.of(request.user).is_manager,
         },
