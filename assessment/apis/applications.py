@@ -1,7 +1,7 @@
 """/api/v1/applications/: the bid, its sections and checklist, and its steps."""
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 
@@ -10,11 +10,22 @@ from workflow.apis import (
     ExchangeViewSet,
     money_field,
 )
+from workflow.errors import TransitionRefused
 from workflow.text import NOTE
 
 from .. import selectors, services
-from ..models import Application
+from ..models import Application, ApplicationOrganisation
 from ..scopes import shows_applicant
+from .attachments import AttachmentUploadMixin
+
+
+class BidOrganisationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = ApplicationOrganisation
+        fields = ["id", "organisation", "name", "role", "invitation", "gives_support", "receives_support"]
+        read_only_fields = fields
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
@@ -23,6 +34,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     state = serializers.CharField(source="award.state", read_only=True)
     amount_requested = money_field(source="award.amount_requested", read_only=True)
     recipient = serializers.SerializerMethodField()
+    organisations = serializers.SerializerMethodField()
     checklist = serializers.SerializerMethodField()
 
     class Meta:
@@ -37,6 +49,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "stage",
             "eoi_outcome",
             "recipient",
+            "organisations",
             "amount_requested",
             "project_summary",
             "outcomes",
@@ -51,10 +64,31 @@ class ApplicationSerializer(serializers.ModelSerializer):
         """Hidden (null) from assessors when the call is assessed blind."""
         return obj.award.recipient.name if shows_applicant(self.context["request"].user, obj) else None
 
+    @extend_schema_field(BidOrganisationSerializer(many=True))
+    def get_organisations(self, obj):
+        """Co-applicants (with their answer to the lead's invitation) and schools; empty for a blind call's
+        assessors."""
+        if not shows_applicant(self.context["request"].user, obj):
+            return []
+        return BidOrganisationSerializer(obj.organisations.all(), many=True).data
+
     def get_checklist(self, obj) -> list[str]:
         from ..rules import checklist
 
         return checklist(obj) if obj.award.state == "draft" else []
+
+
+class InvitationAnswerSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(help_text="The invited organisation (one of yours) that answers.")
+    accept = serializers.BooleanField(help_text="true: join the team that writes the application; false: decline.")
+
+
+def _answer_invitation(application, user, data):
+    waiting = {o.organisation_id: o for o in selectors.invitations_for(user=user, application=application)}
+    entry = waiting.get(data["organisation"])
+    if entry is None:
+        raise TransitionRefused("There is no invitation waiting for that organisation's answer here.")
+    return services.invitation_answer(entry=entry, actor=user, accept=data["accept"])
 
 
 class AssignSerializer(serializers.Serializer):
@@ -91,10 +125,18 @@ def _application_action(name, body, summary, run):
     )(handler)
 
 
-class ApplicationViewSet(ExchangeViewSet):
+class ApplicationViewSet(AttachmentUploadMixin, ExchangeViewSet):
     """Applications to calls (the bid: its sections and where it is), as assessment.scopes allows.
     Steps: submit (the lead), assign (an assessor; managers), decide (the panel's decision and reasons,
-    through the award's approve or decline), feedback (what the applicant reads once shared)."""
+    through the award's approve or decline), feedback (what the applicant reads once shared), invitation
+    (an invited co-applicant accepts or declines), attachments (upload a file, multipart)."""
+
+    invitation = _application_action(
+        "invitation",
+        InvitationAnswerSerializer,
+        "Answer an invitation to apply as a co-applicant (the invited organisation's people)",
+        _answer_invitation,
+    )
 
     submit = _application_action(
         "submit",

@@ -22,15 +22,23 @@ from .assessments import (
     assignment_transition,
     scores_save,
 )
+from .attachments import attachment_add, attachment_remove
 from .calls import CALL_FIELDS, call_create, call_update
 from .common import _require_manager
-from .criteria import criterion_add
+from .criteria import CRITERION_FIELDS, criteria_change_refusal, criterion_add, criterion_remove, criterion_update
 from .panel import feedback_share, panel_decide
-from .team import application_add_organisation, application_remove_organisation
+from .sections import editing_place, section_save
+from .team import (
+    application_add_organisation,
+    application_remove_organisation,
+    invitation_answer,
+    invitation_answer_refusal,
+)
 
 __all__ = [
     "AWARD_FIELDS",
     "CALL_FIELDS",
+    "CRITERION_FIELDS",
     "SECTION_FIELDS",
     "_require_manager",
     "application_add_organisation",
@@ -44,11 +52,20 @@ __all__ = [
     "assessment_submit",
     "assessor_assign",
     "assignment_transition",
+    "attachment_add",
+    "attachment_remove",
     "call_create",
     "call_update",
+    "criteria_change_refusal",
     "criterion_add",
+    "criterion_remove",
+    "criterion_update",
+    "editing_place",
     "feedback_share",
     "interest_decide",
+    "invitation_answer",
+    "invitation_answer_refusal",
     "panel_decide",
     "scores_save",
+    "section_save",
 ]

@@ -13,7 +13,7 @@ from partnerships.models import Organisation
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import lock, log_money_change, log_transition, set_fields
 
-from ..models import Application, ApplicationOrganisation, Call
+from ..models import Application, Call
 from ..rules import checklist, closed_refusal, eligibility_refusal
 from .common import _require_manager
 
@@ -56,12 +56,15 @@ def application_edit_refusal(application: Application, actor: User) -> Transitio
     """Why `actor` may not change the application now, or None. The people of the lead and of every
     co-applicant organisation may, and the programme's managers, while it is a draft."""
     r = roles.of(actor)
-    team = {application.award.recipient_id} | {
-        o.organisation_id
-        for o in application.organisations.all()
-        if o.role == ApplicationOrganisation.Role.CO_APPLICANT
-    }
+    entries = list(application.organisations.all())
+    team = {application.award.recipient_id} | {o.organisation_id for o in entries if o.is_team}
     if not (r.manages_programme(application.call.programme) or team & r.partner_orgs):
+        invited = [o for o in entries if o.is_pending and r.is_partner_of(o.organisation_id)]
+        if invited:
+            return PermissionRefused(
+                f"{invited[0].organisation} is invited to apply as a co-applicant: "
+                "accept the invitation before you edit the application."
+            )
         return PermissionRefused(
             "Only the applying organisations and the programme's managers can change this application."
         )

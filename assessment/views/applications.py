@@ -14,13 +14,14 @@ from grants.models import Award
 from partnerships.selectors import organisation_list
 from workflow.errors import TransitionRefused
 from workflow.services import history
-from workflow.views import get_visible_or_404, refusal_into_form, refused
+from workflow.views import get_visible_or_404, refused
 
 from .. import forms, selectors, services
 from ..models import Application, ApplicationOrganisation
 from ..rules import checklist, closed_refusal, when
 from ..scopes import detected_conflict, shows_applicant
 from .common import _application, _form_errors, _post_service
+from .sections import saved_at
 
 
 @login_required
@@ -67,41 +68,11 @@ def application_detail(request, pk):
             if manages and application.eoi_outcome == Application.EoiOutcome.SUBMITTED
             else None,
             "history": history(award) if manages or r.is_partner_of(award.recipient_id) else [],
-        },
-    )
-
-
-@login_required
-def application_edit(request, pk):
-    application = _application(request, pk)
-    refusal = services.application_edit_refusal(application, request.user)
-    back = reverse("assessment:application_detail", args=[application.pk])
-    if refusal is not None:
-        return refused(request, refusal, back)
-    award = application.award
-    form_class = forms.EoiSectionsForm if application.stage == Application.Stage.EOI else forms.SectionsForm
-    initial = {name: getattr(award, name) for name in services.AWARD_FIELDS}
-    initial.update({name: getattr(application, name) for name in services.SECTION_FIELDS})
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_update(application=application, actor=request.user, **form.cleaned_data)
-        except (TransitionRefused, ValidationError) as error:
-            refusal_into_form(form, error)
-        else:
-            messages.success(request, "Saved. Come back to it at any time; the checklist shows what is still missing.")
-            return redirect(back)
-    return render(
-        request,
-        "includes/form_page.html",
-        {
-            "form": form,
-            "title": f"Your application to {application.call.title}",
-            "caption": award.identifier,
-            "intro": "Anyone in the applying organisations can edit this. "
-            f"The call closes at {when(application.call.closes_for(application))}.",
-            "cancel_url": back,
-            "submit_label": "Save and return",
+            # Files through their own scope: a conflicted person, or a blind call's assessor, lists none.
+            "attachments": list(selectors.attachment_list(user=request.user).filter(application=application)),
+            "attachment_form": forms.AttachmentForm() if can_edit else None,
+            "invitations": selectors.invitations_for(user=request.user, application=application),
+            "saved_at": saved_at(application),
         },
     )
 

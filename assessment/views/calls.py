@@ -139,6 +139,7 @@ def call_detail(request, pk):
             "reasons": reasons,
             "applications": applications,
             "criterion_form": forms.CriterionForm() if manages else None,
+            "criteria_refusal": services.criteria_change_refusal(call) if manages else None,
             "criteria": list(call.criteria.all()),
             "total_weight": sum(c.weight for c in call.criteria.all()),
         },
