@@ -91,7 +91,6 @@ class CriterionAdmin(RoleScopedAdmin):
     list_display = ("title", "call", "position", "weight", "scale_max")
     list_select_related = ("call__programme",)
     search_fields = ("title", "call__title")
-    list_filter = ("call",)
 
     def edit_refusal(self, request, obj):
         if not self._roles(request).manages_programme(obj.call.programme):

@@ -373,7 +373,14 @@ def test_junk_ids_are_not_found_never_a_server_error(client, world, side_a, kind
             continue
         cache.clear()  # the sweep is more writes a minute than the API's write throttle allows one person
         for junk in JUNK_IDS:
-            values = {"pk": junk, "award_pk": junk, "object_id": junk, "kind": "award", "name": "approve"}
+            values = {
+                "pk": junk,
+                "award_pk": junk,
+                "object_id": junk,
+                "kind": "award",
+                "name": "approve",
+                "section": "project",
+            }
             url = fill(route, values)
             for method in ("get", "post"):
                 tried += 1
