@@ -17,6 +17,7 @@ from .. import selectors, services
 from ..models import Application, ApplicationOrganisation
 from ..scopes import shows_applicant
 from .attachments import AttachmentUploadMixin
+from .writing import BidOrganisationAddSerializer, SectionSaveSerializer, add_organisation, save_section
 
 
 class BidOrganisationSerializer(serializers.ModelSerializer):
@@ -109,7 +110,7 @@ class FeedbackSerializer(serializers.Serializer):
 def _application_action(name, body, summary, run):
     def handler(self, request, pk=None):
         application = self.get_object()
-        data = body(data=request.data) if body else None
+        data = body(data=request.data, context=self.get_serializer_context()) if body else None
         if data is not None:
             data.is_valid(raise_exception=True)
         run(application, request.user, dict(data.validated_data) if data is not None else {})
@@ -131,6 +132,18 @@ class ApplicationViewSet(AttachmentUploadMixin, ExchangeViewSet):
     through the award's approve or decline), feedback (what the applicant reads once shared), invitation
     (an invited co-applicant accepts or declines), attachments (upload a file, multipart)."""
 
+    sections = _application_action(
+        "sections",
+        SectionSaveSerializer,
+        "Save one section of a draft (only that section's fields; the others are left as they are)",
+        save_section,
+    )
+    organisations = _application_action(
+        "organisations",
+        BidOrganisationAddSerializer,
+        "Name a school taking part, or invite a co-applicant (it accepts before its people can edit)",
+        add_organisation,
+    )
     invitation = _application_action(
         "invitation",
         InvitationAnswerSerializer,

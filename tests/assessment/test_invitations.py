@@ -111,3 +111,30 @@ def test_only_the_invited_organisations_people_answer(client, world, invited):
     services.invitation_answer(entry=entry, actor=co_person, accept=True)
     with pytest.raises(TransitionRefused, match="no invitation waiting"):
         services.invitation_answer(entry=entry, actor=co_person, accept=False)
+
+
+def test_the_lead_invites_through_the_api_and_the_invited_accept_there(client, world, call):
+    application = services.application_start(
+        call=call, actor=world.partner, organisation=world.partner_org, title="API bid", amount_requested=1000
+    )
+    co_org = f.OrganisationFactory(name="Valley Trust")
+    co_person = member(Role.PARTNER, co_org, username="valley_head")
+    client.force_login(world.partner)
+    response = client.post(
+        f"/api/v1/applications/{application.pk}/organisations/",
+        {"organisation": co_org.pk, "role": "co_applicant"},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    assert [o["invitation"] for o in response.json()["organisations"]] == ["pending"]
+    client.force_login(co_person)
+    sections = f"/api/v1/applications/{application.pk}/sections/"
+    refused = client.post(sections, {"section": "project", "project_summary": "x"}, "application/json")
+    assert refused.status_code == 403 and "accept the invitation" in refused.json()["detail"]
+    client.post(
+        f"/api/v1/applications/{application.pk}/invitation/",
+        {"organisation": co_org.pk, "accept": True},
+        content_type="application/json",
+    )
+    saved = client.post(sections, {"section": "project", "project_summary": "Ours together"}, "application/json")
+    assert saved.status_code == 200 and saved.json()["project_summary"] == "Ours together"

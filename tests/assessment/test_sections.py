@@ -104,3 +104,17 @@ def test_the_autosave_script_is_a_static_file_the_csp_allows(client, world, draf
     assert "script-src 'self'" in response["Content-Security-Policy"]
     source = open(finders.find("assessment/autosave.js")).read()
     assert 'data.append("autosave", "1")' in source and "eval(" not in source
+
+
+def test_the_api_saves_one_section_and_refuses_a_field_of_another(client, world, draft):
+    client.force_login(world.partner)
+    url = f"/api/v1/applications/{draft.pk}/sections/"
+    response = client.post(url, {"section": "budget", "budget_summary": "Supply cover"}, "application/json")
+    assert response.status_code == 200, response.content
+    assert Application.objects.get(pk=draft.pk).budget_summary == "Supply cover"
+    mixed = client.post(url, {"section": "budget", "outcomes": "Sneaked in"}, "application/json")
+    assert mixed.status_code == 400 and "its own section" in str(mixed.json())
+    assert Application.objects.get(pk=draft.pk).outcomes == ""
+    assert EditingPlace.objects.get(application=draft, user=world.partner).section == "budget"
+    client.force_login(world.partner_b)
+    assert client.post(url, {"section": "budget", "budget_summary": "x"}, "application/json").status_code == 404
