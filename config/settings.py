@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "VariationStateEnum": "grants.money.models.Variation.State",
         "MatchFundingKindEnum": "grants.money.models.MatchFunding.Kind",
         "MatchFundingProviderEnum": "grants.money.models.MatchFunding.Provider",
+        "BidOrganisationRoleEnum": "assessment.models.ApplicationOrganisation.Role",
     },
 }
 

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 
 from accounts.password_reset import RateLimitedPasswordResetView
 from inbox.views import home
@@ -33,3 +35,14 @@ urlpatterns = [
     path("", include(reporting_urls.dashboard_urls)),
     path("", include("inbox.urls")),
 ]
+
+
+def not_found(request, exception):
+    """An address under /api/ that matches no route (a negative id where a route takes only digits) answers
+    in JSON, as every other API error does; pages keep the GOV.UK page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
