@@ -19,10 +19,10 @@ from reporting.selectors import due_rows as read
 from reporting.selectors.due import due_figures
 from tests import factories as f
 from tests.conftest import member
-
-Role = OrganisationMembership.Role
 from tests.helpers import force_state
 from workflow import clock
+
+Role = OrganisationMembership.Role
 
 TODAY = dt.date(2026, 6, 15)
 
