@@ -25,6 +25,7 @@ from reporting.selectors import due_rows, update_list
 from .models import CalendarFeed
 
 LIMIT = 10
+COUNT_CAP = 1000  # a section says "1,000 or more" beyond this
 TAG_COLOURS = {"overdue": "red", "due_soon": "yellow", "awaiting_review": "blue", "upcoming": "grey"}
 
 
@@ -48,6 +49,7 @@ class InboxSection:
     more_url: str = ""
     more_label: str = ""
     action: bool = True  # something to do, not only to know
+    capped: bool = False  # more than COUNT_CAP: `count` is the cap
 
     @property
     def more(self) -> int:
@@ -116,10 +118,19 @@ def _payment_item(payment: Payment, today: dt.date, verb: str) -> InboxItem:
 
 
 def _section_of(qs: QuerySet, key: str, heading: str, role: str, item, **kwargs) -> InboxSection:
-    """The first LIMIT rows and how many there are in all, in one query (a window count)."""
-    rows = list(qs.annotate(_inbox_total=Window(Count("pk")))[:LIMIT])
-    count = rows[0]._inbox_total if rows else 0
-    return InboxSection(key=key, heading=heading, role=role, items=[item(r) for r in rows], count=count, **kwargs)
+    """The first LIMIT rows and how many there are, counted to COUNT_CAP (a bounded walk of the list's
+    index, as the paginators count: a window count over every row grew with the data)."""
+    rows = list(qs[:LIMIT])
+    count = len(rows) if len(rows) < LIMIT else qs[: COUNT_CAP + 1].count()
+    return InboxSection(
+        key=key,
+        heading=heading,
+        role=role,
+        items=[item(r) for r in rows],
+        count=min(count, COUNT_CAP),
+        capped=count > COUNT_CAP,
+        **kwargs,
+    )
 
 
 def _periods_section(periods: list[DuePeriod], count: int, key: str, heading: str, role: str, verb: str, **kwargs):
