@@ -42,8 +42,10 @@ PAGES = [
     ("manager", "/payments/?when=overdue"),
     ("manager", "/programmes/"),
     ("manager", "/reach/"),
+    ("manager", "/inbox/"),
     ("partner", "/"),
     ("partner", "/awards/"),
+    ("partner", "/inbox/"),
     ("funder", "/"),
     ("funder", "/awards/"),
 ]
@@ -55,6 +57,7 @@ APIS = [
     ("manager", "/api/v1/payments/"),
     ("manager", "/api/v1/updates/"),
     ("manager", "/api/v1/transitions/"),
+    ("manager", "/api/v1/inbox/"),
     ("funder", "/api/v1/awards/"),
 ]
 REFERENCES = [("manager", "/healthz"), ("manager", "/bench/awards-reference/")]

@@ -174,8 +174,10 @@ def populate(n_awards: int, seed: int = 7) -> dict:
         OrganisationMembership.objects.create(user=partner, organisation=orgs[0], role="partner")
 
     from grants.services import programme_totals_recount
+    from reporting import due_rows
 
     programme_totals_recount()
+    due_rows.rebuild()  # written in bulk, as an import would be: the due periods worked out once
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # as autovacuum would soon after a bulk load; plans need the statistics

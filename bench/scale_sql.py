@@ -163,6 +163,7 @@ def populate(n_awards: int) -> dict:
     from accounts.models import OrganisationMembership
     from grants.services import programme_totals_recount
     from partnerships.models import Organisation
+    from reporting import due_rows
 
     assert connection.vendor == "postgresql", "bench.scale_sql builds on PostgreSQL"
     with transaction.atomic():
@@ -177,6 +178,7 @@ def populate(n_awards: int) -> dict:
         OrganisationMembership.objects.create(user=partner, organisation=first_trust, role="partner")
         ctx["users"]["partner"] = partner
     programme_totals_recount()
+    due_rows.rebuild()  # written in bulk, as an import would be: the due periods worked out once
     connection.ensure_connection()
     old_autocommit = connection.get_autocommit()
     connection.set_autocommit(True)

@@ -21,6 +21,7 @@ class InboxSectionSerializer(serializers.Serializer):
     heading = serializers.CharField()
     role = serializers.CharField()
     count = serializers.IntegerField()
+    capped = serializers.BooleanField(help_text="True when there are more than `count` (counted to 1,000).")
     action = serializers.BooleanField(help_text="Something to do (true) or only to know (false).")
     items = InboxItemSerializer(many=True, help_text="The first ten, most urgent first.")
 

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from accounts import roles
 from grants import due as payment_due
+from reporting.selectors.due import due_figures
 from workflow import clock
 
 from . import selectors
@@ -43,8 +45,8 @@ def feed_for(*, user, today: dt.date | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Exchange: due dates for {user.get_full_name() or user.get_username()}")
-    inbox = selectors.inbox_for(user=user, today=today)
-    periods = inbox.figures.periods if inbox.figures is not None else []
+    r = roles.of(user)
+    periods = due_figures(user=user, today=today).periods if (r.is_manager or r.is_partner) else []
     for period in periods:
         if period.urgency == "done":
             continue

@@ -1,5 +1,6 @@
 """What is waiting for one person: their work inbox, read from the one source of truth for what is due
-(reporting.selectors.due and grants.due), scoped by the same rules as every page.
+(reporting.periods, through the kept due periods of reporting.selectors.due_rows, and grants.due),
+scoped by the same rules as every page.
 
 Each section is a fixed number of queries (a count and the first LIMIT rows), so the inbox costs the
 same for ten awards as for ten thousand in the database."""
@@ -19,12 +20,12 @@ from partnerships.models import Project
 from partnerships.selectors import project_list
 from reporting.models import ProgressUpdate
 from reporting.periods import DuePeriod
-from reporting.selectors import update_list
-from reporting.selectors.due import DueFigures, due_figures
+from reporting.selectors import due_rows, update_list
 
 from .models import CalendarFeed
 
 LIMIT = 10
+COUNT_CAP = 1000  # a section says "1,000 or more" beyond this
 TAG_COLOURS = {"overdue": "red", "due_soon": "yellow", "awaiting_review": "blue", "upcoming": "grey"}
 
 
@@ -48,6 +49,7 @@ class InboxSection:
     more_url: str = ""
     more_label: str = ""
     action: bool = True  # something to do, not only to know
+    capped: bool = False  # more than COUNT_CAP: `count` is the cap
 
     @property
     def more(self) -> int:
@@ -58,7 +60,6 @@ class InboxSection:
 class Inbox:
     today: dt.date
     sections: list[InboxSection] = field(default_factory=list)
-    figures: DueFigures | None = None
 
     @property
     def waiting(self) -> int:
@@ -117,26 +118,36 @@ def _payment_item(payment: Payment, today: dt.date, verb: str) -> InboxItem:
 
 
 def _section_of(qs: QuerySet, key: str, heading: str, role: str, item, **kwargs) -> InboxSection:
-    """The first LIMIT rows and how many there are in all, in one query (a window count)."""
-    rows = list(qs.annotate(_inbox_total=Window(Count("pk")))[:LIMIT])
-    count = rows[0]._inbox_total if rows else 0
-    return InboxSection(key=key, heading=heading, role=role, items=[item(r) for r in rows], count=count, **kwargs)
+    """The first LIMIT rows and how many there are, counted to COUNT_CAP (a bounded walk of the list's
+    index, as the paginators count: a window count over every row grew with the data)."""
+    rows = list(qs[:LIMIT])
+    count = qs[: COUNT_CAP + 1].count()  # asked even when short, so a section is always two queries
+    return InboxSection(
+        key=key,
+        heading=heading,
+        role=role,
+        items=[item(r) for r in rows],
+        count=min(count, COUNT_CAP),
+        capped=count > COUNT_CAP,
+        **kwargs,
+    )
 
 
-def _periods_section(periods: list[DuePeriod], key: str, heading: str, role: str, verb: str, **kwargs):
+def _periods_section(periods: list[DuePeriod], count: int, key: str, heading: str, role: str, verb: str, **kwargs):
     return InboxSection(
         key=key,
         heading=heading,
         role=role,
         items=[_period_item(p, verb=verb) for p in periods[:LIMIT]],
-        count=len(periods),
+        count=count,
         **kwargs,
     )
 
 
-def _manager_sections(user, r, figures: DueFigures, today: dt.date) -> list[InboxSection]:
-    managed = figures.managed_by(user)
-    to_review, overdue = managed.awaiting_review, managed.overdue
+def _manager_sections(user, r, today: dt.date) -> list[InboxSection]:
+    counts = due_rows.managed_counts(user=user, today=today)
+    to_review = due_rows.managed_periods(user=user, today=today, urgency="awaiting_review", limit=LIMIT)
+    overdue = due_rows.managed_periods(user=user, today=today, urgency="overdue", limit=LIMIT)
     payments = payment_list(user=user)
     if not r.is_admin:
         payments = payments.filter(award__programme__managed_by_id__in=r.manager_orgs)
@@ -149,6 +160,7 @@ def _manager_sections(user, r, figures: DueFigures, today: dt.date) -> list[Inbo
     return [
         _periods_section(
             to_review,
+            counts["awaiting_review"],
             "updates_to_review",
             "Progress updates to review",
             "manager",
@@ -206,6 +218,7 @@ def _manager_sections(user, r, figures: DueFigures, today: dt.date) -> list[Inbo
         ),
         _periods_section(
             overdue,
+            counts["overdue"],
             "reports_overdue",
             "Progress updates overdue from partners",
             "manager",
@@ -216,14 +229,21 @@ def _manager_sections(user, r, figures: DueFigures, today: dt.date) -> list[Inbo
     ]
 
 
-def _partner_sections(user, r, figures: DueFigures) -> list[InboxSection]:
-    owed = figures.owed_by(user).with_partner
-    corrections = [p for p in owed if p.state == ProgressUpdate.State.CHANGES_REQUESTED]
-    to_write = [p for p in owed if p.urgency in ("overdue", "due_soon") and p not in corrections]
+def _owed_section(user, today: dt.date, which: str, *args, **kwargs) -> InboxSection:
+    rows = list(
+        due_rows.owed_rows(user=user, today=today, which=which).annotate(_inbox_total=Window(Count("pk")))[:LIMIT]
+    )
+    periods = due_rows.owed_periods(user=user, today=today, which=which, limit=LIMIT) if rows else []
+    return _periods_section(periods, rows[0]._inbox_total if rows else 0, *args, **kwargs)
+
+
+def _partner_sections(user, r, today: dt.date) -> list[InboxSection]:
     mine = Q(lead_organisation_id__in=r.partner_orgs)
     return [
-        _periods_section(
-            corrections,
+        _owed_section(
+            user,
+            today,
+            "corrections",
             "changes_requested",
             "Changes requested on your updates",
             "partner",
@@ -241,8 +261,10 @@ def _partner_sections(user, r, figures: DueFigures) -> list[InboxSection]:
                 colour="orange",
             ),
         ),
-        _periods_section(
-            sorted(to_write, key=lambda p: p.due_on),
+        _owed_section(
+            user,
+            today,
+            "to_write",
             "reports_to_write",
             "Progress updates due or overdue",
             "partner",
@@ -311,18 +333,15 @@ def _funder_sections(user, r, today: dt.date) -> list[InboxSection]:
     ]
 
 
-def inbox_for(*, user, today: dt.date | None = None, figures: DueFigures | None = None) -> Inbox:
-    """The person's inbox: a section for each kind of thing waiting, for each role they hold (give
-    `figures` when the caller already has the person's due figures for `today`)."""
+def inbox_for(*, user, today: dt.date | None = None) -> Inbox:
+    """The person's inbox: a section for each kind of thing waiting, for each role they hold."""
     today = today or payment_due.today()
     r = roles.of(user)
-    if figures is None and (r.is_manager or r.is_partner):
-        figures = due_figures(user=user, today=today)
-    inbox = Inbox(today=today, figures=figures)
-    if r.is_manager and figures is not None:
-        inbox.sections += _manager_sections(user, r, figures, today)
-    if r.is_partner and figures is not None:
-        inbox.sections += _partner_sections(user, r, figures)
+    inbox = Inbox(today=today)
+    if r.is_manager:
+        inbox.sections += _manager_sections(user, r, today)
+    if r.is_partner:
+        inbox.sections += _partner_sections(user, r, today)
     if r.is_funder:
         inbox.sections += _funder_sections(user, r, today)
     return inbox

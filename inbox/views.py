@@ -23,7 +23,7 @@ def inbox(request):
 def home(request):
     """The dashboard, with what is waiting for the person first."""
     context = dashboard_context(request)
-    context["inbox"] = selectors.inbox_for(user=request.user, today=context["today"], figures=context["due_figures"])
+    context["inbox"] = selectors.inbox_for(user=request.user, today=context["today"])
     return render(request, "dashboard/home.html", context)
 
 

@@ -9,8 +9,9 @@ class ReportingConfig(AppConfig):
         # Imported here, not at the top: models can be imported only once the apps are loaded.
         from workflow.selectors import visible_to
 
-        from . import closing, retention, selectors
+        from . import closing, due_hooks, retention, selectors
 
         closing.register()
         retention.register()
+        due_hooks.register()
         visible_to("reporting.ProgressUpdate", selectors.update_list)

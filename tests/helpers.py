@@ -8,12 +8,25 @@ from reporting.models import ProgressUpdate
 
 def force_state(obj, state):
     """Put an object straight into a state for table tests (a queryset update, as no service would).
-    An award's programme gets its running totals worked out again, as the services would have kept them."""
+    An award's programme gets its running totals worked out again, and the due periods of what it belongs
+    to are written again, as the services would have kept them."""
     obj.__class__.objects.filter(pk=obj.pk).update(state=state)
     fresh = obj.__class__.objects.get(pk=obj.pk)
     if fresh._meta.label == "grants.Award":
         recount_totals(fresh.programme_id)
+    refresh_due_rows(fresh)
     return fresh
+
+
+def refresh_due_rows(obj):
+    """The kept due periods worked out again for what `obj` belongs to, as a save through the services
+    would have done (reporting/due_hooks.py)."""
+    from reporting.due_hooks import WATCHED
+
+    if obj._meta.label in WATCHED:
+        from reporting import due_rows
+
+        due_rows.refresh(**WATCHED[obj._meta.label](obj))
 
 
 def recount_totals(programme_id):

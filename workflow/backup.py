@@ -17,7 +17,14 @@ BACKED_UP = [
 ]
 # Kept by database triggers from the awards themselves (grants/tallies.py, reporting/tallies.py): restoring
 # the awards rebuilds them.
-DERIVED = ["grants.AwardTally", "reporting.ReachTally", "reporting.ProjectTally", "reporting.PaymentTally"]
+DERIVED = [
+    "grants.AwardTally",
+    "reporting.ReachTally",
+    "reporting.ProjectTally",
+    "reporting.PaymentTally",
+    "reporting.DueRow",
+    "reporting.DueTally",
+]
 
 
 def summary() -> dict[str, str]:

@@ -144,13 +144,39 @@ class Pagination(PageNumberPagination):
             }
         )
 
+    @staticmethod
+    def cap() -> int:
+        return count_cap()
+
     def get_paginated_response_schema(self, schema):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_exact"] = {
             "type": "boolean",
             "example": True,
-            "description": f"False when the list is longer than the count cap ({count_cap():,}); "
+            "description": f"False when the list is longer than the count cap ({self.cap():,}); "
             "`count` is then the cap and `next` still leads to every page.",
         }
         response["required"] = [*response.get("required", []), "count_exact"]
         return response
+
+
+def history_count_cap() -> int:
+    return int(getattr(settings, "HISTORY_COUNT_CAP", 1_000))
+
+
+class HistoryPaginator(CappedPaginator):
+    """The history logs' pages: counted to `HISTORY_COUNT_CAP` (1,000) rows, not 10,000. Whether a log row
+    is visible is asked of its subject row by row (workflow.selectors._history_scope), so a count of 10,000
+    probes 10,000 subjects; a history longer than a thousand changes is read by filtering it (by model,
+    actor, date) or by following `next`."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, cap: int | None = None):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page, cap=cap or history_count_cap())
+
+
+class HistoryPagination(Pagination):
+    django_paginator_class = HistoryPaginator
+
+    @staticmethod
+    def cap() -> int:
+        return history_count_cap()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from partnerships.models import LocalAuthority, Organisation
 from workflow.models import MoneyChange, TransitionLog
+from workflow.signals import rows_written
 
 from ..models import ZERO, Award, FundingProgramme
 from .rows import GrantIn, OrgIn
@@ -85,6 +86,7 @@ class ImportWriter:
         for award in awards:
             award.pk = saved[award.identifier].pk
         self.write_logs(awards)
+        rows_written.send(sender=Award, pks=[a.pk for a in awards])
         outcome.created = len(awards)
         outcome.states = Counter(a.state for a in awards)
 

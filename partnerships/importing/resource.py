@@ -12,6 +12,7 @@ from import_export.results import Error, Result, RowResult
 
 from accounts import roles
 from workflow.services import log_money_changes, log_money_set_in_bulk
+from workflow.signals import rows_written
 
 from .cells import LookupWidget, cell_text, lookup_key
 from .columns import ColumnsMixin
@@ -292,6 +293,8 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
                 obj.pk = ids.get(getattr(obj, self.key_attribute))
         self.after_write()
         self.log_money()
+        written = [o.pk for o in (*self._created, *self._updated) if o.pk is not None]
+        rows_written.send(sender=self._meta.model, pks=written)
         result.exchange_notes = self.notes()  # the admin's preview says what the command line says
 
     repr_expression = None  # an expression equal to str(record), so the database can write the money log

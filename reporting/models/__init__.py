@@ -1,6 +1,7 @@
 """Reporting's data, one module per concern: indicators, updates (with results, reach and evidence),
 schedules (with extra due dates, extensions and sent reminders) and evaluations."""
 
+from .due import DueRow, DueTally, Turn
 from .evaluations import Evaluation
 from .indicators import Indicator
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
@@ -18,6 +19,8 @@ __all__ = [
     "EVIDENCE_TYPES",
     "AdHocDueDate",
     "DueDateExtension",
+    "DueRow",
+    "DueTally",
     "Evaluation",
     "EvidenceFile",
     "Indicator",
@@ -29,5 +32,6 @@ __all__ = [
     "ReachTally",
     "ReportingSchedule",
     "SentReminder",
+    "Turn",
     "_evidence_path",
 ]

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts import roles
 from grants.models import Award
@@ -43,8 +43,11 @@ def schedule_for(subject) -> ReportingSchedule | None:
         return default_schedule(subject)
 
 
-def _funded_project_ids():
-    return Award.objects.filter(project__isnull=False, state__in=Award.COMMITTED_STATES).values("project_id")
+def _funded():
+    """The project has an award that funds it. NOT EXISTS (an index probe per project), not
+    `NOT IN (every funded project id)`: PostgreSQL cannot hash a million awards' ids in its working memory
+    and then compares every project with every one of them (over twenty minutes at 1,000,000 awards)."""
+    return Exists(Award.objects.filter(project=OuterRef("pk"), state__in=Award.COMMITTED_STATES))
 
 
 def reporting_awards() -> QuerySet:
@@ -58,7 +61,7 @@ def reporting_projects() -> QuerySet:
     """Projects in delivery that report themselves, because no award funds them."""
     return (
         Project.objects.filter(state__in=REPORTING_PROJECT_STATES)
-        .exclude(pk__in=_funded_project_ids())
+        .exclude(_funded())
         .select_related("partnership", "lead_organisation", "reporting_schedule")
     )
 

@@ -10,17 +10,17 @@ from grants.selectors import award_list
 from partnerships.selectors import project_list
 
 from ..selectors import dashboards as dashboard
-from ..selectors.due import due_figures
+from ..selectors import due_rows
 
 
 def dashboard_context(request) -> dict:
     """One dashboard, with a section for each role the person holds (most people hold one). Every
-    figure of what is due or overdue comes from reporting.selectors.due (and grants.due through it)."""
+    figure of what is due or overdue comes from the one due rule (reporting.periods), read from the kept
+    due periods (reporting.selectors.due_rows; payments: grants.due)."""
     user, today = request.user, payment_due.today()
     r = roles.of(user)
-    figures = due_figures(user=user, today=today) if (r.is_manager or r.is_partner) else None
-    context = {"roles": r, "today": today, "due_figures": figures}
-    if r.is_manager and figures is not None:
+    context = {"roles": r, "today": today}
+    if r.is_manager:
         projects, awards = dashboard.project_pipeline(user=user), dashboard.award_pipeline(user=user)
         programmes = dashboard.programme_money(user=user)
         context["manager"] = {
@@ -31,15 +31,15 @@ def dashboard_context(request) -> dict:
             "programmes": programmes,
             "money_chart": dashboard.money_chart("chart-money", "Money committed against each budget", programmes),
             "payments": dashboard.payments_due(user=user, today=today),
-            "updates": figures.managed_by(user).counts,
+            "updates": due_rows.managed_counts(user=user, today=today),
         }
-    if r.is_partner and not r.is_manager and figures is not None:
+    if r.is_partner and not r.is_manager:
         context["partner"] = {
             "projects": list(project_list(user=user)[:20]),
             "awards": list(award_list(user=user)[:20]),
             "payments": dashboard.payments_due(user=user, today=today, days=90),
-            "updates": figures.owed_by(user).counts,
-            "updates_due": figures.owed_by(user).with_partner[:10],
+            "updates": due_rows.owed_counts(user=user, today=today),
+            "updates_due": due_rows.owed_periods(user=user, today=today, limit=10),
         }
     if r.is_funder and not r.is_manager:
         awards = dashboard.award_pipeline(user=user)

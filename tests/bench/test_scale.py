@@ -8,6 +8,8 @@ from django.db.models import Sum
 
 from grants.models import Award, AwardTally, FundingProgramme, Payment
 from grants.tallies import recount
+from reporting import due_rows
+from reporting.models import DueRow
 
 
 def _check_built(n: int, result: dict) -> None:
@@ -17,6 +19,7 @@ def _check_built(n: int, result: dict) -> None:
     assert Payment.objects.filter(state="paid").exists()
     # The derived figures agree with the rows: stage tallies (triggers) and the programmes' committed totals.
     assert recount() == 0
+    assert due_rows.recount() == 0 and DueRow.objects.exists()  # the due periods of the reporting awards
     assert AwardTally.objects.aggregate(n=Sum("awards"))["n"] == n
     committed = Award.objects.exclude(amount_awarded=None).aggregate(s=Sum("amount_awarded"))["s"]
     kept = sum((p.committed_amount for p in FundingProgramme.objects.all()), Decimal("0"))

@@ -131,3 +131,18 @@ def test_inbox_query_count_does_not_grow_with_the_data(client, world, role):
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 16
+
+
+def test_a_section_counts_to_its_cap_and_says_there_are_more(client, world, due_world, monkeypatch):
+    """Two scheduled payments wait for approval; counted to a cap of one, the section says "1 or more"."""
+    from inbox import selectors
+
+    monkeypatch.setattr(selectors, "LIMIT", 1)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    inbox, html = _inbox(client, world.manager, due_world)
+    section = inbox.section("payments_to_approve")
+    assert (section.count, section.capped, len(section.items)) == (1, True, 1)
+    assert "1 or more" in html
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1000)
+    section = _inbox(client, world.manager, due_world)[0].section("payments_to_approve")
+    assert (section.count, section.capped) == (2, False)

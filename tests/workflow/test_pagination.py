@@ -70,3 +70,22 @@ def test_the_award_list_page_shows_more_than_the_cap(client, settings, django_us
     settings.PAGINATION_COUNT_CAP = 100
     api = client.get("/api/v1/awards/").json()
     assert api["count"] == 5 and api["count_exact"] is True
+
+
+def test_the_history_logs_count_to_their_own_smaller_cap(client, settings, django_user_model):
+    """The transitions log asks its subject whether each row is visible: its count stops at
+    HISTORY_COUNT_CAP (1,000), below the lists' 10,000, and `next` still leads on."""
+    from tests.factories import AwardFactory
+    from workflow.models import TransitionLog
+
+    settings.HISTORY_COUNT_CAP = 2
+    admin = django_user_model.objects.create(username="cap-admin", is_superuser=True)
+    award = AwardFactory()
+    for n in range(4):
+        TransitionLog.objects.create(
+            subject=award, object_repr=str(n), transition="submit", source="draft", target="submitted"
+        )
+    client.force_login(admin)
+    api = client.get("/api/v1/transitions/", {"page_size": 1}).json()
+    assert api["count"] == 2 and api["count_exact"] is False and api["next"]
+    assert client.get("/api/v1/awards/").json()["count_exact"] is True  # other lists keep PAGINATION_COUNT_CAP

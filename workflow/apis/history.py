@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from .. import selectors
 from ..models import MoneyChange, TransitionLog
+from ..pagination import HistoryPagination
 from .filtering import DateTimeRangeFilter, ExchangeFilterSet
 from .viewsets import ExchangeViewSet
 
@@ -34,6 +35,7 @@ class TransitionLogViewSet(ExchangeViewSet):
 
     serializer_class = TransitionLogSerializer
     queryset = TransitionLog.objects.none()
+    pagination_class = HistoryPagination
     filterset_class = TransitionLogFilter
     search_fields = ["object_repr", "note"]
     ordering_fields = ["at", "id"]

@@ -4,6 +4,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 
 from workflow.backup import summary
+from workflow.signals import restored
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             call_command("loaddata", file, verbosity=0)
+            restored.send(sender=None)  # what is derived, not backed up, is worked out again
         for name, value in summary().items():
             self.stdout.write(f"  {name}: {value}")
         self.stdout.write(self.style.SUCCESS(f"Restored from {file}."))

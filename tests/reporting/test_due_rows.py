@@ -1,0 +1,175 @@
+"""The kept due periods (reporting/due_rows.py): after every kind of change the rows reconcile with the one
+due rule (recount finds nothing to put right), the figures read from them are those worked out period by
+period (reporting.selectors.due), for a manager, a partner, an administrator and a manager who also
+writes for the work, and the dashboard's figures cost the same queries however many awards there are."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import OrganisationMembership
+from grants import services as grant_services
+from grants.models import Award
+from reporting import due_rows, services
+from reporting.models import DueRow, DueTally, ProgressUpdate
+from reporting.selectors import due_rows as read
+from reporting.selectors.due import due_figures
+from tests import factories as f
+from tests.conftest import member
+from tests.helpers import force_state
+from workflow import clock
+
+Role = OrganisationMembership.Role
+
+TODAY = dt.date(2026, 6, 15)
+
+
+def _award(world, **kwargs):
+    return force_state(
+        f.AwardFactory(programme=world.programme, recipient=world.partner_org, **kwargs), Award.State.ACTIVE
+    )
+
+
+def _agrees(*users):
+    """Rows reconcile with the rule, and every figure read from them is the one the rule gives."""
+    assert due_rows.recount() == 0
+    for user in users:
+        figures = due_figures(user=user, today=TODAY)
+        managed, owed = figures.managed_by(user), figures.owed_by(user)
+        assert read.managed_counts(user=user, today=TODAY) == managed.counts, user
+        assert read.owed_counts(user=user, today=TODAY) == owed.counts, user
+        for urgency in ("overdue", "awaiting_review"):
+            got = read.managed_periods(user=user, today=TODAY, urgency=urgency, limit=50)
+            want = getattr(managed, urgency)
+            assert [(p.key, p.state, p.due_on) for p in got] == [(p.key, p.state, p.due_on) for p in want], urgency
+        got = read.owed_periods(user=user, today=TODAY, limit=50)
+        assert [(p.key, p.state) for p in got] == [(p.key, p.state) for p in owed.with_partner]
+
+
+@pytest.fixture
+def people(world):
+    both = member(Role.MANAGER, world.programme.managed_by, username="both")
+    f.MembershipFactory(user=both, organisation=world.partner_org, role=Role.PARTNER)
+    return [world.manager, world.partner, world.admin, both, world.manager_b, world.funder]
+
+
+def test_rows_reconcile_after_every_kind_of_change(world, people):
+    with clock.at(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)):
+        quarterly = _award(world, reporting_frequency="quarterly")
+        termly = _award(world, reporting_frequency="termly")
+        force_state(f.AwardFactory(programme=world.programme_b, recipient=world.partner_org_b), Award.State.ACTIVE)
+        _agrees(*people)
+        assert DueRow.objects.filter(award=quarterly).count() == 4
+
+        # A schedule set, an extra date, an extension.
+        services.schedule_save(
+            actor=world.manager,
+            award=termly,
+            frequency="monthly",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 9, 30),
+        )
+        _agrees(*people)
+        services.due_date_add(
+            actor=world.manager,
+            award=quarterly,
+            due_on=dt.date(2026, 6, 20),
+            period_start=dt.date(2026, 4, 1),
+            period_end=dt.date(2026, 5, 31),
+            label="Board",
+        )
+        _agrees(*people)
+        services.due_date_extend(
+            actor=world.manager,
+            award=quarterly,
+            period_end=dt.date(2026, 3, 31),
+            new_due_on=dt.date(2026, 6, 25),
+            reason="Ofsted visit",
+        )
+        _agrees(*people)
+
+        # Updates: started (a draft the manager does not see), submitted, changes requested, resubmitted,
+        # accepted; a second draft in a period already submitted.
+        update = services.update_start(
+            actor=world.partner, award=termly, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 1, 31)
+        )
+        update.progress = "Twelve peer reviews."
+        update.save()
+        _agrees(*people)
+        services.update_submit(update=update, actor=world.partner)
+        _agrees(*people)
+        services.update_request_changes(update=update, actor=world.manager, note="Add the spend.")
+        _agrees(*people)
+        services.update_resubmit(update=ProgressUpdate.objects.get(pk=update.pk), actor=world.partner)
+        _agrees(*people)
+        services.update_accept(update=ProgressUpdate.objects.get(pk=update.pk), actor=world.manager)
+        _agrees(*people)
+        submitted = f.ProgressUpdateFactory(
+            award=quarterly, period_start=dt.date(2026, 1, 5), period_end=dt.date(2026, 2, 28)
+        )
+        force_state(submitted, ProgressUpdate.State.SUBMITTED)
+        f.ProgressUpdateFactory(award=quarterly, period_start=dt.date(2026, 3, 1), period_end=dt.date(2026, 3, 31))
+        _agrees(*people)
+        assert DueRow.objects.exclude(turn=F("seen_turn")).exists()  # the draft hides the submitted one from managers
+
+        # An extension deleted, the schedule deleted (back to the award's own).
+        quarterly.reporting_schedule.extensions.first().delete()
+        _agrees(*people)
+        termly.reporting_schedule.delete()
+        _agrees(*people)
+
+        # The award edited, suspended, closed; a project reporting by itself until an award funds it.
+        termly.planned_end = dt.date(2027, 7, 31)
+        termly.save()
+        _agrees(*people)
+        grant_services.award_transition(
+            award=Award.objects.get(pk=termly.pk), name="suspend", actor=world.manager, note="Paused."
+        )
+        _agrees(*people)
+        force_state(Award.objects.get(pk=termly.pk), Award.State.CLOSED)
+        assert not DueRow.objects.filter(award=termly).exists()
+        _agrees(*people)
+        project = f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org)
+        force_state(project, "in_delivery")
+        assert DueRow.objects.filter(project=project).exists()
+        _agrees(*people)
+        _award(world, project=project)  # now funded by an award: the award reports, not the project
+        assert not DueRow.objects.filter(project=project).exists()
+        _agrees(*people)
+
+
+def test_recount_puts_drift_right(world):
+    award = _award(world)
+    kept = DueRow.objects.filter(award=award).count()
+    DueRow.objects.filter(award=award).delete()
+    DueTally.objects.update(periods=7)
+    assert due_rows.recount() > 0
+    assert DueRow.objects.filter(award=award).count() == kept
+    assert due_rows.recount() == 0
+    assert sum(DueTally.objects.values_list("periods", flat=True)) == DueRow.objects.count()
+
+
+def test_emptying_the_tables_in_any_order_leaves_no_tally_behind(world):
+    _award(world)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM reporting_duetally")
+        cursor.execute("DELETE FROM reporting_duerow")
+        cursor.execute("SELECT count(*) FROM reporting_duetally WHERE periods <> 0")
+        assert cursor.fetchone()[0] == 0
+
+
+def test_the_manager_dashboard_reads_the_same_queries_for_3_or_30_awards(client, world):
+    client.force_login(world.manager)
+
+    def queries(n):
+        for _ in range(n):
+            _award(world)
+        client.get("/")  # the first request of a session writes to it
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/").status_code == 200
+        return len(captured)
+
+    assert queries(3) == queries(27)
