@@ -175,6 +175,14 @@ class Subject:
             return self.obj.programme.managed_by_id
         return self.obj.partnership.lead_organisation_id
 
+    @property
+    def counted_under(self) -> dict[str, int]:
+        """Where tallies count the work: an award under its programme, a project under its partnership
+        (0 for the other, so the pair is one key)."""
+        if self.kind is AWARD:
+            return {"programme_id": self.obj.programme_id, "partnership_id": 0}
+        return {"programme_id": 0, "partnership_id": self.obj.partnership_id}
+
     def manages(self, user) -> bool:
         """Whether `user` is a programme manager of this work (or an administrator)."""
         r = roles.of(user)

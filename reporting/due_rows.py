@@ -23,6 +23,8 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Q
 
+from grants.subjects import AWARD, PROJECT, Subject, key_of
+
 TABLE, TALLY = "reporting_duerow", "reporting_duetally"
 KEY = ("programme_id", "partnership_id", "due_on", "turn", "seen_turn")
 BATCH = 2000
@@ -78,29 +80,26 @@ def _rows(awards, projects) -> list:
     if not subjects:
         return []
     updates = defaultdict(list)
-    award_ids = [s.pk for s in subjects if s._meta.model_name == "award"]
-    project_ids = [s.pk for s in subjects if s._meta.model_name == "project"]
-    for update in ProgressUpdate.objects.filter(Q(award__in=award_ids) | Q(project__in=project_ids)).only(
-        "pk", "award_id", "project_id", "period_start", "period_end", "state"
-    ):
-        updates["award" if update.award_id else "project", update.award_id or update.project_id].append(update)
+    wrapped = [Subject(obj) for obj in subjects]
+    for update in ProgressUpdate.objects.filter(
+        Q(award__in=[s.pk for s in wrapped if s.kind is AWARD])
+        | Q(project__in=[s.pk for s in wrapped if s.kind is PROJECT])
+    ).only("pk", "award_id", "project_id", "period_start", "period_end", "state"):
+        updates[key_of(update)].append(update)
     rows = []
-    for subject in subjects:
-        is_award = subject._meta.model_name == "award"
-        mine = updates["award" if is_award else "project", subject.pk]
-        schedule = schedule_for(subject)
+    for subject in wrapped:
+        mine = updates[subject.kind.name, subject.pk]
+        schedule = schedule_for(subject.obj)
         seen_by_manager = [u for u in mine if u.state != ProgressUpdate.State.DRAFT]
-        periods = build_periods(subject, schedule, mine)
-        seen = build_periods(subject, schedule, seen_by_manager)
+        periods = build_periods(subject.obj, schedule, mine)
+        seen = build_periods(subject.obj, schedule, seen_by_manager)
         for period, as_seen in zip(periods, seen, strict=True):
             rows.append(
                 DueRow(
-                    award=subject if is_award else None,
-                    project=None if is_award else subject,
-                    programme_id=subject.programme_id if is_award else 0,
-                    partnership_id=0 if is_award else subject.partnership_id,
-                    owner_id=subject.recipient_id if is_award else subject.lead_organisation_id,
-                    reference=subject.identifier if is_award else subject.reference,
+                    **subject.kwargs(),
+                    **subject.counted_under,
+                    owner_id=subject.owner_id,
+                    reference=subject.reference,
                     period_start=period.period_start,
                     period_end=period.period_end,
                     label=period.label[:200],
