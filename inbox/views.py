@@ -1,6 +1,6 @@
-"""The work inbox (/inbox/), the dashboard with the inbox first, the account page with the calendar
-feed's URL, and the feed itself (/calendar/<token>.ics: the token is the only key, so a calendar app
-can read it without signing in)."""
+"""The work inbox (/inbox/), the dashboard with the inbox first, the calendar feed's renewal (its
+address is shown on the one account page, /accounts/me/), and the feed itself (/calendar/<token>.ics:
+the token is the only key, so a calendar app can read it without signing in)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,10 +27,10 @@ def home(request):
     return render(request, "dashboard/home.html", context)
 
 
-@login_required
 def account(request):
-    memberships = request.user.memberships.select_related("organisation").order_by("organisation__name")
-    return render(request, "inbox/account.html", {"memberships": memberships})
+    """The old address of the account page: there is one account page, accounts' /accounts/me/, which
+    shows the calendar feed through this app's tag library (inbox.templatetags.inbox_calendar)."""
+    return redirect(reverse("accounts:account"), permanent=True)
 
 
 @login_required
@@ -38,7 +38,7 @@ def account(request):
 def calendar_renew(request):
     services.calendar_feed_renew(user=request.user)
     messages.success(request, "Your calendar feed has a new address. The old address no longer works.")
-    return redirect(reverse("inbox:account") + "#calendar")
+    return redirect(reverse("accounts:account") + "#calendar")
 
 
 def calendar_feed(request, token: str):
