@@ -18,7 +18,14 @@ from .evaluations import (
     evaluation_write_refusal,
 )
 from .evidence import evidence_add, evidence_max_bytes, evidence_remove
-from .indicators import INDICATOR_FIELDS, indicator_add, indicator_edit_refusal, indicator_update
+from .indicators import (
+    INDICATOR_FIELDS,
+    indicator_add,
+    indicator_add_refusal,
+    indicator_confirm,
+    indicator_edit_refusal,
+    indicator_update,
+)
 from .reminders import reminders_send
 from .schedules import due_date_add, due_date_extend, require_subject_manager, schedule_save, subject_manage_refusal
 from .updates import (
@@ -50,6 +57,8 @@ __all__ = [
     "evidence_remove",
     "INDICATOR_FIELDS",
     "indicator_add",
+    "indicator_add_refusal",
+    "indicator_confirm",
     "indicator_edit_refusal",
     "indicator_update",
     "reminders_send",

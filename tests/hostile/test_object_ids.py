@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from grants.models import Award, BudgetCategory, Payment, Variation
 from partnerships.models import Project
-from reporting.models import EvidenceFile, ProgressUpdate
+from reporting.models import EvidenceFile, Indicator, ProgressUpdate
 
 from .conftest import SECRET
 
@@ -37,6 +37,9 @@ PAGES = {
     "reporting:evidence_remove": "evidence",
     "reporting:schedule": "award",  # and project: see SUBJECT_KINDS
     "reporting:evaluation_edit": "award",
+    "reporting:indicators": "award",  # and project
+    "reporting:indicator_edit": "indicator",
+    "reporting:indicator_confirm": "indicator",
     "partnerships:partnership_detail": "partnership",
     "partnerships:partnership_edit": "partnership",
     "partnerships:partnership_member_add": "partnership",
@@ -247,7 +250,7 @@ def requests_for(side_a, kind_filter):
         if kind != kind_filter or key is None:
             continue
         subjects = [key]
-        if name in ("reporting:schedule", "reporting:evaluation_edit"):
+        if name in ("reporting:schedule", "reporting:evaluation_edit", "reporting:indicators"):
             subjects = ["award", "project"]
         for subject in subjects:
             obj = side_a[subject]
@@ -277,6 +280,7 @@ def snapshot(side_a):
         ],
         "variation": Variation.objects.get(pk=side_a["variation"].pk).state,
         "category": BudgetCategory.objects.get(pk=side_a["category"].pk).name,
+        "indicators": list(Indicator.objects.order_by("pk").values_list("pk", "target", "state", "name")),
     }
 
 
