@@ -17,6 +17,7 @@ from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, log_money_change, set_fields, transition_refusal
 
+from .holds import hold
 from .models import Award, FundingProgramme, Payment, money
 
 LIVE_FOR_PAYMENTS = (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
@@ -187,15 +188,15 @@ def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
         )
 
 
-def _check_gate(award: Award, update):
-    if update is not None and update.award_id != award.pk:
-        raise ValidationError(
-            {"gated_on_update": "A payment can be held only on a progress update for the same award."}
-        )
-
-
 def payment_schedule(
-    *, award: Award, due_on: date, amount: Decimal, actor: User, gated_on_update=None, reference: str = ""
+    *,
+    award: Award,
+    due_on: date,
+    amount: Decimal,
+    actor: User,
+    gated_on_update=None,
+    gated_on_period_end=None,
+    reference: str = "",
 ) -> Payment:
     with transaction.atomic():
         award = lock(Award, award.pk)
@@ -204,10 +205,11 @@ def payment_schedule(
             raise refusal
         amount = Decimal(amount)
         _check_schedule_fits(award, amount)
-        _check_gate(award, gated_on_update)
-        payment = Payment(
-            award=award, due_on=due_on, amount=amount, gated_on_update=gated_on_update, reference=reference
-        )
+        payment = Payment(award=award, due_on=due_on, amount=amount, reference=reference)
+        if gated_on_period_end is not None:
+            hold(payment, award, period_end=gated_on_period_end)
+        else:
+            hold(payment, award, update=gated_on_update)
         payment.full_clean(exclude=["state"])
         payment.save()
         log_money_change(payment, field="amount", old=None, new=amount, actor=actor, note="Payment scheduled")
@@ -221,6 +223,7 @@ def payment_edit(
     amount: Decimal | None = None,
     due_on: date | None = None,
     gated_on_update=...,
+    gated_on_period_end=...,
     note: str = "",
 ) -> Payment:
     """Change a scheduled payment's amount, due date or gate. Approved and paid payments are fixed."""
@@ -238,9 +241,7 @@ def payment_edit(
             payment.amount = amount
         if due_on is not None:
             payment.due_on = due_on
-        if gated_on_update is not ...:
-            _check_gate(award, gated_on_update)
-            payment.gated_on_update = gated_on_update
+        hold(payment, award, update=gated_on_update, period_end=gated_on_period_end)
         payment.full_clean(exclude=["state"])
         payment.save()
         log_money_change(payment, field="amount", old=old_amount, new=payment.amount, actor=actor, note=note)
