@@ -3,6 +3,7 @@ schedules (with extra due dates, extensions and sent reminders) and evaluations.
 
 from .evaluations import Evaluation
 from .indicators import Indicator
+from .notifications import Delivery, NotificationPreference
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
 from .tallies import PaymentTally, ProjectTally, ReachTally
 from .updates import (
@@ -18,10 +19,12 @@ __all__ = [
     "EVIDENCE_TYPES",
     "AdHocDueDate",
     "DueDateExtension",
+    "Delivery",
     "Evaluation",
     "EvidenceFile",
     "Indicator",
     "IndicatorResult",
+    "NotificationPreference",
     "PaymentTally",
     "ProgressUpdate",
     "ProjectTally",
