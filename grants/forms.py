@@ -121,6 +121,7 @@ class ReleaseForm(forms.Form):
 
     paid_on = GrantDateFormField(required=False, label="Paid on")
     reference = forms.CharField(max_length=60, required=False, label="Remittance reference")
+    confirm_early = forms.BooleanField(required=False, label="Yes, release it before it is due")
 
 
 class AwardFilter(ArchivedChoice, forms.Form):

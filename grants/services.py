@@ -19,6 +19,7 @@ from workflow.services import apply_transition, archive, lock, log_money_change,
 
 from .holds import hold
 from .models import Award, FundingProgramme, Payment, money
+from .payment_dates import due_date_refusal, early_release_refusal
 
 LIVE_FOR_PAYMENTS = (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
 
@@ -205,6 +206,8 @@ def payment_schedule(
             raise refusal
         amount = Decimal(amount)
         _check_schedule_fits(award, amount)
+        if (too_soon := due_date_refusal(award, due_on)) is not None:
+            raise too_soon
         payment = Payment(award=award, due_on=due_on, amount=amount, reference=reference)
         if gated_on_period_end is not None:
             hold(payment, award, period_end=gated_on_period_end)
@@ -240,6 +243,8 @@ def payment_edit(
             _check_schedule_fits(award, amount, exclude_pk=payment.pk)
             payment.amount = amount
         if due_on is not None:
+            if (too_soon := due_date_refusal(award, due_on)) is not None:
+                raise too_soon
             payment.due_on = due_on
         hold(payment, award, update=gated_on_update, period_end=gated_on_period_end)
         payment.full_clean(exclude=["state"])
@@ -252,6 +257,7 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
     with transaction.atomic():
         lock(Award, payment.award_id)
         locked = lock(Payment, payment.pk)
+        confirmed_early = params.pop("confirm_early", False)
         if name == "release":
             params.setdefault("paid_on", clock.today())
             if params["paid_on"] > clock.today():
@@ -259,6 +265,8 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
                 raise ValidationError(
                     {"paid_on": f"A payment cannot be recorded as paid on {when}, a day still to come."}
                 )
+            if (early := early_release_refusal(locked, params["paid_on"], confirmed_early)) is not None:
+                raise early
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
         if name == "release":
             _add_to_totals(payment.award.programme_id, paid=payment.amount)

@@ -101,6 +101,9 @@ class PaymentCreateSerializer(_PaymentFields):
 class PaymentReleaseSerializer(NoteSerializer):
     paid_on = GrantDateSerializerField(required=False, help_text="Today if left out.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    confirm_early = serializers.BooleanField(
+        required=False, default=False, help_text="Needed to release a payment before its due date (paid early)."
+    )
 
 
 @extend_schema_view(**editable_schema(PaymentSerializer, PaymentCreateSerializer, PaymentEditSerializer))

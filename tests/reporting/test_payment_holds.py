@@ -30,10 +30,9 @@ def test_the_form_offers_every_period_and_release_waits_for_a_period_not_yet_sta
     response = client.post(
         f"/awards/{award.pk}/payments/new/",
         {
-            "due_on-day": "30",
-            "due_on-month": "9",
-            "due_on-year": "2026",
-            "due_on": "2026-09-30",
+            "due_on_day": "30",
+            "due_on_month": "9",
+            "due_on_year": "2026",
             "amount": "10,000",
             "gated_on_period_end": "2026-08-31",
         },
