@@ -1,11 +1,13 @@
-"""When a payment may fall: never due before its award starts, and never released before it is due
+"""When a payment may fall: not due long before its award starts, and never released before it is due
 without saying so (the page asks for a tick, the API for `confirm_early`). Used by grants.services."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
 from .models import Award, Payment
+
+ADVANCE = timedelta(days=92)  # about three months
 
 
 def _day(when: date) -> str:
@@ -13,18 +15,20 @@ def _day(when: date) -> str:
 
 
 def due_date_refusal(award: Award, due_on: date | str | None) -> ValidationError | None:
-    """A payment due before the award's planned start is a typing slip (2019 on a 2027 award)."""
+    """A payment due long before the award's planned start is a typing slip (2019 on a 2027 award); an
+    advance in the weeks before the work starts is usual, so up to ADVANCE before the start is allowed."""
     if isinstance(due_on, str):
         try:
             due_on = date.fromisoformat(due_on)
         except ValueError:
             return None  # not a date at all: the model's own check says so
-    if due_on is None or award.planned_start is None or due_on >= award.planned_start:
+    if due_on is None or award.planned_start is None or due_on >= award.planned_start - ADVANCE:
         return None
     return ValidationError(
         {
-            "due_on": f"A payment cannot be due on {_day(due_on)}, before the award starts on "
-            f"{_day(award.planned_start)}."
+            "due_on": f"A payment cannot be due on {_day(due_on)}, long before the award starts on "
+            f"{_day(award.planned_start)}: an advance can be due at most three months before the start. "
+            "Check the year."
         }
     )
 

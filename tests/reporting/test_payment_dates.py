@@ -1,4 +1,4 @@
-"""Warnings and refusals about when money moves: a payment due before its award starts is refused, a
+"""Warnings and refusals about when money moves: a payment due long before its award starts is refused, a
 release before the due date needs a confirm (page tick, API `confirm_early`), and an update for a period
 that has not begun cannot be started (so no results for it)."""
 
@@ -19,7 +19,7 @@ D = dt.date
 
 def test_a_payment_cannot_be_due_before_its_award_starts(client, world, award):
     with pytest.raises(
-        ValidationError, match="cannot be due on 14 May 2019, before the award starts on 5 January 2026"
+        ValidationError, match="cannot be due on 14 May 2019, long before the award starts on 5 January 2026"
     ):
         grant_services.payment_schedule(award=award, due_on=D(2019, 5, 14), amount=Decimal("100"), actor=world.manager)
     client.force_login(world.manager)
@@ -27,11 +27,12 @@ def test_a_payment_cannot_be_due_before_its_award_starts(client, world, award):
         f"/awards/{award.pk}/payments/new/",
         {"due_on_day": "14", "due_on_month": "5", "due_on_year": "2019", "amount": "100"},
     )
-    assert "before the award starts on 5 January 2026" in page.content.decode()
-    payment = grant_services.payment_schedule(award=award, due_on="2026-01-05", amount="100", actor=world.manager)
-    with pytest.raises(ValidationError, match="before the award starts"):
-        grant_services.payment_edit(payment=payment, actor=world.manager, due_on=D(2025, 12, 31))
-    assert Payment.objects.get().due_on == D(2026, 1, 5)
+    assert "long before the award starts on 5 January 2026" in page.content.decode()
+    # an advance in the weeks before the start is usual; three months and more before it is not
+    payment = grant_services.payment_schedule(award=award, due_on="2025-12-01", amount="100", actor=world.manager)
+    with pytest.raises(ValidationError, match="at most three months before the start"):
+        grant_services.payment_edit(payment=payment, actor=world.manager, due_on=D(2025, 10, 3))
+    assert Payment.objects.get().due_on == D(2025, 12, 1)
 
 
 def test_releasing_before_the_due_date_needs_a_confirm_on_the_page_and_the_api(client, world, award):

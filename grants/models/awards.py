@@ -1,4 +1,4 @@
-"""Funding programmes, awards (grants) and the payments that release them."""
+"""Awards (grants) from a programme and the payments that release them, with their transitions."""
 
 from decimal import Decimal
 
@@ -15,91 +15,8 @@ from workflow.dates import grant_date
 from workflow.rules import guard
 from workflow.text import text_field
 
-ZERO = Decimal("0.00")
-MONEY = {"max_digits": 14, "decimal_places": 2}
-
-
-def money(value) -> str:
-    return f"£{Decimal(value or 0):,.2f}"
-
-
-class FundingProgramme(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    funder = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="funded_programmes")
-    managed_by = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="managed_programmes",
-        help_text="The organisation whose programme managers assess and approve awards.",
-    )
-    partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="programmes"
-    )
-    budget = models.DecimalField(**MONEY, validators=[MinValueValidator(ZERO)])
-    currency = models.CharField(max_length=3, default="GBP")
-    opens_on = models.DateField(validators=[grant_date])
-    closes_on = models.DateField(validators=[grant_date])
-    identifier_prefix = models.CharField(
-        max_length=40,
-        help_text="360Giving prefix for award identifiers, e.g. 360G-WMEX. Awards are numbered under it.",
-    )
-    description = text_field(blank=True)
-    code = models.CharField(
-        max_length=100,
-        blank=True,
-        help_text="The funder's own code for the programme (360Giving Grant Programme:Code).",
-    )
-    # Running totals, kept by the award and payment services in the same transaction as the change,
-    # so dashboards need not sum every award; the constraints make the database refuse any write
-    # that would take a programme past its budget.
-    committed_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
-    paid_amount = models.DecimalField(**MONEY, default=ZERO, editable=False)
-    line_tolerance = models.DecimalField(
-        "budget line tolerance (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(ZERO)],
-        help_text="Spend may run over an approved budget line by this share before a variation is needed "
-        "(left empty: 10%).",
-    )
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(budget__gte=0), name="programme_budget_not_negative"),
-            models.CheckConstraint(
-                condition=Q(committed_amount__gte=0) & Q(committed_amount__lte=F("budget")),
-                name="programme_committed_within_budget",
-            ),
-            models.CheckConstraint(
-                condition=Q(paid_amount__gte=0) & Q(paid_amount__lte=F("committed_amount")),
-                name="programme_paid_within_committed",
-            ),
-            models.CheckConstraint(condition=Q(closes_on__gt=F("opens_on")), name="programme_closes_after_opening"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def tolerance(self) -> Decimal:
-        """The budget line tolerance in per cent (10% unless the programme sets its own)."""
-        return Decimal("10.00") if self.line_tolerance is None else self.line_tolerance
-
-    def recount_totals(self) -> tuple[Decimal, Decimal]:
-        """The running totals worked out from the awards and payments themselves (the reconciliation)."""
-        paid = Payment.objects.filter(award__programme=self, state=Payment.State.PAID).aggregate(
-            total=Coalesce(Sum("amount"), ZERO)
-        )["total"]
-        return self.committed_total(), paid
-
-    def committed_total(self) -> Decimal:
-        """Money promised: the awarded amount of every award approved and not declined or withdrawn."""
-        return self.awards.filter(state__in=Award.COMMITTED_STATES).aggregate(
-            total=Coalesce(Sum("amount_awarded"), ZERO)
-        )["total"]
+from .common import MONEY, ZERO, money
+from .programmes import FundingProgramme
 
 
 def _manages_award(award, user) -> bool:
@@ -434,41 +351,3 @@ class Payment(FSMModelMixin, models.Model):
     )
     def cancel(self):
         pass
-
-
-class AwardTally(models.Model):
-    """How many awards each programme has in each stage (archived or not), and their money.
-
-    Kept by database triggers on the award table (grants/tallies.py), so every write — a service,
-    an import's bulk insert, the admin, a loader — moves it in its own transaction, and the
-    dashboards and the programme list read a few rows per programme instead of counting every
-    award. `grants.services.award_tallies_recount` works them out again and reports any drift."""
-
-    programme = models.ForeignKey(FundingProgramme, on_delete=models.CASCADE, related_name="tallies")
-    state = models.CharField(max_length=30)
-    archived = models.BooleanField()
-    awards = models.BigIntegerField(default=0)
-    requested = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
-    awarded = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
-    awarded_awards = models.BigIntegerField(default=0, help_text="Awards with an awarded amount set.")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["programme", "state", "archived"], name="award_tally_one_per_stage")
-        ]
-
-    def __str__(self):
-        return f"{self.programme_id} {self.state}{' (archived)' if self.archived else ''}: {self.awards}"
-
-
-# Budget lines, spend by line, variations and payment runs live in grants/money/ (models of this app).
-from .money.models import (  # noqa: E402,F401
-    BudgetCategory,
-    BudgetLine,
-    MatchFunding,
-    PaymentRun,
-    PaymentRunItem,
-    SpendLine,
-    Variation,
-    VariationLine,
-)
