@@ -37,7 +37,7 @@ def _base_url() -> str:
 
 
 def _send_once(
-    keys: list[str], *, kind, user, period_reprs, due_on, template: str, context: dict, delivery: str
+    keys: list[str], *, kind, user, period_reprs, due_on, template: str, context: dict, delivery: str = "immediate"
 ) -> bool:
     """Record the reminder under its keys and, if the person wants it straight away, send it after commit:
     a key already recorded (sent before, or by a run at the same moment) means it is not sent again. A
