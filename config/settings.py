@@ -310,6 +310,8 @@ EXCHANGE_BASE_URL = os.environ.get("EXCHANGE_BASE_URL", "http://127.0.0.1:8000")
 # `celery beat` runs the reminders every morning (the same as `manage.py send_reminders`, safe to repeat).
 CELERY_BEAT_SCHEDULE = {
     "reporting-send-reminders": {"task": "reporting.send_reminders", "schedule": 60 * 60 * 24},
+    # Reminders that people chose to have in one daily email (reporting/services/notifications.py).
+    "reporting-send-digests": {"task": "reporting.send_digests", "schedule": 60 * 60 * 24},
 }
 # Lists (pages and API) count at most this many rows; beyond it they say "more than 10,000" and still page
 # on (workflow/pagination.py), so a list costs the same at 1,000,000 awards as at 10,000.

@@ -171,7 +171,7 @@ class PaymentAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     search_fields = ("award__identifier", "award__title", "reference")
     list_select_related = ("award", "gated_on_update__award")
     autocomplete_fields = ("award",)
-    readonly_fields = ("paid_on",)
+    readonly_fields = ("paid_on", "gated_on_period_end")  # follows the update chosen (or the payment pages)
     inlines = [TransitionLogInline, MoneyChangeInline]
     date_hierarchy = "due_on"
 

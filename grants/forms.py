@@ -1,5 +1,7 @@
 """Forms for programmes, awards and payments: plain input checks; the services decide what is allowed."""
 
+import datetime as dt
+
 from django import forms
 
 from partnerships.forms import EndsAfterStart
@@ -91,18 +93,21 @@ class AwardForm(EndsAfterStart, forms.Form):
 class PaymentForm(forms.Form):
     due_on = GrantDateFormField(label="Due on")
     amount = _money_field(label="Amount (£)")
-    gated_on_update = forms.ModelChoiceField(
-        queryset=None,
+    gated_on_period_end = forms.TypedChoiceField(
         required=False,
-        label="Hold until this progress update is accepted",
-        empty_label="Not held",
+        label="Hold until the progress update for this period is accepted",
+        help_text="Any period of the award's reporting schedule, whether or not its update has been started.",
+        coerce=dt.date.fromisoformat,
+        empty_value=None,
     )
     reference = forms.CharField(max_length=60, required=False, help_text="Remittance or finance system reference.")
     note = forms.CharField(required=False, label="Reason for the change", max_length=NOTE)
 
-    def __init__(self, *args, updates, editing: bool = False, **kwargs):
+    def __init__(self, *args, periods, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gated_on_update"].queryset = updates
+        self.fields["gated_on_period_end"].choices = [("", "Not held")] + [
+            (end.isoformat(), words) for end, words in periods
+        ]
         if editing:
             del self.fields["reference"]
         else:
@@ -114,3 +119,4 @@ class ReleaseForm(forms.Form):
 
     paid_on = GrantDateFormField(required=False, label="Paid on")
     reference = forms.CharField(max_length=60, required=False, label="Remittance reference")
+    confirm_early = forms.BooleanField(required=False, label="Yes, release it before it is due")

@@ -1,5 +1,6 @@
 """Reads of programmes, awards and payments, scoped to what a person may see."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal, cast
 
@@ -84,11 +85,26 @@ def payment_list(*, user) -> QuerySet:
     )
 
 
-def gate_update_choices(award: Award) -> QuerySet:
-    """The progress updates of `award` a payment may be held on (updates are reporting's: reached
-    through the payment's own foreign key, not by name)."""
+# The reporting periods a payment may be held on come from reporting, a layer above, which registers
+# them (reporting/closing.py): `provider(award)` -> [(period_end, label), …], started or not.
+_GATE_PERIODS: list = []
+
+
+def register_gate_periods(provider) -> None:
+    if provider not in _GATE_PERIODS:
+        _GATE_PERIODS.append(provider)
+
+
+def gate_period_choices(award: Award) -> list[tuple[date, str]]:
+    """Every due period of `award`'s reporting schedule, as (period end, words), whether or not its
+    update has been started: what a payment can be held on."""
+    return [choice for provider in _GATE_PERIODS for choice in provider(award)]
+
+
+def gate_update_for_period(award: Award, period_end: date):
+    """The award's progress update for the period ending `period_end`, if it has been started."""
     updates = cast("type[Model]", Payment._meta.get_field("gated_on_update").related_model)
-    return updates._default_manager.filter(award=award).select_related("award", "project")
+    return updates._default_manager.filter(award=award, period_end=period_end).order_by("period_start").first()
 
 
 def programme_open_list(*, user) -> QuerySet:

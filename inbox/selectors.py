@@ -6,7 +6,6 @@ Each section is a fixed number of queries (a count and the first LIMIT rows), so
 same for ten awards as for ten thousand in the database."""
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import cast
 
 from django.db.models import Count, Q, QuerySet, Window
@@ -22,56 +21,11 @@ from reporting.models import ProgressUpdate
 from reporting.periods import DuePeriod
 from reporting.selectors import due_rows, update_list
 
+from .items import COUNT_CAP, LIMIT, Inbox, InboxItem, InboxSection
 from .models import CalendarFeed
+from .reminders import reminders_section
 
-LIMIT = 10
-COUNT_CAP = 1000  # a section says "1,000 or more" beyond this
 TAG_COLOURS = {"overdue": "red", "due_soon": "yellow", "awaiting_review": "blue", "upcoming": "grey"}
-
-
-@dataclass
-class InboxItem:
-    title: str
-    url: str
-    detail: str = ""
-    tag: str = ""
-    colour: str = "grey"
-    when: dt.date | None = None
-
-
-@dataclass
-class InboxSection:
-    key: str
-    heading: str
-    role: str  # manager, partner or funder: whose work this is
-    items: list[InboxItem]
-    count: int
-    more_url: str = ""
-    more_label: str = ""
-    action: bool = True  # something to do, not only to know
-    capped: bool = False  # more than COUNT_CAP: `count` is the cap
-
-    @property
-    def more(self) -> int:
-        return max(self.count - len(self.items), 0)
-
-
-@dataclass
-class Inbox:
-    today: dt.date
-    sections: list[InboxSection] = field(default_factory=list)
-
-    @property
-    def waiting(self) -> int:
-        """How many things wait for the person to act on."""
-        return sum(s.count for s in self.sections if s.action)
-
-    def section(self, key: str) -> InboxSection | None:
-        return next((s for s in self.sections if s.key == key), None)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {s.key: s.count for s in self.sections}
 
 
 def _period_item(period: DuePeriod, *, verb: str) -> InboxItem:
@@ -344,6 +298,9 @@ def inbox_for(*, user, today: dt.date | None = None) -> Inbox:
         inbox.sections += _partner_sections(user, r, today)
     if r.is_funder:
         inbox.sections += _funder_sections(user, r, today)
+    reminders = reminders_section(user)
+    if reminders is not None:
+        inbox.sections.append(reminders)
     return inbox
 
 

@@ -59,8 +59,9 @@ class SubjectAdmin(RoleScopedAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(SubjectAdmin):
     scope = staticmethod(selectors.indicator_list)
-    list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "project", "award")
-    list_filter = ("direction", "cumulative", "unit")
+    list_display = ("name", "unit", "baseline", "target", "direction", "cumulative", "state", "project", "award")
+    list_filter = ("state", "direction", "cumulative", "unit")
+    readonly_fields = ("proposed_by",)  # who proposed it is recorded by the service
     search_fields = ("name", "project__reference", "award__identifier")
     list_select_related = ("project", "award")
 

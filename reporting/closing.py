@@ -3,11 +3,14 @@ and the evaluation opened when work enters evaluation. Registered in ReportingCo
 grants and partnerships never name reporting's fields; every door (page, API, admin) takes the
 steps through workflow.services.apply_transition, which checks and runs what is registered here."""
 
+from grants.selectors import register_gate_periods
 from grants.subjects import Subject
 from workflow.rules import guard
 from workflow.services import add_condition, after_transition
 
 from .models import Evaluation, ProgressUpdate
+from .periods import build_periods
+from .selectors.schedules import schedule_for
 from .services import evaluation_open
 
 
@@ -34,14 +37,39 @@ def project_evaluation_complete(project) -> bool:
     return Evaluation.objects.filter(project=project, completed_at__isnull=False).exists()
 
 
-@guard(
-    lambda p: (
-        f"This payment is held until the progress update for {p.gated_on_update.period_label} is accepted "
-        f"(it is {p.gated_on_update.get_state_display().lower()})."
-    )
-)
+def _held_words(payment) -> str:
+    if payment.gated_on_update_id is not None:
+        update = payment.gated_on_update
+        return f"the progress update for {update.period_label} is accepted (it is {update.get_state_display().lower()})"
+    end = payment.gated_on_period_end
+    return f"the progress update for the period ending {end.day} {end:%B %Y} is accepted (it has not been started)"
+
+
+@guard(lambda p: f"This payment is held until {_held_words(p)}.")
 def payment_gate_open(payment) -> bool:
-    return payment.gated_on_update_id is None or payment.gated_on_update.state == ProgressUpdate.State.ACCEPTED
+    """Held on a period (started or not) or on an update: open once that period's update is accepted."""
+    if payment.gated_on_update_id is not None and payment.gated_on_update.state != ProgressUpdate.State.ACCEPTED:
+        return False
+    if payment.gated_on_period_end is None:
+        return True
+    return ProgressUpdate.objects.filter(
+        award_id=payment.award_id, period_end=payment.gated_on_period_end, state=ProgressUpdate.State.ACCEPTED
+    ).exists()
+
+
+def hold_periods(award) -> list[tuple]:
+    """The award's due periods a payment may be held on, started or not, in words (grants' payment form)."""
+    updates = list(award.progress_updates.all())
+    periods = build_periods(award, schedule_for(award), updates)
+    return [
+        (
+            p.period_end,
+            f"{p.label} ({p.period_label}), due {p.due_on.day} {p.due_on:%B %Y}"
+            + (" (final)" if p.is_final else "")
+            + f": {'not started yet' if p.update is None else p.state_label.lower()}",
+        )
+        for p in periods
+    ]
 
 
 def open_evaluation(work, actor) -> None:
@@ -55,5 +83,6 @@ def register() -> None:
     add_condition("partnerships.Project", "complete", project_evaluation_complete)
     add_condition("grants.Payment", "approve", payment_gate_open)
     add_condition("grants.Payment", "release", payment_gate_open)
+    register_gate_periods(hold_periods)
     after_transition("grants.Award", "begin_evaluation", open_evaluation)
     after_transition("partnerships.Project", "begin_evaluation", open_evaluation)

@@ -1,16 +1,18 @@
 """Forms for the reporting pages. They only collect what was typed: the services decide what is valid,
 and their reasons come back onto the fields (`workflow.views.refusal_into_form`), so a page never loses the input."""
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from partnerships.models import LocalAuthority
 from workflow.dates import GrantDateFormField
-from workflow.figures import FigureError, parse_money
+from workflow.figures import FigureError, MoneyFormField, parse_money
 from workflow.text import NARRATIVE, NOTE
 
 from .figures import plain
-from .models import Evaluation, ReportingSchedule
+from .models import Evaluation, Indicator, ReportingSchedule
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"})
 DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
@@ -247,3 +249,72 @@ class EvaluationForm(ServiceErrorsMixin, forms.ModelForm):
             "rating": forms.Select(attrs={"class": "govuk-select"}),
             "stage_reached": forms.Select(attrs={"class": "govuk-select"}),
         }
+
+
+def _figure(label: str, **kwargs) -> MoneyFormField:
+    widget = forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10", "inputmode": "decimal"})
+    return MoneyFormField(label=label, widget=widget, **kwargs)
+
+
+class IndicatorForm(ServiceErrorsMixin, forms.Form):
+    """An outcome measure as the partner proposes it or a manager sets it up (reporting.services.indicator_add)."""
+
+    name = forms.CharField(
+        label="What is measured",
+        max_length=200,
+        help_text="For example: children reading at the expected standard, teachers retained.",
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )
+    unit = forms.CharField(
+        label="Unit",
+        max_length=40,
+        help_text="children, settings, teachers, %, points…",
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+    baseline = _figure("Baseline", required=False, help_text="Where it stands at the start. Blank means 0.")
+    target = _figure("Target")
+    direction = forms.ChoiceField(
+        label="Which way is better",
+        choices=Indicator.Direction.choices,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+        initial=Indicator.Direction.INCREASE,
+    )
+    cumulative = forms.TypedChoiceField(
+        label="How results count",
+        choices=[
+            ("yes", "They add up over the periods (children reached)"),
+            ("no", "The latest period counts (attendance %)"),
+        ],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+        initial="yes",
+    )
+    breakdowns = forms.CharField(
+        label="Breakdowns",
+        required=False,
+        max_length=300,
+        help_text="Parts a result is broken into, separated by commas: Disadvantaged pupils, SEND, EAL.",
+        widget=forms.TextInput(attrs={"class": "govuk-input"}),
+    )
+    allow_negative = forms.BooleanField(
+        label="Results can be below zero (a change in a progress score, for example)", required=False
+    )
+
+    @classmethod
+    def initial_of(cls, indicator: Indicator) -> dict:
+        return {
+            "name": indicator.name,
+            "unit": indicator.unit,
+            "baseline": plain(indicator.baseline),
+            "target": plain(indicator.target),
+            "direction": indicator.direction,
+            "cumulative": "yes" if indicator.cumulative else "no",
+            "breakdowns": indicator.breakdowns,
+            "allow_negative": indicator.allow_negative,
+        }
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("baseline") is None:
+            data["baseline"] = Decimal("0")
+        return data

@@ -4,7 +4,8 @@ Background rendering of large impact reports (partnership, portfolio): the web p
 (scoped to the reader) and renders the HTML; the task only turns that HTML into a PDF and stores it, so
 the worker never re-decides who may see what.
 
-The daily reminder run (celery beat, CELERY_BEAT_SCHEDULE): the same as `manage.py send_reminders`.
+The daily reminder run (celery beat, CELERY_BEAT_SCHEDULE): the same as `manage.py send_reminders`; then
+the daily digest (`reporting.send_digests`) for people who chose one.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from .reports import ReportFailed, store_pdf
-from .services import reminders_send
+from .services import digests_send, reminders_send
 
 
 @shared_task(
@@ -39,3 +40,9 @@ def render_report_pdf(storage_path: str, html: str, pending_key: str = "") -> st
 def send_reminders(today: str | None = None) -> dict:
     """Email partners before and after due dates and managers about overdue work; safe to repeat."""
     return reminders_send(today=dt.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="reporting.send_digests")
+def send_digests() -> int:
+    """Email each person who chose the daily digest one email with their waiting reminders; safe to repeat."""
+    return digests_send()

@@ -3,7 +3,7 @@ and the impact reports ("reports"). config/urls.py mounts each list where it bel
 
 from django.urls import path
 
-from .views import dashboards, evaluations, reports, schedules, updates
+from .views import dashboards, evaluations, indicators, reports, schedules, updates
 
 app_name = "reporting"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("schedule/<str:kind>/<int:pk>/", schedules.schedule, name="schedule"),
     path("evaluation/<str:kind>/<int:pk>/", evaluations.evaluation_edit, name="evaluation_edit"),
     path("what-works/", evaluations.what_works, name="what_works"),
+    path("indicators/<str:kind>/<int:pk>/", indicators.indicators, name="indicators"),
+    path("indicators/<int:pk>/edit/", indicators.indicator_edit, name="indicator_edit"),
+    path("indicators/<int:pk>/confirm/", indicators.indicator_confirm, name="indicator_confirm"),
 ]
 
 dashboard_urls = (

@@ -47,6 +47,7 @@ class PaymentSerializer(WorkflowSerializer):
             "due_on",
             "amount",
             "gated_on_update",
+            "gated_on_period_end",
             "state",
             "state_label",
             "paid_on",
@@ -85,7 +86,7 @@ class PaymentEditSerializer(_PaymentFields):
 
     class Meta:
         model = Payment
-        fields = ["due_on", "amount", "gated_on_update", "note"]
+        fields = ["due_on", "amount", "gated_on_update", "gated_on_period_end", "note"]
 
 
 class PaymentCreateSerializer(_PaymentFields):
@@ -94,12 +95,15 @@ class PaymentCreateSerializer(_PaymentFields):
 
     class Meta:
         model = Payment
-        fields = ["award", "due_on", "amount", "gated_on_update", "reference"]
+        fields = ["award", "due_on", "amount", "gated_on_update", "gated_on_period_end", "reference"]
 
 
 class PaymentReleaseSerializer(NoteSerializer):
     paid_on = GrantDateSerializerField(required=False, help_text="Today if left out.")
     reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    confirm_early = serializers.BooleanField(
+        required=False, default=False, help_text="Needed to release a payment before its due date (paid early)."
+    )
 
 
 @extend_schema_view(**editable_schema(PaymentSerializer, PaymentCreateSerializer, PaymentEditSerializer))

@@ -293,6 +293,13 @@ class Payment(FSMModelMixin, models.Model):
         related_name="gated_payments",
         help_text="Hold this payment until this progress update is accepted.",
     )
+    gated_on_period_end = models.DateField(
+        null=True,
+        blank=True,
+        validators=[grant_date],
+        help_text="Hold this payment until the progress update for the reporting period ending on this day is "
+        "accepted, whether or not it has been started (the update is linked above once it is).",
+    )
     state = FSMField(max_length=20, choices=State.choices, default=State.SCHEDULED, protected=True, db_index=True)
     paid_on = models.DateField(validators=[grant_date], null=True, blank=True)
     reference = models.CharField(max_length=60, blank=True, help_text="Remittance or finance system reference.")

@@ -14,7 +14,9 @@ from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock, log_money_change
 
+from ..holds import hold
 from ..models import Award, Payment, money
+from ..payment_dates import due_date_refusal, early_release_refusal
 from .programmes import _add_to_totals
 
 LIVE_FOR_PAYMENTS = (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
@@ -37,15 +39,15 @@ def _check_schedule_fits(award: Award, amount: Decimal, exclude_pk=None):
         )
 
 
-def _check_gate(award: Award, update):
-    if update is not None and update.award_id != award.pk:
-        raise ValidationError(
-            {"gated_on_update": "A payment can be held only on a progress update for the same award."}
-        )
-
-
 def payment_schedule(
-    *, award: Award, due_on: date, amount: Decimal, actor: User, gated_on_update=None, reference: str = ""
+    *,
+    award: Award,
+    due_on: date,
+    amount: Decimal,
+    actor: User,
+    gated_on_update=None,
+    gated_on_period_end=None,
+    reference: str = "",
 ) -> Payment:
     with transaction.atomic():
         award = lock(Award, award.pk)
@@ -54,10 +56,13 @@ def payment_schedule(
             raise refusal
         amount = Decimal(amount)
         _check_schedule_fits(award, amount)
-        _check_gate(award, gated_on_update)
-        payment = Payment(
-            award=award, due_on=due_on, amount=amount, gated_on_update=gated_on_update, reference=reference
-        )
+        if (too_soon := due_date_refusal(award, due_on)) is not None:
+            raise too_soon
+        payment = Payment(award=award, due_on=due_on, amount=amount, reference=reference)
+        if gated_on_period_end is not None:
+            hold(payment, award, period_end=gated_on_period_end)
+        else:
+            hold(payment, award, update=gated_on_update)
         payment.full_clean(exclude=["state"])
         payment.save()
         log_money_change(payment, field="amount", old=None, new=amount, actor=actor, note="Payment scheduled")
@@ -71,6 +76,7 @@ def payment_edit(
     amount: Decimal | None = None,
     due_on: date | None = None,
     gated_on_update=...,
+    gated_on_period_end=...,
     note: str = "",
 ) -> Payment:
     """Change a scheduled payment's amount, due date or gate. Approved and paid payments are fixed."""
@@ -87,10 +93,10 @@ def payment_edit(
             _check_schedule_fits(award, amount, exclude_pk=payment.pk)
             payment.amount = amount
         if due_on is not None:
+            if (too_soon := due_date_refusal(award, due_on)) is not None:
+                raise too_soon
             payment.due_on = due_on
-        if gated_on_update is not ...:
-            _check_gate(award, gated_on_update)
-            payment.gated_on_update = gated_on_update
+        hold(payment, award, update=gated_on_update, period_end=gated_on_period_end)
         payment.full_clean(exclude=["state"])
         payment.save()
         log_money_change(payment, field="amount", old=old_amount, new=payment.amount, actor=actor, note=note)
@@ -101,6 +107,7 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
     with transaction.atomic():
         lock(Award, payment.award_id)
         locked = lock(Payment, payment.pk)
+        confirmed_early = params.pop("confirm_early", False)
         if name == "release":
             params.setdefault("paid_on", clock.today())
             if params["paid_on"] > clock.today():
@@ -108,6 +115,8 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
                 raise ValidationError(
                     {"paid_on": f"A payment cannot be recorded as paid on {when}, a day still to come."}
                 )
+            if (early := early_release_refusal(locked, params["paid_on"], confirmed_early)) is not None:
+                raise early
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
         if name == "release":
             _add_to_totals(payment.award.programme_id, paid=payment.amount)

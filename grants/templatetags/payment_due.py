@@ -19,3 +19,9 @@ def due_tag(payment):
     if kind == due.DUE_SOON:
         return format_html('<strong class="govuk-tag govuk-tag--yellow">{}</strong>', "Due soon")
     return ""
+
+
+@register.filter
+def not_yet_due(payment) -> bool:
+    """Whether releasing the payment today would pay it before its due date (the page then asks to confirm)."""
+    return payment.due_on > due.today()

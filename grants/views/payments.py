@@ -92,7 +92,7 @@ def payment_create(request, award_pk):
     refusal = services.payment_schedule_refusal(award, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("grants:award_detail", args=[award.pk]))
-    form = PaymentForm(request.POST or None, updates=selectors.gate_update_choices(award))
+    form = PaymentForm(request.POST or None, periods=selectors.gate_period_choices(award))
     if request.method == "POST" and form.is_valid():
         try:
             payment = services.payment_schedule(award=award, actor=request.user, **form.cleaned_data)
@@ -125,11 +125,12 @@ def payment_edit(request, pk):
     refusal = services.payment_edit_refusal(payment, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("grants:payment_detail", args=[payment.pk]))
-    initial = {"due_on": payment.due_on, "amount": payment.amount, "gated_on_update": payment.gated_on_update_id}
+    held = payment.gated_on_period_end
+    initial = {"due_on": payment.due_on, "amount": payment.amount, "gated_on_period_end": held and held.isoformat()}
     form = PaymentForm(
         request.POST or None,
         initial=initial,
-        updates=selectors.gate_update_choices(payment.award),
+        periods=selectors.gate_period_choices(payment.award),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():

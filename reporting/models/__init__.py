@@ -4,6 +4,7 @@ schedules (with extra due dates, extensions and sent reminders) and evaluations.
 from .due import DueRow, DueTally, Turn
 from .evaluations import Evaluation
 from .indicators import Indicator
+from .notifications import Delivery, NotificationPreference
 from .schedules import AdHocDueDate, DueDateExtension, ReportingSchedule, SentReminder
 from .tallies import PaymentTally, ProjectTally, ReachTally
 from .updates import (
@@ -19,12 +20,14 @@ __all__ = [
     "EVIDENCE_TYPES",
     "AdHocDueDate",
     "DueDateExtension",
+    "Delivery",
     "DueRow",
     "DueTally",
     "Evaluation",
     "EvidenceFile",
     "Indicator",
     "IndicatorResult",
+    "NotificationPreference",
     "PaymentTally",
     "ProgressUpdate",
     "ProjectTally",

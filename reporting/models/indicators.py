@@ -1,20 +1,33 @@
-"""Outcome indicators: what a project or an award measures, with a baseline and a target."""
+"""Outcome indicators: what a project or an award measures, with a baseline and a target.
+
+The partner proposes them with the application or proposal; a programme manager confirms them (as
+proposed or edited). One a manager sets up is confirmed from the start."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from grants.models import Award
-from grants.subjects import holder_constraint
+from grants.subjects import Subject, holder_constraint
 from partnerships.models import Project
 
 
-class Indicator(models.Model):
+def _manages_indicator(indicator, user) -> bool:
+    return Subject.of(indicator).manages(user)
+
+
+class Indicator(FSMModelMixin, models.Model):
     """An outcome measure on a project or an award: children reached, teachers retained, attendance…"""
 
     class Direction(models.TextChoices):
         INCREASE = "increase", "Higher is better"
         DECREASE = "decrease", "Lower is better"
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "Proposed by the partner"
+        CONFIRMED = "confirmed", "Confirmed"
 
     project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
     award = models.ForeignKey(Award, null=True, blank=True, on_delete=models.CASCADE, related_name="indicators")
@@ -36,6 +49,10 @@ class Indicator(models.Model):
         help_text="Optional parts a result can be broken into, comma-separated: "
         "“Primary, Secondary” or “Disadvantaged pupils”.",
     )
+    state = FSMField(max_length=20, choices=State.choices, default=State.CONFIRMED, protected=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -43,6 +60,16 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.unit})"
+
+    @transition(
+        state,
+        source=State.PROPOSED,
+        target=State.CONFIRMED,
+        permission=_manages_indicator,
+        custom={"label": "Confirm", "style": "primary"},
+    )
+    def confirm(self):
+        """A programme manager agrees the measure the partner proposed (after any edits)."""
 
     @property
     def is_percentage(self) -> bool:

@@ -106,10 +106,24 @@ class SentReminder(models.Model):
     email = models.EmailField()
     subject_repr = models.CharField(max_length=300)
     due_on = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(auto_now_add=True)  # recorded (and listed in the inbox) at this moment
+    delivery = models.CharField(
+        max_length=10,
+        default="immediate",
+        help_text="How the person chose to hear of it: immediate, digest (the daily email) or off (inbox only).",
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, help_text="When its email went (alone or in a digest).")
 
     class Meta:
         ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-sent_at"], name="reminder_inbox_newest_first"),
+            models.Index(
+                fields=["recipient"],
+                name="reminder_digest_waiting",
+                condition=models.Q(emailed_at__isnull=True, delivery="digest"),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.email}: {self.subject_repr}"

@@ -15,7 +15,8 @@ from .scopes import award_or_project
 
 def indicator_list(*, user) -> QuerySet:
     return scoped(
-        Indicator.objects.select_related("project", "award"),
+        # the programme and partnership answer "who manages it" (a proposed one's Confirm step) without a query a row
+        Indicator.objects.select_related("project__partnership", "award__programme"),
         award_or_project(user),
     )
 

@@ -5,7 +5,8 @@
 - schedules.py: reporting schedules, extra due dates, extensions;
 - indicators.py: setting up an award's or project's indicators;
 - evaluations.py: opening, writing and completing evaluations;
-- reminders.py: reminder emails, recorded in the transaction and sent after it commits.
+- reminders.py: reminder emails, recorded in the transaction and sent after it commits;
+- notifications.py: each person's choice per kind (straight away, daily digest, inbox only) and the digest.
 
 Figures are read by reporting.figures, shared with the forms and the API."""
 
@@ -18,7 +19,20 @@ from .evaluations import (
     evaluation_write_refusal,
 )
 from .evidence import evidence_add, evidence_max_bytes, evidence_remove
-from .indicators import INDICATOR_FIELDS, indicator_add, indicator_edit_refusal, indicator_update
+from .indicators import (
+    INDICATOR_FIELDS,
+    indicator_add,
+    indicator_add_refusal,
+    indicator_confirm,
+    indicator_edit_refusal,
+    indicator_update,
+)
+from .notifications import (
+    digests_send,
+    notification_preferences_of,
+    notification_preferences_set,
+    preference_refusal,
+)
 from .reminders import reminders_send
 from .schedules import due_date_add, due_date_extend, require_subject_manager, schedule_save, subject_manage_refusal
 from .updates import (
@@ -50,9 +64,15 @@ __all__ = [
     "evidence_remove",
     "INDICATOR_FIELDS",
     "indicator_add",
+    "indicator_add_refusal",
+    "indicator_confirm",
     "indicator_edit_refusal",
     "indicator_update",
     "reminders_send",
+    "digests_send",
+    "notification_preferences_of",
+    "notification_preferences_set",
+    "preference_refusal",
     "require_subject_manager",
     "require_update_editable",
     "schedule_save",

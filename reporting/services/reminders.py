@@ -17,7 +17,8 @@ from accounts.models import OrganisationMembership
 from workflow import clock
 
 from .. import selectors
-from ..models import ProgressUpdate, SentReminder
+from ..models import Delivery, ProgressUpdate, SentReminder
+from .notifications import deliveries_for, delivery_of
 
 
 def _people(org_ids, role) -> dict[int, list]:
@@ -35,18 +36,32 @@ def _base_url() -> str:
     return getattr(settings, "EXCHANGE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
-def _send_once(keys: list[str], *, kind, user, period_reprs, due_on, template: str, context: dict) -> bool:
-    """Record the reminder under its keys and send it after commit: a key already recorded (sent before,
-    or by a run at the same moment) means it is not sent again."""
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip().replace("\n", " ")
-    body = render_to_string(f"emails/{template}.txt", context)
+def _send_once(
+    keys: list[str], *, kind, user, period_reprs, due_on, template: str, context: dict, delivery: str = "immediate"
+) -> bool:
+    """Record the reminder under its keys and, if the person wants it straight away, send it after commit:
+    a key already recorded (sent before, or by a run at the same moment) means it is not sent again. A
+    digest reminder waits for the daily digest (notifications.digests_send); an "off" one is in the inbox only."""
+    now = clock.now()
     try:
         with transaction.atomic():
             SentReminder.objects.bulk_create(
-                SentReminder(key=key, kind=kind, recipient=user, email=user.email, subject_repr=text[:300], due_on=due)
+                SentReminder(
+                    key=key,
+                    kind=kind,
+                    recipient=user,
+                    email=user.email,
+                    subject_repr=text[:300],
+                    due_on=due,
+                    delivery=delivery,
+                    emailed_at=now if delivery == Delivery.IMMEDIATE else None,
+                )
                 for key, text, due in zip(keys, period_reprs, due_on, strict=True)
             )
-            transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
+            if delivery == Delivery.IMMEDIATE:
+                subject = render_to_string(f"emails/{template}_subject.txt", context).strip().replace("\n", " ")
+                body = render_to_string(f"emails/{template}.txt", context)
+                transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
     except IntegrityError:
         return False
     return True
@@ -69,6 +84,8 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     overdue_for_manager = defaultdict(list)
     oldest = min((p.due_on for p in owed), default=today)
     already = set(SentReminder.objects.filter(due_on__gte=oldest).values_list("key", flat=True))
+    people = [u.pk for users in (*partners.values(), *managers.values()) for u in users]
+    choices = deliveries_for(people)
     for period in owed:
         if 0 <= period.days_until_due <= before:
             kind = SentReminder.Kind.DUE_SOON
@@ -91,6 +108,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
                 due_on=[period.due_on],
                 template=f"reminder_{kind}",
                 context=context,
+                delivery=delivery_of(choices, user.pk, kind),
             ):
                 sent[kind] += 1
     for manager, items in overdue_for_manager.items():
@@ -115,6 +133,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             due_on=[p.due_on for _k, p in fresh],
             template="reminder_manager_overdue",
             context=context,
+            delivery=delivery_of(choices, manager.pk, SentReminder.Kind.MANAGER_OVERDUE),
         ):
             sent["manager_overdue"] += 1
     return sent

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from grants.models import Payment
 from grants.money.services import spend_lines_save
 from grants.subjects import Subject
 from workflow import clock
@@ -91,6 +92,10 @@ def update_start(
         )
         update.full_clean(exclude=["state"])
         update.save()
+        if update.award_id:  # payments held on this period before it was started now name its update
+            Payment.objects.filter(award_id=update.award_id, gated_on_period_end=period_end).update(
+                gated_on_update=update
+            )
         return update
 
 

@@ -2,6 +2,7 @@
 first, then the thing waiting; the calendar feed; a list downloaded; a date typed wrong and put right."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -122,6 +123,8 @@ def test_administrator_inbox_and_account_on_a_phone(phone, world, due):
     page.goto(page.base + "/inbox/")
     expect(page.locator("#reports_overdue .govuk-tag").first).to_have_text("3")  # both programmes
     assert_accessible(page, "everyday-admin-inbox-phone")
-    page.goto(page.base + "/account/")
+    page.goto(page.base + "/account/")  # the old address: the one account page, with the calendar feed
+    assert page.url.endswith("/accounts/me/")
+    expect(page.locator("#calendar-feed-url")).to_have_value(re.compile(r"/calendar/.+\.ics$"))
     assert_accessible(page, "everyday-admin-account-phone")
     assert dt.date.today().year > 2000

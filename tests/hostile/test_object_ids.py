@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from assessment.models import Application, Attachment, Criterion
 from grants.models import Award, BudgetCategory, Payment, Variation
 from partnerships.models import Project
-from reporting.models import EvidenceFile, ProgressUpdate
+from reporting.models import EvidenceFile, Indicator, ProgressUpdate
 
 from .conftest import SECRET
 
@@ -38,6 +38,9 @@ PAGES = {
     "reporting:evidence_remove": "evidence",
     "reporting:schedule": "award",  # and project: see SUBJECT_KINDS
     "reporting:evaluation_edit": "award",
+    "reporting:indicators": "award",  # and project
+    "reporting:indicator_edit": "indicator",
+    "reporting:indicator_confirm": "indicator",
     "partnerships:partnership_detail": "partnership",
     "partnerships:partnership_edit": "partnership",
     "partnerships:partnership_member_add": "partnership",
@@ -259,7 +262,7 @@ def requests_for(side_a, kind_filter):
         if kind != kind_filter or key is None:
             continue
         subjects = [key]
-        if name in ("reporting:schedule", "reporting:evaluation_edit"):
+        if name in ("reporting:schedule", "reporting:evaluation_edit", "reporting:indicators"):
             subjects = ["award", "project"]
         for subject in subjects:
             obj = side_a[subject]
@@ -293,6 +296,7 @@ def snapshot(side_a):
         "criteria": list(Criterion.objects.filter(call=side_a["call"]).values_list("pk", "title", "weight")),
         "attachment": Attachment.objects.filter(pk=side_a["attachment"].pk).exists(),
         "bid": Application.objects.filter(pk=side_a["application"].pk).values_list("project_summary").first(),
+        "indicators": list(Indicator.objects.order_by("pk").values_list("pk", "target", "state", "name")),
     }
 
 

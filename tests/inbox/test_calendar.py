@@ -11,7 +11,7 @@ from tests import factories as f
 
 def _feed_url(client, user) -> str:
     client.force_login(user)
-    page = client.get("/account/")
+    page = client.get("/accounts/me/")
     assert page.status_code == 200
     url = page.context["feed_url"]
     assert url in page.content.decode()
@@ -87,3 +87,16 @@ def test_each_person_has_their_own_token(client, world):
     assert a != b and len(a.split("/")[-1]) > 40
     f.UserFactory()  # someone who never opened the page has no feed
     assert CalendarFeed.objects.count() == 2
+
+
+def test_there_is_one_account_page_and_it_shows_the_calendar_feed(client, world):
+    client.force_login(world.partner)
+    old = client.get("/account/")
+    assert old.status_code == 301 and old["Location"] == "/accounts/me/"
+    page = client.get("/accounts/me/").content.decode()
+    assert "Second factor" in page and "Your personal data" in page  # the sign-in helper's page
+    assert 'id="calendar"' in page and "/calendar/" in page and "Get a new calendar address" in page
+    renewed = client.post("/account/calendar/renew/")
+    assert renewed["Location"] == "/accounts/me/#calendar"
+    nav = client.get("/inbox/").content.decode().split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/accounts/me/">Your account' in nav

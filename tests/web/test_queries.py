@@ -12,6 +12,9 @@ from tests.helpers import force_state
 from workflow.services import log_transition
 
 MAX_QUERIES = 16
+# The dashboard is many small panels (the inbox summary, due figures from the due tallies, payment and
+# pipeline figures, the first rows of each list and the reminders): more queries, still the same at any size.
+MAX_QUERIES_FOR = {"/": 22}
 
 
 def populate(world, n: int) -> dict:
@@ -105,5 +108,5 @@ def test_every_page_has_a_constant_query_count(client, world, role, django_asser
     big_counts = count_queries(client, big_urls)
     assert list(small_counts.values()) == list(big_counts.values()), (small_counts, big_counts)
     for url in big_urls:
-        with django_assert_max_num_queries(MAX_QUERIES):
+        with django_assert_max_num_queries(MAX_QUERIES_FOR.get(url, MAX_QUERIES)):
             client.get(url)
