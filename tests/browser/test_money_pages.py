@@ -75,7 +75,9 @@ def test_money_pages_are_accessible_and_a_payment_is_released_with_its_reference
 
     page.goto(page.base + f"/payments/{money_data['to_release'].pk}/")
     assert_accessible(page, "payment-release")
-    page.locator("#release-paid-on").fill("2026-05-02")
+    page.locator("#release-paid-on-day").fill("2")
+    page.locator("#release-paid-on-month").fill("5")
+    page.locator("#release-paid-on-year").fill("2026")
     page.locator("#release-reference").fill("BACS-2231")
     page.get_by_role("button", name="Release (mark paid)").click()
     expect(page.locator(".govuk-notification-banner, .govuk-error-summary").first).to_be_visible()

@@ -23,11 +23,13 @@ def test_release_on_the_page_keeps_the_paid_on_date_and_remittance_reference(wor
     payment = paid_ready(world, award, due_on=dt.date(2026, 4, 1), amount="2500.00")
     client.force_login(world.manager)
     page = client.get(reverse("grants:payment_detail", args=[payment.pk]))
-    assert b'name="paid_on"' in page.content and b'name="reference"' in page.content
+    # GOV.UK's day, month and year boxes, not a browser date picker
+    assert b'name="paid_on_day"' in page.content and b'name="paid_on_year"' in page.content
+    assert b'type="date"' not in page.content and b'name="reference"' in page.content
 
     client.post(
         reverse("grants:payment_transition", args=[payment.pk, "release"]),
-        {"paid_on": "2026-04-03", "reference": "BACS-88172"},
+        {"paid_on_day": "3", "paid_on_month": "4", "paid_on_year": "2026", "reference": "BACS-88172"},
     )
 
     payment.refresh_from_db()
