@@ -89,17 +89,17 @@ class FundingProgramme(models.Model):
         return Decimal("10.00") if self.line_tolerance is None else self.line_tolerance
 
     def recount_totals(self) -> tuple[Decimal, Decimal]:
-        """The running totals worked out from the awards and payments themselves (the reconciliation)."""
-        paid = Payment.objects.filter(award__programme=self, state=Payment.State.PAID).aggregate(
-            total=Coalesce(Sum("amount"), ZERO)
-        )["total"]
-        return self.committed_total(), paid
+        """The running totals worked out from the awards, shares and payments themselves (the reconciliation)."""
+        from .money.cofunding.selectors import programme_paid
+
+        return self.committed_total(), programme_paid(self)
 
     def committed_total(self) -> Decimal:
-        """Money promised: the awarded amount of every award approved and not declined or withdrawn."""
-        return self.awards.filter(state__in=Award.COMMITTED_STATES).aggregate(
-            total=Coalesce(Sum("amount_awarded"), ZERO)
-        )["total"]
+        """Money promised: the awarded amount of every award approved and not declined or withdrawn, a
+        co-funded award counting by this programme's share of it (grants/money/cofunding/)."""
+        from .money.cofunding.selectors import programme_committed
+
+        return programme_committed(self)
 
 
 def _manages_award(award, user) -> bool:
@@ -455,6 +455,7 @@ class AwardTally(models.Model):
 
 
 # Budget lines, spend by line, variations and payment runs live in grants/money/ (models of this app).
+from .money.cofunding.models import AwardShare  # noqa: E402,F401
 from .money.models import (  # noqa: E402,F401
     BudgetCategory,
     BudgetLine,

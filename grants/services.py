@@ -259,8 +259,11 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
                     {"paid_on": f"A payment cannot be recorded as paid on {when}, a day still to come."}
                 )
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
-        if name == "release":
-            _add_to_totals(payment.award.programme_id, paid=payment.amount)
+        if name == "release":  # a co-funded award's payment counts on each programme by its share
+            from .money.cofunding.services import paid_moves
+
+            for programme_id, part in paid_moves(payment.award, payment.amount).items():
+                _add_to_totals(programme_id, paid=part)
         return payment
 
 

@@ -18,7 +18,8 @@ from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, lock, log_money_change, log_transition, transition_refusal
 
 from ...models import Award, FundingProgramme, money
-from ...services import _add_to_totals
+from ..cofunding.selectors import paid_split
+from ..cofunding.services import lead_takes_change, move_totals
 from ..models import (
     OPEN_TO_VARIATION,
     ZERO,
@@ -193,6 +194,8 @@ def _apply_variation(variation: Variation, award: Award, programme: FundingProgr
     variation.amount_before = before
     variation.amount_after = after
     if change:
+        # A co-funded award's lead programme takes the whole change (grants/money/cofunding/).
+        split_before, split_after = lead_takes_change(award, change, actor=actor, note=f"variation {variation.number}")
         award.amount_awarded = after
         award.save(update_fields=["amount_awarded", "updated_at"])
         log_money_change(
@@ -203,7 +206,13 @@ def _apply_variation(variation: Variation, award: Award, programme: FundingProgr
             actor=actor,
             note=f"Variation {variation.number}: {variation.reason}"[:2000],
         )
-        _add_to_totals(programme.pk, committed=change)
+        paid = award.paid_total()
+        move_totals(
+            committed_before=split_before,
+            committed_after=split_after,
+            paid_before=paid_split(paid, split_before),
+            paid_after=paid_split(paid, split_after),
+        )
         programme.committed_amount += change
 
 
