@@ -260,10 +260,9 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
                 )
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
         if name == "release":  # a co-funded award's payment counts on each programme by its share
-            from .money.cofunding.services import paid_moves
+            from .money.cofunding.services import move_totals, paid_moves
 
-            for programme_id, part in paid_moves(payment.award, payment.amount).items():
-                _add_to_totals(programme_id, paid=part)
+            move_totals(committed_before={}, committed_after={}, paid_after=paid_moves(payment.award, payment.amount))
         return payment
 
 

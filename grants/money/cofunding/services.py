@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from accounts import roles
 from workflow import clock
@@ -18,6 +17,7 @@ from workflow.services import lock, log_money_change
 
 from ...models import Award, FundingProgramme, money
 from ..models import OPEN_TO_VARIATION
+from ..pennies import PENNY
 from .models import ZERO, AwardShare
 from .selectors import paid_split, split_of
 
@@ -29,17 +29,26 @@ def move_totals(
     paid_before: dict[int, Decimal] | None = None,
     paid_after: dict[int, Decimal] | None = None,
 ) -> None:
-    """Move each programme's running totals by the difference, one UPDATE per programme in id order (so
-    a programme's committed and paid move together and its constraints judge the end state)."""
+    """Move each programme's running totals by the difference: the rows locked in id order, the new totals
+    worked out in Decimal and written as they are (SQLite adds decimals as floating point, which can leave
+    a programme a fraction of a penny short of what it paid), committed and paid in one UPDATE, so a
+    programme's constraints judge its end state."""
     paid_before, paid_after = paid_before or {}, paid_after or {}
     ids = sorted(set(committed_before) | set(committed_after) | set(paid_before) | set(paid_after))
     for pk in ids:
         committed = committed_after.get(pk, ZERO) - committed_before.get(pk, ZERO)
         paid = paid_after.get(pk, ZERO) - paid_before.get(pk, ZERO)
         if committed or paid:
+            programme = lock(FundingProgramme, pk)
             FundingProgramme.objects.filter(pk=pk).update(
-                committed_amount=F("committed_amount") + committed, paid_amount=F("paid_amount") + paid
+                committed_amount=(programme.committed_amount + committed).quantize(PENNY),
+                paid_amount=(programme.paid_amount + paid).quantize(PENNY),
             )
+
+
+def programmes_of(award: Award) -> list[int]:
+    """The ids of every programme with money in `award` (its own and its co-funders'), in lock order."""
+    return sorted({award.programme_id, *AwardShare.objects.filter(award=award).values_list("programme_id", flat=True)})
 
 
 def paid_moves(award: Award, amount: Decimal) -> dict[int, Decimal]:
@@ -100,6 +109,18 @@ def _clean_shares(award: Award, shares) -> dict[int, tuple[FundingProgramme, Dec
     return cleaned
 
 
+def _check_managers(programmes: dict[int, FundingProgramme], before, after, actor: User) -> None:
+    """A programme's money is committed (or given back) only by its own managers."""
+    r = roles.of(actor)
+    changed = [programmes[pk] for pk in sorted(set(before) | set(after)) if before.get(pk) != after.get(pk)]
+    others = [str(p) for p in changed if not r.manages_programme(p)]
+    if others:
+        raise PermissionRefused(
+            f"Only the programme managers of {', '.join(others)} can commit its budget to this award "
+            "or change its share."
+        )
+
+
 def _check_budgets(programmes: dict[int, FundingProgramme], before, after) -> None:
     """Each programme whose share grows must have the difference left in its budget (every shortfall named)."""
     short = []
@@ -137,6 +158,7 @@ def award_shares_set(*, award: Award, actor: User, shares, note: str = "") -> li
         after = {pk: a for pk, (_, a) in wanted.items()}
         if len(after) == 1:  # only the lead: the award is wholly its own programme's again
             after = {award.programme_id: award.amount_awarded or ZERO}
+        _check_managers(programmes, before, after, actor)
         _check_budgets(programmes, before, after)
         paid = award.paid_total()
         move_totals(

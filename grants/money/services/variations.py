@@ -19,7 +19,7 @@ from workflow.services import apply_transition, lock, log_money_change, log_tran
 
 from ...models import Award, FundingProgramme, money
 from ..cofunding.selectors import paid_split
-from ..cofunding.services import lead_takes_change, move_totals
+from ..cofunding.services import lead_takes_change, move_totals, programmes_of
 from ..models import (
     OPEN_TO_VARIATION,
     ZERO,
@@ -137,7 +137,9 @@ def variation_transition(*, variation: Variation, name: str, actor: User, note: 
     """Decide a variation (approve, decline) or withdraw it. Approval applies it to the award within
     the programme's budget, however many managers decide at once."""
     with transaction.atomic():
-        programme = lock(FundingProgramme, variation.award.programme_id)
+        # Every programme with money in the award, in id order, then the award (co-funding moves their totals).
+        programmes = {pk: lock(FundingProgramme, pk) for pk in programmes_of(variation.award)}
+        programme = programmes[variation.award.programme_id]
         award = lock(Award, variation.award_id)
         locked = lock(Variation, variation.pk)
         locked.award = award
@@ -225,7 +227,8 @@ def award_vary_amount(*, award: Award, amount: Decimal, actor: User, note: str) 
         )
     amount = Decimal(amount)
     with transaction.atomic():
-        lock(FundingProgramme, award.programme_id)
+        for pk in programmes_of(award):
+            lock(FundingProgramme, pk)
         award = lock(Award, award.pk)
         if not roles.of(actor).manages_programme(award.programme):
             raise PermissionRefused(f"Only the programme managers of {award.programme} can vary an award.")
