@@ -27,6 +27,7 @@ from workflow.views import get_visible_or_404, paginate, refusal_into_form, refu
 from . import due, selectors, services
 from .forms import AwardFilter, AwardForm, PaymentFilter, PaymentForm, ProgrammeForm, ReleaseForm
 from .models import ZERO, Payment
+from .money.cofunding.selectors import shares_text, with_visible_shares
 from .money.views import award_money_context
 
 # Downloads of the lists (partnerships.downloads): the page's own rows, as filtered ---------------
@@ -56,6 +57,7 @@ AWARD_COLUMNS = [
     Column("Planned start", lambda a: a.planned_start),
     Column("Planned end", lambda a: a.planned_end),
     Column("Archived", lambda a: "Yes" if a.archived_at else "No"),
+    Column("Co-funding shares (£)", shares_text),
 ]
 PAYMENT_COLUMNS = [
     Column("Award", lambda p: p.award.identifier),
@@ -181,7 +183,7 @@ def award_list(request):
     )
     qs = filter_form.apply(selectors.award_list(user=request.user, include_archived=True))
     if downloads.requested(request):
-        return downloads.download(request, qs, AWARD_COLUMNS, name="awards")
+        return downloads.download(request, with_visible_shares(qs, user=request.user), AWARD_COLUMNS, name="awards")
     r = roles.of(request.user)
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from accounts import roles
@@ -104,3 +104,45 @@ def programme_paid(programme: FundingProgramme) -> Decimal:
     for award_id, paid in _paid_on(award_ids).items():
         whole += paid_split(Decimal(paid), splits[award_id]).get(programme.pk, ZERO)
     return whole
+
+
+# Reports --------------------------------------------------------------------------------------
+
+
+def share_rows(*, user, award_ids) -> list[dict]:
+    """The shares of `award_ids` the person may see, as plain values (a report's data is fingerprinted)."""
+    rows = share_list(user=user).filter(award_id__in=award_ids).order_by("award__identifier", "programme__name")
+    return [
+        {
+            "award": s.award.identifier,
+            "programme": s.programme.name,
+            "funder": s.programme.funder.name,
+            "amount": s.amount,
+            "lead": s.is_lead,
+        }
+        for s in rows
+    ]
+
+
+def funder_share(*, funder_id: int, awards: QuerySet) -> Decimal:
+    """What one funder's programmes fund of the committed `awards`: the whole of those without shares that
+    its programmes made, and its programmes' shares of the co-funded ones (two queries)."""
+    committed = awards.filter(state__in=Award.COMMITTED_STATES)
+    whole = (
+        committed.filter(programme__funder_id=funder_id)
+        .exclude(is_co_funded())
+        .aggregate(total=Coalesce(Sum("amount_awarded"), ZERO))["total"]
+    )
+    shares = AwardShare.objects.filter(award__in=committed.values("pk"), programme__funder_id=funder_id)
+    return Decimal(whole + shares.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]).quantize(Decimal("0.01"))
+
+
+def with_visible_shares(awards: QuerySet, *, user) -> QuerySet:
+    """`awards` with `visible_shares` on each: the shares the person may see (one more query in all)."""
+    seen = share_list(user=user).order_by("programme__name")
+    return awards.prefetch_related(Prefetch("shares", queryset=seen, to_attr="visible_shares"))
+
+
+def shares_text(award) -> str:
+    """An award's visible shares in a cell of a download: "WM Fund 6666.67; Combined Authority Fund 3333.33"."""
+    return "; ".join(f"{s.programme.name} {s.amount:.2f}" for s in getattr(award, "visible_shares", []))
