@@ -175,18 +175,20 @@ def _write_shares(award, before, after, programmes, actor, note) -> list[AwardSh
     award: from its old share (or nothing) to its new share (or nothing, when it stops co-funding)."""
     now = clock.now()
     existing = {s.programme_id: s for s in AwardShare.objects.filter(award=award)}
-    kept = []
+    kept: list[AwardShare] = []
     for pk in sorted(set(existing) | set(after)):
         share = existing.get(pk)
         old = share.amount if share is not None else None
-        if pk not in after:
+        if share is not None and pk not in after:
             share.delete()
         elif share is None:
-            share = AwardShare.objects.create(award=award, programme_id=pk, amount=after[pk], set_by=actor, set_at=now)
-        elif share.amount != after[pk]:
-            share.amount, share.set_by, share.set_at = after[pk], actor, now
-            share.save(update_fields=["amount", "set_by", "set_at"])
-        if pk in after:
+            kept.append(
+                AwardShare.objects.create(award=award, programme_id=pk, amount=after[pk], set_by=actor, set_at=now)
+            )
+        else:
+            if share.amount != after[pk]:
+                share.amount, share.set_by, share.set_at = after[pk], actor, now
+                share.save(update_fields=["amount", "set_by", "set_at"])
             kept.append(share)
         why = f"Share of {programmes[pk]} ({programmes[pk].funder})" + (f": {note}" if note else "")
         log_money_change(award, field="share", old=old, new=after.get(pk), actor=actor, note=why[:2000])
