@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import roles
-from grants.models import Award, AwardShare
+from grants.models import AwardShare
 from grants.money.cofunding.selectors import funder_share
 from grants.selectors import award_list
 from partnerships.models import Organisation
@@ -135,7 +135,7 @@ def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
     awards = list(qs)
     projects = _projects(user).filter(pk__in=[a.project_id for a in awards if a.project_id])
     data = gather(user, awards, projects)
-    data["funder_share"] = funder_share(funder_id=funder.pk, awards=Award.objects.filter(pk__in=[a.pk for a in awards]))
+    data["funder_share"] = funder_share(funder_id=funder.pk, awards=awards, shares=data["shares"])
     data.update(
         kind="portfolio",
         title=f"{funder.name}: portfolio",

@@ -115,7 +115,9 @@ def share_rows(*, user, award_ids) -> list[dict]:
     return [
         {
             "award": s.award.identifier,
+            "award_id": s.award_id,
             "programme": s.programme.name,
+            "funder_id": s.programme.funder_id,
             "funder": s.programme.funder.name,
             "amount": s.amount,
             "lead": s.is_lead,
@@ -124,17 +126,23 @@ def share_rows(*, user, award_ids) -> list[dict]:
     ]
 
 
-def funder_share(*, funder_id: int, awards: QuerySet) -> Decimal:
-    """What one funder's programmes fund of the committed `awards`: the whole of those without shares that
-    its programmes made, and its programmes' shares of the co-funded ones (two queries)."""
-    committed = awards.filter(state__in=Award.COMMITTED_STATES)
-    whole = (
-        committed.filter(programme__funder_id=funder_id)
-        .exclude(is_co_funded())
-        .aggregate(total=Coalesce(Sum("amount_awarded"), ZERO))["total"]
+def funder_share(*, funder_id: int, awards: list[Award], shares: list[dict]) -> Decimal:
+    """What one funder's programmes fund of the committed `awards`, from the awards and their `share_rows`
+    (no query): the whole of those without shares that its programmes made, its shares of the others. The
+    reader of a funder's portfolio sees every share of the awards its programmes lead (share_scope)."""
+    shared = {s["award_id"] for s in shares}
+    committed = {a.pk for a in awards if a.is_committed}
+    whole = sum(
+        (
+            a.amount_awarded or ZERO
+            for a in awards
+            if a.pk in committed and a.pk not in shared and a.programme.funder_id == funder_id
+        ),
+        ZERO,
     )
-    shares = AwardShare.objects.filter(award__in=committed.values("pk"), programme__funder_id=funder_id)
-    return Decimal(whole + shares.aggregate(total=Coalesce(Sum("amount"), ZERO))["total"]).quantize(Decimal("0.01"))
+    return whole + sum(
+        (s["amount"] for s in shares if s["award_id"] in committed and s["funder_id"] == funder_id), ZERO
+    )
 
 
 def with_visible_shares(awards: QuerySet, *, user) -> QuerySet:
