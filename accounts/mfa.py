@@ -1,4 +1,5 @@
-"""A second factor: authenticator apps (TOTP) with recovery codes, from django-otp's devices.
+"""A second factor: authenticator apps (TOTP) and passkeys (accounts/passkeys.py) with recovery codes, from
+django-otp's devices.
 
 - **Who needs one**: the roles in EXCHANGE_MFA_REQUIRED ("administrator,manager" in production; nobody by
   default elsewhere, so the demo signs in with a password alone), and anyone who has set one up.
@@ -29,6 +30,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.permissions import BasePermission
 
 from . import roles
@@ -69,7 +71,11 @@ def app_device(user) -> TOTPDevice | None:
 
 
 def has_second_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey (recovery codes only stand in for one of them)."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def needs_check(user) -> bool:
@@ -103,6 +109,11 @@ def verified_at(request) -> float | None:
     return session.get(SESSION_VERIFIED_AT) if session is not None else None
 
 
+def is_fresh(request) -> bool:
+    at = verified_at(request)
+    return at is not None and time.time() - at <= max_age()
+
+
 def mark_verified(request) -> None:
     request.session[SESSION_VERIFIED_AT] = time.time()
     request.session[SESSION_NEEDED] = True
@@ -121,15 +132,15 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
     django-otp slows down repeated failures (OTP_TOTP_THROTTLE_FACTOR): the wait is said, not hidden."""
     code = "".join(code.split()).lower()
     device = app_device(user)
-    if device is None:
+    if device is None and not recovery_codes_left(user):
         return "You have not set up an authenticator app yet."
-    allowed, detail = device.verify_is_allowed()
+    allowed, detail = device.verify_is_allowed() if device is not None else (True, None)
     if not allowed:
         until = (detail or {}).get("locked_until")
         wait = int(until.timestamp() - time.time()) + 1 if until else 1
         record(AuditEvent.Kind.SECOND_FACTOR_FAILED, actor=user, detail=f"Refused: too many wrong codes{why}")
         return TOO_MANY.format(seconds=max(wait, 1))
-    if code.isdigit() and device.verify_token(code):
+    if device is not None and code.isdigit() and device.verify_token(code):
         record(
             AuditEvent.Kind.SECOND_FACTOR,
             actor=user,
@@ -140,7 +151,8 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
     for recovery in StaticDevice.objects.filter(user=user, confirmed=True):
         if recovery.verify_token(code):
             left = recovery_codes_left(user)
-            device.throttle_reset()
+            if device is not None:
+                device.throttle_reset()
             record(
                 AuditEvent.Kind.SECOND_FACTOR,
                 actor=user,
@@ -148,7 +160,7 @@ def check_code(user, code: str, *, request=None, why: str = "") -> str | None:
                 request=request,
             )
             return None
-    if not code.isdigit():
+    if device is not None and not code.isdigit():
         device.throttle_increment()
     record(AuditEvent.Kind.SECOND_FACTOR_FAILED, actor=user, detail=f"Wrong code{why}", request=request)
     return WRONG_CODE
@@ -218,14 +230,19 @@ def new_recovery_codes(*, user, request=None) -> list[str]:
     return codes
 
 
-def remove(*, user, actor, request=None) -> None:
+def remove(*, user, actor, request=None, app_only: bool = False) -> None:
+    """Remove the person's second factor: everything (an administrator's removal), or, `app_only`, their
+    authenticator app (their recovery codes too, unless a passkey still needs them)."""
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    if not app_only:
+        WebAuthnCredential.objects.filter(user=user).delete()
+    if not WebAuthnCredential.objects.filter(user=user).exists():
+        StaticDevice.objects.filter(user=user).delete()
     record(
         AuditEvent.Kind.SECOND_FACTOR,
         actor=actor,
         username=user.get_username(),
-        detail="Second factor removed"
+        detail=("Authenticator app removed" if app_only else "Second factor removed")
         + ("" if actor is None or actor.pk == user.pk else f" (by {actor.get_username()})"),
         request=request,
     )
@@ -284,7 +301,8 @@ def money_step_refusal(request) -> str | None:
         minutes = max(max_age() // 60, 1)
         return (
             "Approving, varying or releasing money needs a fresh check of your second factor "
-            f"(at most {minutes} minutes old). Enter a code from your authenticator app, then take the step again."
+            f"(at most {minutes} minutes old). Use your passkey or a code from your authenticator app, then take the "
+            "step again."
         )
     code = request.META.get(OTP_HEADER, "")
     if not code:
@@ -304,19 +322,23 @@ def _safe_back(request) -> str:
     return "/"
 
 
-def recent_second_factor_required(view=None, *, steps: set[str] | None = None, step_kwarg: str = "name"):
+def recent_second_factor_required(
+    view=None, *, steps: set[str] | None = None, step_kwarg: str = "name", methods: frozenset[str] = frozenset({"POST"})
+):
     """For a page that moves money: a POST (for one of `steps`, if given) without a recent second-factor check
-    goes to the check, with the reason, and back to the page it came from afterwards. GETs pass through."""
+    goes to the check, with the reason, and back to the page it came from afterwards. GETs pass through, unless
+    `methods` names GET too (a download of money to be paid: back to the page that linked to it)."""
 
     def decorate(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
-            if request.method == "POST" and (steps is None or kwargs.get(step_kwarg) in steps):
+            if request.method in methods and (steps is None or kwargs.get(step_kwarg) in steps):
                 refusal = money_step_refusal(request)
                 if refusal:
                     messages.error(request, refusal)
+                    back = _safe_back(request) if request.method == "POST" or "HTTP_REFERER" in request.META else ""
                     check = reverse("accounts:second_factor_check")
-                    return HttpResponseRedirect(f"{check}?{urlencode({'next': _safe_back(request)})}")
+                    return HttpResponseRedirect(f"{check}?{urlencode({'next': back or request.get_full_path()})}")
             return func(request, *args, **kwargs)
 
         return wrapper
@@ -332,13 +354,21 @@ class RecentSecondFactor(BasePermission):
     message = "This step needs a recent check of your second factor."
 
     def has_permission(self, request, view):
-        return True
+        # An action on no one record (making a payment run: "create") is checked here; the others on the object.
+        if getattr(view, "detail", True) or not self._named(view):
+            return True
+        return self._passes(request)
 
     def has_object_permission(self, request, view, obj):
+        return not self._named(view) or self._passes(request)
+
+    @staticmethod
+    def _named(view) -> bool:
         # A generated transition action is named "transition_<step>" (workflow.apis.viewsets).
         action = (getattr(view, "action", None) or "").removeprefix("transition_")
-        if action not in getattr(view, "second_factor_actions", ()):
-            return True
+        return action in getattr(view, "second_factor_actions", ())
+
+    def _passes(self, request) -> bool:
         refusal = money_step_refusal(request)
         if refusal:
             self.message = refusal

@@ -42,7 +42,7 @@ OWN_MODELS = {
     "sessions.Session",
     "socialaccount.SocialToken",
 }
-SECRET_APPS = {"otp_totp", "otp_static", "otp_email", "otp_hotp"}
+SECRET_APPS = {"otp_totp", "otp_static", "otp_email", "otp_hotp", "django_otp_webauthn"}
 SIGN_IN_LOGS = ("axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog")
 ANOTHER_PERSON = "another person"
 
@@ -173,13 +173,16 @@ def _sign_in_logs(user) -> list[dict]:
 
 def _second_factor(user) -> list[dict]:
     out = []
-    for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+    for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice", "django_otp_webauthn.WebAuthnCredential"):
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
         for device in model._default_manager.filter(user=user):
-            out.append({"kind": str(model._meta.verbose_name), "name": device.name, "confirmed": device.confirmed})
+            out.append(
+                {"kind": str(model._meta.verbose_name), "name": device.name, "confirmed": device.confirmed}
+                | ({"added": device.created_at, "last_used": device.last_used_at} if hasattr(device, "aaguid") else {})
+            )
     return out
 
 
@@ -320,6 +323,8 @@ def erase(*, user, actor, request=None) -> ErasedPerson:
     for label in (
         "otp_totp.TOTPDevice",
         "otp_static.StaticDevice",
+        "django_otp_webauthn.WebAuthnCredential",  # its attestation goes with it
+        "django_otp_webauthn.WebAuthnUserHandle",
         "authtoken.Token",
         "socialaccount.SocialAccount",  # the link to their organisation's account, with its claims
         "account.EmailAddress",

@@ -3,7 +3,8 @@
 change, and accounts nobody has signed in to for EXCHANGE_RETENTION_IDLE_DAYS are deactivated. Every removal
 and deactivation is an audit event. Safe to run again: a second run the same day finds nothing more.
 
-Drafts live in higher apps, so each registers its own rule (`register_draft_rule`); reporting registers
+Drafts live in higher apps, so each registers its own rule (`register_draft_rule`): grants registers draft
+applications never submitted (grants/retention.py); reporting registers
 progress updates never submitted (reporting/retention.py).
 """
 

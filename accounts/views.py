@@ -1,8 +1,6 @@
 """Pages about a person's own account: what Exchange holds about them (and the download of it), their second
 factor, and the public privacy notice and accessibility statement."""
 
-import time
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 
 from . import membership_requests as requesting
-from . import mfa, personal_data, roles, sso
+from . import mfa, passkeys, personal_data, roles, sso
 from .models import OrganisationMembership
 
 
@@ -87,35 +85,65 @@ def _next_url(request) -> str:
 
 
 def _fresh(request) -> bool:
-    at = mfa.verified_at(request)
-    return at is not None and time.time() - at <= mfa.max_age()
+    return mfa.is_fresh(request)
+
+
+MANAGING = {"codes", "remove", "remove_passkey"}
+
+
+def _ask_for_a_check_first(request):
+    messages.error(request, "Confirm it is you with your second factor first, then try again.")
+    check = reverse("accounts:second_factor_check")
+    return redirect(f"{check}?{urlencode({'next': reverse('accounts:second_factor')})}")
 
 
 @never_cache
 @login_required
 def second_factor(request):
-    """Set up an authenticator app (QR code or key, then its first code), or manage the one you have."""
+    """Set up a second factor (an authenticator app: QR code or key, then its first code; or a passkey), or
+    manage the ones you have: recovery codes, passkeys, removal. Changing what you have needs a fresh check."""
     user = request.user
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if mfa.has_second_factor(user):
-        if action in {"codes", "remove"}:
-            if not _fresh(request):
-                messages.error(request, "Confirm it is you with a code first, then try again.")
-                check = reverse("accounts:second_factor_check")
-                return redirect(f"{check}?{urlencode({'next': reverse('accounts:second_factor')})}")
-            if action == "codes":
-                codes = mfa.new_recovery_codes(user=user, request=request)
-                return render(request, "accounts/second_factor_codes.html", {"codes": codes})
-            mfa.remove(user=user, actor=user, request=request)
-            request.session.pop(mfa.SESSION_VERIFIED_AT, None)
-            request.session[mfa.SESSION_NEEDED] = mfa.is_required(user)
-            messages.success(request, "Your authenticator app is removed. Your recovery codes no longer work.")
-            return redirect("accounts:second_factor")
+    adding_app = request.GET.get("add") == "app" or action == "confirm"
+    has_factor = mfa.has_second_factor(user)
+    if has_factor and (action in MANAGING or adding_app) and not _fresh(request):
+        return _ask_for_a_check_first(request)
+    if action in MANAGING:
+        return _manage(request, action)
+    if has_factor and not adding_app:
         return render(
             request,
             "accounts/second_factor.html",
-            {"device": mfa.app_device(user), "codes_left": mfa.recovery_codes_left(user), "fresh": _fresh(request)},
+            {
+                "device": mfa.app_device(user),
+                "codes_left": mfa.recovery_codes_left(user),
+                "fresh": _fresh(request),
+                "passkeys": list(passkeys.passkeys_of(user)),
+            },
         )
+    return _set_up_app(request, action)
+
+
+def _manage(request, action: str):
+    user = request.user
+    if action == "codes":
+        codes = mfa.new_recovery_codes(user=user, request=request)
+        return render(request, "accounts/second_factor_codes.html", {"codes": codes})
+    if action == "remove":
+        mfa.remove(user=user, actor=user, request=request, app_only=True)
+        messages.success(request, "Your authenticator app is removed.")
+    elif passkeys.passkey_remove(user=user, passkey_id=request.POST.get("passkey", ""), request=request):
+        messages.success(request, "The passkey is removed. Remove it from your device too.")
+    else:
+        messages.error(request, "There is no such passkey on your account.")
+    if not mfa.has_second_factor(user):
+        request.session.pop(mfa.SESSION_VERIFIED_AT, None)
+        request.session[mfa.SESSION_NEEDED] = mfa.is_required(user)
+    return redirect("accounts:second_factor")
+
+
+def _set_up_app(request, action: str):
+    user = request.user
     device = mfa.pending_device(user)
     form = CodeForm(request.POST if action == "confirm" else None)
     if action == "confirm" and form.is_valid():
@@ -143,6 +171,7 @@ def second_factor(request):
             "secret": mfa.secret_text(device),
             "required": mfa.is_required(user),
             "next": request.GET.get("next", ""),
+            "first": not mfa.has_second_factor(user),
         },
     )
 
@@ -160,7 +189,16 @@ def second_factor_check(request):
             mfa.mark_verified(request)
             return redirect(_next_url(request))
         form.add_error("code", problem)
-    return render(request, "accounts/second_factor_check.html", {"form": form, "next": _next_url(request)})
+    return render(
+        request,
+        "accounts/second_factor_check.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "has_app": mfa.app_device(request.user) is not None,
+            "has_passkey": passkeys.has_passkey(request.user),
+        },
+    )
 
 
 # Sign-in and single sign-on -----------------------------------------------------------------------------------

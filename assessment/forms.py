@@ -8,6 +8,7 @@ from workflow.figures import MoneyFormField
 from workflow.text import NARRATIVE, NOTE
 
 from .models import SIZE_BANDS, ApplicationOrganisation, Assignment, Call
+from .sections import EOI_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -115,6 +116,34 @@ class EoiSectionsForm(SectionsForm):
         for name in ("planned_start", "planned_end", "outcomes", "budget_summary", "match_funding"):
             del self.fields[name]
         self.fields["project_summary"].label = "Your idea in brief: what you would do, with whom, and why"
+
+
+class SectionForm(SectionsForm):
+    """One section of the application, saved on its own (the fields of `section` only)."""
+
+    def __init__(self, *args, section, eoi=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = set(section.fields) & (set(EOI_FIELDS) if eoi else set(section.fields))
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if eoi and "project_summary" in self.fields:
+            self.fields["project_summary"].label = "Your idea in brief: what you would do, with whom, and why"
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label="Add a file",
+        help_text="PDF, PNG, JPEG, Word (.docx), Excel (.xlsx), CSV or plain text: a letter of support, a plan, "
+        "a budget sheet.",
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload"}),
+    )
+    description = forms.CharField(label="What it is (optional)", max_length=300, required=False)
+
+
+class InvitationForm(forms.Form):
+    organisation = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
 
 
 class OrganisationForm(forms.Form):

@@ -78,6 +78,12 @@ def checklist(application: Application) -> list[str]:
     refusal = eligibility_refusal(call, award.recipient)
     if refusal:
         missing.append(refusal)
+    for entry in application.organisations.all():
+        if entry.is_pending:
+            missing.append(
+                f"{entry.organisation} has not yet answered the invitation to apply with you as a co-applicant: "
+                "wait for one of its people to accept, or remove the invitation."
+            )
     if application.stage == Application.Stage.EOI:
         return missing
     if not (award.planned_start and award.planned_end):

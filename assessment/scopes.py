@@ -21,6 +21,7 @@ from partnerships.selectors import NOTHING
 from .models import Application, ApplicationOrganisation, Assignment, Conflict
 
 _FAMILY_ATTR = "_exchange_bid_family"
+DECLINED = ApplicationOrganisation.Invitation.DECLINED
 OPENED = (Assignment.State.OPEN, Assignment.State.SUBMITTED)
 
 
@@ -48,7 +49,7 @@ def conflicted_application_ids(user) -> QuerySet:
     q = Q(pk__in=recorded.values("assignment__application_id"))
     family = bid_family(user)
     if family:
-        others = ApplicationOrganisation.objects.filter(_tied(family, "organisation__"))
+        others = ApplicationOrganisation.objects.filter(_tied(family, "organisation__")).exclude(invitation=DECLINED)
         project_partners = ProjectPartner.objects.filter(_tied(family, "organisation__"))
         q |= (
             _tied(family, "award__recipient__")
@@ -75,9 +76,10 @@ def application_scope(user, prefix: str = "") -> Q | None:
     if r.funder_orgs:
         q |= p(call__programme__funder_id__in=r.funder_orgs) & ~p(award__state="draft")
     if r.partner_orgs:
+        # Invited co-applicants read the bid before answering; one that declined is out of it.
         co_applying = ApplicationOrganisation.objects.filter(
             organisation_id__in=r.partner_orgs, role=ApplicationOrganisation.Role.CO_APPLICANT
-        )
+        ).exclude(invitation=DECLINED)
         q |= p(award__recipient_id__in=r.partner_orgs) | p(pk__in=co_applying.values("application_id"))
     if user is not None and user.is_authenticated:
         assigned = Assignment.objects.filter(assessor=user, state__in=OPENED).values("application_id")
@@ -102,6 +104,30 @@ def assessment_scope(user, prefix: str = "") -> Q:
     return q & ~p(application_id__in=conflicted_application_ids(user))
 
 
+def attachment_scope(user) -> Q | None:
+    """Who may list and download an application's attached files: the applying team (lead and invited
+    co-applicants); anyone else who may open the application, except a person with a conflict of interest
+    with it (recorded or live, managers included: a stood-aside manager does not get the file either) and,
+    on a blind call, an assessor (a letterhead would name the applicant)."""
+    r = roles.of(user)
+    if r.is_admin:
+        return None
+    co_applying = ApplicationOrganisation.objects.filter(
+        organisation_id__in=r.partner_orgs, role=ApplicationOrganisation.Role.CO_APPLICANT
+    ).exclude(invitation=DECLINED)
+    team = Q(application__award__recipient_id__in=r.partner_orgs) | Q(
+        application_id__in=co_applying.values("application_id")
+    )
+    opened = Application.objects.filter(application_scope(user) or Q()).values("pk")
+    sees_who = Q(application__call__blind=False)
+    if r.manager_orgs:
+        sees_who |= Q(application__call__programme__managed_by_id__in=r.manager_orgs)
+    if r.funder_orgs:
+        sees_who |= Q(application__call__programme__funder_id__in=r.funder_orgs)
+    others = Q(application_id__in=opened) & ~Q(application_id__in=conflicted_application_ids(user)) & sees_who
+    return team | others
+
+
 def conflict_scope(user) -> Q | None:
     """Who stood aside and why: the programme's managers and the person who stood aside."""
     r = roles.of(user)
@@ -120,7 +146,7 @@ def detected_conflict(user, application: Application) -> str | None:
         return None
     award = application.award
     bid: list[tuple[Organisation, str]] = [(award.recipient, "the applicant")]
-    for entry in application.organisations.select_related("organisation__trust"):
+    for entry in application.organisations.select_related("organisation__trust").exclude(invitation=DECLINED):
         bid.append((entry.organisation, entry.get_role_display().lower()))
     if award.project_id:
         for partner in ProjectPartner.objects.filter(project_id=award.project_id).select_related("organisation"):

@@ -13,9 +13,15 @@ from partnerships.selectors import NOTHING, scoped
 from workflow import clock
 
 from . import scoring
-from .models import Application, ApplicationOrganisation, Assignment, Call, Conflict, Criterion, Score
+from .models import Application, ApplicationOrganisation, Assignment, Attachment, Call, Conflict, Criterion, Score
 from .rules import eligibility_refusal
-from .scopes import application_scope, assessment_scope, conflict_scope, conflicted_application_ids
+from .scopes import (
+    application_scope,
+    assessment_scope,
+    attachment_scope,
+    conflict_scope,
+    conflicted_application_ids,
+)
 
 
 def call_scope(user) -> Q | None:
@@ -96,6 +102,30 @@ def application_list(*, user) -> QuerySet:
         ),
         application_scope(user),
     )
+
+
+def attachment_list(*, user) -> QuerySet:
+    """Attached files a person may list and download (assessment.scopes.attachment_scope)."""
+    return scoped(Attachment.objects.select_related("uploaded_by", "application__award"), attachment_scope(user))
+
+
+def criterion_list(*, user) -> QuerySet:
+    """The criteria of the calls a person may see (the admin's list)."""
+    return Criterion.objects.filter(call__in=call_list(user=user).values("pk")).select_related("call__programme")
+
+
+def managed_call_list(*, user) -> QuerySet:
+    """The calls whose criteria a person may set: their programmes' calls (the admin's choices)."""
+    r = roles.of(user)
+    qs = call_list(user=user)
+    return qs if r.is_admin else qs.filter(programme__managed_by_id__in=r.manager_orgs)
+
+
+def invitations_for(*, user, application: Application) -> list[ApplicationOrganisation]:
+    """The co-applicant invitations on `application` waiting for an answer from one of `user`'s organisations
+    (read from the prefetched organisations: no query)."""
+    r = roles.of(user)
+    return [o for o in application.organisations.all() if o.is_pending and r.is_partner_of(o.organisation_id)]
 
 
 def assessment_list(*, user) -> QuerySet:

@@ -4,7 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from assessment.apis import ApplicationViewSet, AssessmentViewSet, CallViewSet, ConflictViewSet
+from assessment.apis import (
+    ApplicationViewSet,
+    AssessmentViewSet,
+    AttachmentViewSet,
+    CallViewSet,
+    ConflictViewSet,
+    CriterionViewSet,
+)
 from grants.apis import AwardViewSet, PaymentViewSet, ProgrammeViewSet
 from grants.apis.giving360 import Giving360ImportApi, Giving360QualityApi
 from grants.money import apis as money_apis
@@ -39,6 +46,8 @@ router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("conflicts", ConflictViewSet, basename="conflict")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 router.register("transitions", TransitionLogViewSet, basename="transition")
 router.register("money-changes", MoneyChangeViewSet, basename="money-change")
 router.register("needs", NeedViewSet, basename="need")

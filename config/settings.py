@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE
 
+from .oidc import oidc_apps, providers_from_environment
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",  # passkeys as a second factor (accounts/passkeys.py)
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -254,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "VariationStateEnum": "grants.money.models.Variation.State",
         "MatchFundingKindEnum": "grants.money.models.MatchFunding.Kind",
         "MatchFundingProviderEnum": "grants.money.models.MatchFunding.Provider",
+        "BidOrganisationRoleEnum": "assessment.models.ApplicationOrganisation.Role",
     },
 }
 
@@ -353,59 +357,19 @@ EXCHANGE_MFA_REQUIRED = env_list("EXCHANGE_MFA_REQUIRED", "administrator,manager
 # Approving, varying or releasing money needs a second-factor check no older than this (seconds).
 EXCHANGE_MFA_MONEY_MAX_AGE = int(os.environ.get("EXCHANGE_MFA_MONEY_MAX_AGE", "900"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Exchange")
+# Passkeys (WebAuthn, django-otp-webauthn; accounts/passkeys.py): a second factor only, never a sign-in alone.
+# PASSKEY_RP_ID is the site's domain (passkeys are bound to it; by default the host of the request);
+# PASSKEY_ORIGINS the addresses people use (the request's own address is accepted too).
+OTP_WEBAUTHN_RP_ID = os.environ.get("PASSKEY_RP_ID", "")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = OTP_TOTP_ISSUER
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("PASSKEY_ORIGINS", "http://localhost:8000")
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 
-# Single sign-on by OpenID Connect (accounts/sso.py, README "Personal data and sign-in"): each provider is
-# {"id", "name", "server_url", "client_id", "secret", "settings"}; the buttons appear only for these.
-# OIDC_PROVIDERS (JSON) lists any; OIDC_ENTRA_* and OIDC_GOOGLE_* add Microsoft Entra ID and Google Workspace.
-def _oidc_providers() -> list[dict]:
-    import json
-
-    providers = json.loads(os.environ.get("OIDC_PROVIDERS", "") or "[]")
-    if os.environ.get("OIDC_ENTRA_CLIENT_ID"):
-        tenant = os.environ.get("OIDC_ENTRA_TENANT", "")
-        if not tenant:
-            raise RuntimeError("OIDC_ENTRA_TENANT (your directory's tenant id) is needed with OIDC_ENTRA_CLIENT_ID.")
-        providers.append(
-            {
-                "id": "entra",
-                "name": "Microsoft",
-                "server_url": f"https://login.microsoftonline.com/{tenant}/v2.0",
-                "client_id": os.environ["OIDC_ENTRA_CLIENT_ID"],
-                "secret": os.environ.get("OIDC_ENTRA_SECRET", ""),
-                # Entra ID sends no email_verified: name the domains your tenant owns to trust their addresses.
-                "settings": {"verified_email": env_list("OIDC_ENTRA_VERIFIED_DOMAINS") or False},
-            }
-        )
-    if os.environ.get("OIDC_GOOGLE_CLIENT_ID"):
-        providers.append(
-            {
-                "id": "google",
-                "name": "Google",
-                "server_url": "https://accounts.google.com",
-                "client_id": os.environ["OIDC_GOOGLE_CLIENT_ID"],
-                "secret": os.environ.get("OIDC_GOOGLE_SECRET", ""),
-            }
-        )
-    return providers
-
-
-def oidc_apps(providers: list[dict]) -> dict:
-    """OIDC_PROVIDERS as django-allauth's SOCIALACCOUNT_PROVIDERS (identity from the checked ID token only)."""
-    apps = [
-        {
-            "provider_id": p["id"],
-            "name": p["name"],
-            "client_id": p["client_id"],
-            "secret": p.get("secret", ""),
-            "settings": {"server_url": p["server_url"], "fetch_userinfo": False, **p.get("settings", {})},
-        }
-        for p in providers
-    ]
-    return {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": apps}}
-
-
-OIDC_PROVIDERS = _oidc_providers()
+# Single sign-on by OpenID Connect (config/oidc.py, accounts/sso.py, README "Personal data and sign-in").
+OIDC_PROVIDERS = providers_from_environment()
 SOCIALACCOUNT_PROVIDERS = oidc_apps(OIDC_PROVIDERS)
 SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
 ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 
 from accounts.password_reset import RateLimitedPasswordResetView
 from inbox.views import home
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # Before Django's own, so the reset form is the rate-limited one.
     path("accounts/password_reset/", RateLimitedPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/second-factor/passkeys/", include("accounts.passkey_urls")),  # passkeys (WebAuthn)
     path("", include("accounts.urls")),  # sign-in, your account, your data, second factor, privacy, accessibility
     path("", include("accounts.sso_urls")),  # single sign-on (OpenID Connect)
     path("accounts/", include("django.contrib.auth.urls")),
@@ -32,3 +35,14 @@ urlpatterns = [
     path("", include(reporting_urls.dashboard_urls)),
     path("", include("inbox.urls")),
 ]
+
+
+def not_found(request, exception):
+    """An address under /api/ that matches no route (a negative id where a route takes only digits) answers
+    in JSON, as every other API error does; pages keep the GOV.UK page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -21,5 +21,8 @@ class GrantsConfig(AppConfig):
         from .money import selectors as money_selectors
 
         money_rules.register()
+        from . import retention
+
+        retention.register()
         visible_to("grants.Variation", money_selectors.variation_list)
         visible_to("grants.PaymentRun", money_selectors.payment_run_list)

@@ -1,9 +1,11 @@
-"""One FilterSet per grants resource: programmes, awards, payments (the API's lists)."""
+"""One FilterSet per grants resource: programmes, awards, payments; the API's lists and the list pages
+use the same ones (a page's subclass only chooses which filters it shows, and in what words)."""
 
 from django.db.models import Q
 from django_filters import rest_framework as filters
 
 from workflow.apis import DateTimeRangeFilter, ExchangeFilterSet, IdFilter
+from workflow.page_filters import PageFilterSet
 
 from . import due
 from .models import Award, FundingProgramme, Payment
@@ -84,3 +86,34 @@ class PaymentFilter(ExchangeFilterSet):
 
     def filter_when(self, queryset, name, value):
         return due.filter_when(queryset, due.OVERDUE if value == "overdue" else due.DUE_SOON, days=30)
+
+
+# The list pages: the same FilterSets, narrowed to what each page offers (workflow.page_filters) -----
+
+
+class AwardPageFilter(PageFilterSet, AwardFilter):
+    page_fields = ("archived", "q", "state", "programme", "partnership", "sub_region", "local_authority")
+    page_labels = {
+        "q": "Search",
+        "state": "Stage",
+        "programme": "Programme",
+        "partnership": "Partnership",
+        "sub_region": "Sub region",
+        "local_authority": "Local authority",
+    }
+    page_any = {
+        "state": "Any stage",
+        "programme": "Any programme",
+        "partnership": "Any partnership",
+        "sub_region": "Any sub-region",
+        "local_authority": "Any local authority",
+    }
+    # The page's "partnership" has always been the broad one (the API's in_partnership): the award's own
+    # partnership or its programme's.
+    partnership = IdFilter(method="filter_in_partnership")
+
+
+class PaymentPageFilter(PageFilterSet, PaymentFilter):
+    page_fields = ("q", "state", "programme", "when")
+    page_labels = {"q": "Search", "state": "State", "programme": "Programme", "when": "Due"}
+    page_any = {"state": "Any state", "programme": "Any programme", "when": "Any time"}

@@ -2,14 +2,12 @@
 
 from django import forms
 
-from partnerships.filters import page_filter
-from partnerships.forms import ArchivedChoice, EndsAfterStart
+from partnerships.forms import EndsAfterStart
 from workflow.dates import GrantDateFormField
 from workflow.figures import MoneyFormField
 from workflow.text import NARRATIVE, NOTE
 
-from . import filters as filtersets
-from .models import Award, Payment
+from .models import Award
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -116,40 +114,3 @@ class ReleaseForm(forms.Form):
 
     paid_on = GrantDateFormField(required=False, label="Paid on")
     reference = forms.CharField(max_length=60, required=False, label="Remittance reference")
-
-
-class AwardFilter(ArchivedChoice, forms.Form):
-    q = forms.CharField(label="Search", required=False)
-    state = forms.ChoiceField(choices=[("", "Any stage")] + list(Award.State.choices), required=False, label="Stage")
-    programme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any programme")
-    partnership = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partnership")
-    sub_region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any sub-region")
-    local_authority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any local authority")
-
-    def __init__(self, *args, programmes, partnerships, local_authorities, sub_regions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-        self.fields["partnership"].queryset = partnerships
-        self.fields["local_authority"].queryset = local_authorities
-        self.fields["sub_region"].queryset = sub_regions
-
-    def apply(self, qs):
-        # The page's "partnership" is the broad one (the award's own or its programme's).
-        return page_filter(
-            filtersets.AwardFilter, self, self.apply_archived(qs), rename={"partnership": "in_partnership"}
-        )
-
-
-class PaymentFilter(forms.Form):
-    WHEN = [("", "Any time"), ("overdue", "Overdue"), ("next30", "Due in the next 30 days")]
-    q = forms.CharField(label="Search", required=False)
-    state = forms.ChoiceField(choices=[("", "Any state")] + list(Payment.State.choices), required=False)
-    programme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any programme")
-    when = forms.ChoiceField(choices=WHEN, required=False, label="Due")
-
-    def __init__(self, *args, programmes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programmes
-
-    def apply(self, qs):
-        return page_filter(filtersets.PaymentFilter, self, qs)

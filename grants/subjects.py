@@ -18,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CheckConstraint, Q, QuerySet
+from django.db.models import CheckConstraint, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from accounts import roles
 from partnerships.models import Project
 from partnerships.selectors import project_list
 
-from .models import Award
+from .models import Award, BudgetCategory
 from .selectors import award_list
 
 
@@ -102,6 +103,16 @@ def either(path: str = "", **lookups: Any) -> Q:
             translated[f"{path}{kind.name}__{target}" + (f"__{rest}" if rest else "")] = value
         q |= Q(**{f"{path}{kind.name}__isnull": False}, **translated)
     return q
+
+
+def subject_column(path: str, what: str) -> Coalesce:
+    """A holder's subject's "reference" or "title" as one column, whichever kind it is, for .annotate()
+    or .values(): subject_column("evaluation__", "reference") is the evaluated award's identifier or
+    project's reference ("" when neither)."""
+    return Coalesce(
+        *(F(f"{path}{kind.name}__{kind.reference_field if what == 'reference' else what}") for kind in KINDS.values()),
+        Value(""),
+    )
 
 
 class Subject:
@@ -194,6 +205,13 @@ class Subject:
     def own_frequency(self) -> str | None:
         """The reporting frequency the work itself records (an award's), or None."""
         return getattr(self.obj, self.kind.frequency_field) if self.kind.frequency_field else None
+
+    def budget_categories(self) -> QuerySet:
+        """The budget lines an update on this work reports its spend against (grants/money): an award's
+        programme's; none for a project, which has no budget of its own."""
+        if self.kind is AWARD:
+            return self.obj.programme.budget_categories.all()
+        return BudgetCategory.objects.none()
 
     def indicator_sources(self) -> list[Q]:
         """Where its indicators come from, in order of preference: an award's own, else its project's;

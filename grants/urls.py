@@ -41,9 +41,19 @@ urlpatterns = [
         name="payment_transition",
     ),
     # Money in depth (grants/money/): payment runs, budget lines, budget against actual, variations, years
-    path("payments/runs/", money_views.payment_run_list, name="payment_run_list"),
-    path("payments/runs/<int:pk>/", money_views.payment_run_detail, name="payment_run_detail"),
-    path("payments/runs/<int:pk>/download/", money_views.payment_run_download, name="payment_run_download"),
+    # Exporting a run (making it, and downloading its file for the bank) and recording it paid move money: each
+    # needs a recent second factor, like releasing a payment.
+    path("payments/runs/", recent_second_factor_required(money_views.payment_run_list), name="payment_run_list"),
+    path(
+        "payments/runs/<int:pk>/",
+        recent_second_factor_required(money_views.payment_run_detail),
+        name="payment_run_detail",
+    ),
+    path(
+        "payments/runs/<int:pk>/download/",
+        recent_second_factor_required(money_views.payment_run_download, methods=frozenset({"GET", "HEAD"})),
+        name="payment_run_download",
+    ),
     path("programmes/<int:pk>/budget-lines/", money_views.budget_categories, name="budget_categories"),
     path("budget-lines/<int:pk>/edit/", money_views.budget_category_edit, name="budget_category_edit"),
     path("awards/<int:pk>/budget/", money_views.award_budget_edit, name="award_budget_edit"),

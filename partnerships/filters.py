@@ -1,10 +1,11 @@
-"""One FilterSet per partnerships resource: local authorities, organisations, partnerships, projects."""
+"""One FilterSet per partnerships resource: local authorities, organisations, partnerships, projects; the
+API's lists and the list pages use the same ones (a page's subclass only chooses which filters it shows)."""
 
 from django.db.models import Q
-from django.utils.datastructures import MultiValueDict
 from django_filters import rest_framework as filters
 
 from workflow.apis import DateTimeRangeFilter, ExchangeFilterSet, IdFilter
+from workflow.page_filters import PageFilterSet
 
 from .models import LocalAuthority, Organisation, Partnership, Project
 
@@ -55,16 +56,26 @@ class ProjectFilter(ExchangeFilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(reference__icontains=value))
 
 
-def page_filter(filterset_class, form, queryset, skip=("archived",), rename=None):
-    """Filter `queryset` by a page's filter form through the resource's FilterSet, so the page and
-    the API list mean the same by each filter. The form only renders and validates the choices."""
-    if not form.is_valid():
-        return queryset
-    data = MultiValueDict(
-        {
-            (rename or {}).get(name, name): [getattr(value, "pk", value)]
-            for name, value in form.cleaned_data.items()
-            if value not in (None, "") and name not in skip
-        }
-    )
-    return filterset_class(data, queryset=queryset).qs
+# The list pages: the same FilterSets, narrowed to what each page offers (workflow.page_filters) -----
+
+
+class PartnershipPageFilter(PageFilterSet, PartnershipFilter):
+    page_fields = ("q",)
+    page_labels = {"q": "Search"}
+
+
+class ProjectPageFilter(PageFilterSet, ProjectFilter):
+    page_fields = ("archived", "q", "state", "partnership", "sub_region", "local_authority")
+    page_labels = {
+        "q": "Search",
+        "state": "Stage",
+        "partnership": "Partnership",
+        "sub_region": "Sub region",
+        "local_authority": "Local authority",
+    }
+    page_any = {
+        "state": "Any stage",
+        "partnership": "Any partnership",
+        "sub_region": "Any sub-region",
+        "local_authority": "Any local authority",
+    }

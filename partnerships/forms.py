@@ -5,30 +5,9 @@ from django import forms
 from workflow.dates import GrantDateFormField
 from workflow.text import NARRATIVE
 
-from . import filters as filtersets
-from .filters import page_filter
 from .models import PartnershipMember, Project, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ArchivedChoice(forms.Form):
-    """The "Archived" list filter: finished work that was archived is hidden unless asked for.
-    The view hands `apply` a queryset that includes archived rows (`include_archived=True`)."""
-
-    archived = forms.ChoiceField(
-        choices=[("", "Hide archived"), ("include", "Include archived"), ("only", "Only archived")],
-        required=False,
-        label="Archived",
-    )
-
-    def apply_archived(self, qs):
-        choice = self.cleaned_data.get("archived", "") if self.is_valid() else ""
-        if choice == "only":
-            return qs.filter(archived_at__isnull=False)
-        if choice == "include":
-            return qs
-        return qs.filter(archived_at__isnull=True)
 
 
 class EndsAfterStart:
@@ -130,27 +109,3 @@ class ProjectPartnerForm(forms.Form):
 
 
 ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=3)
-
-
-class ProjectFilter(ArchivedChoice, forms.Form):
-    q = forms.CharField(label="Search", required=False)
-    state = forms.ChoiceField(choices=[("", "Any stage")] + list(Project.State.choices), required=False, label="Stage")
-    partnership = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any partnership")
-    sub_region = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any sub-region")
-    local_authority = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any local authority")
-
-    def __init__(self, *args, partnerships, local_authorities, sub_regions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partnership"].queryset = partnerships
-        self.fields["local_authority"].queryset = local_authorities
-        self.fields["sub_region"].queryset = sub_regions
-
-    def apply(self, qs):
-        return page_filter(filtersets.ProjectFilter, self, self.apply_archived(qs))
-
-
-class PartnershipFilter(forms.Form):
-    q = forms.CharField(label="Search", required=False)
-
-    def apply(self, qs):
-        return page_filter(filtersets.PartnershipFilter, self, qs)

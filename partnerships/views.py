@@ -15,11 +15,10 @@ from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
 from . import downloads, selectors, services
+from .filters import PartnershipPageFilter, ProjectPageFilter
 from .forms import (
     MemberForm,
-    PartnershipFilter,
     PartnershipForm,
-    ProjectFilter,
     ProjectForm,
     ProjectPartnerFormSet,
 )
@@ -53,10 +52,11 @@ PROJECT_COLUMNS = [
 
 @login_required
 def partnership_list(request):
-    filter_form = PartnershipFilter(request.GET or None)
-    qs = filter_form.apply(
-        selectors.partnership_list(user=request.user).annotate(member_count=Count("members")).order_by("name", "pk")
+    filterset = PartnershipPageFilter(
+        request.GET,
+        selectors.partnership_list(user=request.user).annotate(member_count=Count("members")).order_by("name", "pk"),
     )
+    qs = filterset.qs
     if downloads.requested(request):
         return downloads.download(
             request, qs.select_related("region", "lead_organisation"), PARTNERSHIP_COLUMNS, name="partnerships"
@@ -66,7 +66,7 @@ def partnership_list(request):
         "partnerships/partnership_list.html",
         {
             "page": paginate(request, qs),
-            "filter_form": filter_form,
+            "filter_form": filterset.form,
             "can_create": roles.of(request.user).is_manager,
         },
     )
@@ -163,20 +163,23 @@ def partnership_member_add(request, pk):
 
 @login_required
 def project_list(request):
-    filter_form = ProjectFilter(
-        request.GET or None,
-        partnerships=selectors.partnership_list(user=request.user),
-        local_authorities=selectors.local_authority_list(),
-        sub_regions=SubRegion.objects.all(),
+    filterset = ProjectPageFilter(
+        request.GET,
+        selectors.project_list(user=request.user, include_archived=True),
+        choices={
+            "partnership": selectors.partnership_list(user=request.user),
+            "sub_region": SubRegion.objects.all(),
+            "local_authority": selectors.local_authority_list(),
+        },
     )
-    qs = filter_form.apply(selectors.project_list(user=request.user, include_archived=True))
+    qs = filterset.qs
     if downloads.requested(request):
         return downloads.download(request, qs, PROJECT_COLUMNS, name="projects")
     r = roles.of(request.user)
     return render(
         request,
         "partnerships/project_list.html",
-        {"page": paginate(request, qs), "filter_form": filter_form, "can_propose": r.is_manager or r.is_partner},
+        {"page": paginate(request, qs), "filter_form": filterset.form, "can_propose": r.is_manager or r.is_partner},
     )
 
 

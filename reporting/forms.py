@@ -109,7 +109,7 @@ class UpdateForm(ServiceErrorsMixin, forms.Form):
 
     def _add_spend_lines(self, update) -> None:
         """Spend to date by budget line, for an award whose programme budgets by line (grants/money)."""
-        self.spend_categories = list(update.award.programme.budget_categories.all()) if update.award_id else []
+        self.spend_categories = list(update.subject.budget_categories())
         given = {line.category_id: line.amount for line in update.spend_lines.all()} if self.spend_categories else {}
         for category in self.spend_categories:
             self.fields[f"spend_line_{category.pk}"] = forms.CharField(

@@ -3,6 +3,7 @@ selectors as the pages and API, what they may pick from `related_scopes`, and wr
 
 from django.contrib import admin
 
+from partnerships.models import LocalAuthority, SubRegion
 from workflow.admin import RoleScopedAdmin, TransitionAdminMixin
 from workflow.errors import PermissionRefused
 
@@ -96,8 +97,8 @@ class OfferAdmin(_Recorded):
         "organisation": selectors.support_organisation_list,
         "areas": selectors.area_list,
         "evaluations": selectors.evidence_list,
-        "travel_sub_regions": lambda user: selectors.SubRegion.objects.all(),
-        "travel_local_authorities": lambda user: selectors.LocalAuthority.objects.all(),
+        "travel_sub_regions": lambda user: SubRegion.objects.all(),
+        "travel_local_authorities": lambda user: LocalAuthority.objects.all(),
     }
     list_display = (
         "title",

@@ -132,21 +132,3 @@ class SettingsForm(forms.ModelForm):
 
 class AreaForm(forms.Form):
     name = forms.CharField(max_length=80, label="New area")
-
-
-class NeedFilter(forms.Form):
-    state = forms.ChoiceField(choices=[("", "Any state")] + list(Need.State.choices), required=False)
-    phase = forms.ChoiceField(choices=[("", "Any phase")] + list(Phase.choices), required=False)
-    sub_region = forms.ModelChoiceField(queryset=SubRegion.objects.all(), required=False, empty_label="Any sub-region")
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        data = self.cleaned_data
-        if data.get("state"):
-            qs = qs.filter(state=data["state"])
-        if data.get("phase"):
-            qs = qs.filter(phase=data["phase"])
-        if data.get("sub_region"):
-            qs = qs.filter(organisation__local_authority__sub_region=data["sub_region"])
-        return qs

@@ -1,7 +1,7 @@
 """Ranking offers for a need: deterministic, explainable, weighted by the partnership.
 
 Pure functions over plain facts (NeedFacts, OfferFacts) that the selectors load for many needs and
-offers at once, a fixed number of queries whatever the numbers (support/selectors.py). Each offer
+offers at once, a fixed number of queries whatever the numbers (support/selectors/ranking.py). Each offer
 that may help a need gets points for six things, in this order — the order its reasons are written:
 
 1. areas: the share of the need's areas the offer is strong in;

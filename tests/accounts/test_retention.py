@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -9,7 +10,10 @@ from django.utils import timezone
 from accounts import retention
 from accounts.models import AuditEvent
 from accounts.tasks import apply_retention
-from reporting.models import ProgressUpdate
+from grants import services as grant_services
+from grants.models import Award
+from grants.money.models import BudgetCategory, BudgetLine, MatchFunding
+from reporting.models import Indicator, ProgressUpdate
 from tests import factories as f
 from tests.helpers import force_state
 
@@ -64,3 +68,43 @@ def test_the_worker_task_runs_the_same_rules_again_safely(world):
     assert apply_retention.delay().get()["idle accounts deactivated"] == 0
     summaries = AuditEvent.objects.filter(kind=AuditEvent.Kind.RETENTION, detail__startswith="Retention rules run")
     assert summaries.count() == 2
+
+
+def _age_award(award, days):
+    Award.objects.filter(pk=award.pk).update(updated_at=timezone.now() - dt.timedelta(days=days))
+
+
+def test_draft_applications_never_submitted_go_with_what_was_written_on_them(world, settings):
+    settings.EXCHANGE_RETENTION_DRAFT_DAYS = 365
+    old = f.AwardFactory(programme=world.programme, recipient=world.partner_org, created_by=world.partner)
+    f.IndicatorFactory(award=old)
+    category = BudgetCategory.objects.create(programme=world.programme, name="Supply cover")
+    BudgetLine.objects.create(award=old, category=category, year=1, requested=Decimal("2500.00"))
+    MatchFunding.objects.create(award=old, source="The trust", amount=Decimal("500.00"))
+    recent = f.AwardFactory(programme=world.programme, created_by=world.partner)
+    submitted = grant_services.award_transition(
+        award=f.AwardFactory(programme=world.programme, recipient=world.partner_org),
+        name="submit",
+        actor=world.partner,
+    )
+    withdrawn = grant_services.award_transition(
+        award=f.AwardFactory(programme=world.programme, recipient=world.partner_org),
+        name="withdraw",
+        actor=world.partner,
+        note="Not this year",
+    )
+    imported = f.AwardFactory(programme=world.programme, source_file="funder-grants.json")
+    for award in (old, recent, submitted, withdrawn, imported):
+        _age_award(award, 400 if award is not recent else 30)
+    counts = retention.apply()
+    assert counts["draft applications removed"] == 1
+    assert not Award.objects.filter(pk=old.pk).exists()
+    assert set(Award.objects.values_list("pk", flat=True)) == {recent.pk, submitted.pk, withdrawn.pk, imported.pk}
+    assert not BudgetLine.objects.filter(award_id=old.pk).exists()
+    assert not MatchFunding.objects.filter(award_id=old.pk).exists()
+    assert not Indicator.objects.filter(award_id=old.pk).exists()
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.RETENTION, detail__startswith="Draft application")
+    assert event.username == "partner"
+    assert f"Draft application {old.pk} ({old.identifier} {old.title}) removed" in event.detail
+    assert "365 days" in event.detail
+    assert retention.apply()["draft applications removed"] == 0  # a second run finds nothing more

@@ -279,7 +279,7 @@ def test_removing_the_app_needs_a_fresh_code(world, client, required):
     _verify(client, device)
     client.post("/accounts/second-factor/", {"action": "remove"})
     assert not mfa.has_second_factor(world.manager)
-    assert AuditEvent.objects.filter(kind="second_factor", detail="Second factor removed").exists()
+    assert AuditEvent.objects.filter(kind="second_factor", detail="Authenticator app removed").exists()
 
 
 def test_an_api_token_needs_the_code_too(world, client, required):

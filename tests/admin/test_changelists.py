@@ -25,6 +25,17 @@ def _schedule(world):
     )
 
 
+def _criterion(world):
+    from assessment import services
+    from assessment.models import Criterion
+    from tests.assessment.builders import moment
+
+    call = services.call_create(
+        actor=world.manager, programme=world.programme, title="Round", opens_at=moment(5), closes_at=moment(9)
+    )
+    return Criterion.objects.create(call=call, title="Need", weight=10)
+
+
 ROWS = {
     "grants_award": _award,
     "grants_payment": lambda w: f.PaymentFactory(award=_award(w), amount=Decimal("10")),
@@ -37,6 +48,7 @@ ROWS = {
     "reporting_indicatorresult": lambda w: f.IndicatorResultFactory(update=_update(w)),
     "reporting_evaluation": lambda w: f.EvaluationFactory(award=_award(w)),
     "reporting_reportingschedule": _schedule,
+    "assessment_criterion": _criterion,
 }
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from assessment import services
@@ -52,12 +53,18 @@ def join(call, org):
     PartnershipMember.objects.get_or_create(partnership=call.programme.partnership, organisation=org)
 
 
-def submitted_application(call, partner, org, *, amount="30000.00", title="Reviews"):
+def text_file(text: str, name: str = "letter.txt"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/plain")
+
+
+def submitted_application(call, partner, org, *, amount="30000.00", title="Reviews", files=0):
     join(call, org)
     application = services.application_start(
         call=call, actor=partner, organisation=org, title=title, amount_requested=Decimal(amount)
     )
     complete(application, partner)
+    for n in range(files):
+        services.attachment_add(application=application, actor=partner, upload=text_file(f"{SECRET} file {n}"))
     return services.application_submit(application=application, actor=partner)
 
 

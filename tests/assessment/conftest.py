@@ -33,3 +33,10 @@ def assessor(world):
 @pytest.fixture
 def assessor2(world):
     return member(Role.PARTNER, f.OrganisationFactory(name="Another Trust"), username="assessor2")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Attachments are written under a throwaway folder, never the project's own media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

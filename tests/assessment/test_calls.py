@@ -111,9 +111,13 @@ def test_co_applicants_invited_by_the_lead_can_edit_and_others_cannot(world, cal
     co_person = member(Role.PARTNER, co_org)
     with pytest.raises(PermissionRefused):
         services.application_update(application=application, actor=co_person, project_summary="Ours")
-    services.application_add_organisation(
+    invitation = services.application_add_organisation(
         application=application, actor=world.partner, organisation=co_org, role="co_applicant"
     )
+    # Invited is not yet in the team: one of its people accepts first.
+    with pytest.raises(PermissionRefused, match="accept the invitation"):
+        services.application_update(application=application, actor=co_person, project_summary="Ours")
+    services.invitation_answer(entry=invitation, actor=co_person, accept=True)
     services.application_update(application=application, actor=co_person, project_summary="Ours together")
     assert Application.objects.get(pk=application.pk).project_summary == "Ours together"
     # A co-applicant cannot invite others or submit: the lead does.

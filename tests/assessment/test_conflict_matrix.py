@@ -22,6 +22,7 @@ from .builders import complete
 
 Role = OrganisationMembership.Role
 SCORE_SECRET = "Sc0re-SECRET"
+FILE_SECRET = "F1le-SECRET"
 BID_SECRET = "Qx9-BID-SECRET"
 
 
@@ -35,6 +36,12 @@ def _score(assignment, actor, values, note):
         comment=f"{SCORE_SECRET} {note} overall",
     )
     return services.assessment_submit(assignment=assignment, actor=actor)
+
+
+def _file(text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("letter.txt", text.encode(), content_type="text/plain")
 
 
 def _forget(user):
@@ -53,8 +60,13 @@ def bid(world, call):
     application = services.application_start(
         call=call, actor=world.partner, organisation=world.partner_org, title="Peer reviews", amount_requested=30000
     )
-    services.application_add_organisation(
+    invitation = services.application_add_organisation(
         application=application, actor=world.partner, organisation=co_applicant, role="co_applicant"
+    )
+    co_head = member(Role.PARTNER, co_applicant, username="co_head")
+    services.invitation_answer(entry=invitation, actor=co_head, accept=True)
+    attachment = services.attachment_add(
+        application=application, actor=world.partner, upload=_file(f"{FILE_SECRET} letter of support")
     )
     services.application_add_organisation(
         application=application, actor=world.partner, organisation=school, role="school", gives_support=True
@@ -66,7 +78,7 @@ def bid(world, call):
         "clean": member(Role.PARTNER, f.OrganisationFactory(name="Clean Trust"), username="clean"),
         "clean2": member(Role.PARTNER, f.OrganisationFactory(name="Clean Trust 2"), username="clean2"),
         "applicant": member(Role.PARTNER, world.partner_org, username="applicant_head"),
-        "co_applicant": member(Role.PARTNER, co_applicant, username="co_head"),
+        "co_applicant": co_head,
         "school": member(Role.PARTNER, school, username="school_head"),
         "same_trust": member(Role.PARTNER, sibling, username="sibling_head"),
         "declared": member(Role.PARTNER, f.OrganisationFactory(name="Declaring Trust"), username="declarer"),
@@ -91,11 +103,18 @@ def bid(world, call):
     f.MembershipFactory(user=people["joined_later"], organisation=co_applicant, role=Role.PARTNER)
     for user in people.values():
         _forget(user)
-    return {"application": application, "people": people, "assignments": assignments, "call": call}
+    return {
+        "application": application,
+        "people": people,
+        "assignments": assignments,
+        "call": call,
+        "attachment": attachment,
+    }
 
 
 CONFLICTED = ["applicant", "co_applicant", "school", "same_trust", "declared", "joined_later", "manager_conflicted"]
-# Assessors whose organisation gives them no other way into the bid: they cannot open it at all.
+# Assessors whose organisation gives them no other way into the bid: they cannot open it at all, nor get
+# its attached files (the others are in the applying team: the applicant's own people, the co-applicant's).
 NO_WAY_IN = ["school", "same_trust", "declared"]
 
 
@@ -125,6 +144,10 @@ def _doors(bid, person_name) -> list[tuple[str, str]]:
         ("API: conflicts", "/api/v1/conflicts/"),
         ("admin: assessments", "/admin/assessment/assignment/"),
         ("admin: an assessment", f"/admin/assessment/assignment/{clean.pk}/change/"),
+        ("page: attachment", f"/calls/attachments/{bid['attachment'].pk}/"),
+        ("API: attachments", "/api/v1/attachments/"),
+        ("API: attachment file", f"/api/v1/attachments/{bid['attachment'].pk}/download/"),
+        ("admin: attachments", "/admin/assessment/attachment/"),
         ("history API", "/api/v1/transitions/"),
     ]
 
@@ -144,8 +167,8 @@ def test_a_conflicted_person_reads_no_score_through_any_door(client, bid, person
             errors.append(f"{door} {url}: {response.status_code}")
         if SCORE_SECRET in text or "72.00" in text or "57.00" in text:
             leaks.append(f"{door} {url}: {response.status_code} shows scores")
-        if person_name in NO_WAY_IN and BID_SECRET in text:
-            leaks.append(f"{door} {url}: {response.status_code} shows the bid")
+        if person_name in NO_WAY_IN and (BID_SECRET in text or FILE_SECRET in text or "letter.txt" in text):
+            leaks.append(f"{door} {url}: {response.status_code} shows the bid or its file")
     assert not errors, errors
     assert leaks == [], f"{person_name}: {len(leaks)} leaks\n" + "\n".join(leaks)
 

@@ -117,7 +117,7 @@ def _side_a_assessment(world):
     from tests.conftest import Role, member
 
     call = open_call(world.manager, world.programme, title=f"{SECRET} call")
-    application = submitted_application(call, world.partner, world.partner_org, title=f"{SECRET} bid")
+    application = submitted_application(call, world.partner, world.partner_org, title=f"{SECRET} bid", files=1)
     assessor = member(Role.PARTNER, f.OrganisationFactory(name="Side A assessor trust"), username="assessor_a")
     assignment = score_all(open_assignment(application, world.manager, assessor), assessor, [4, 3, 7])
     insider = member(Role.PARTNER, world.partner_org, username="insider_a")
@@ -128,6 +128,8 @@ def _side_a_assessment(world):
         "assessment": assignment,
         "conflict": conflicted.conflict,
         "bid_organisation": application.organisations.first(),
+        "criterion": call.criteria.first(),
+        "attachment": application.attachments.first(),
     }
 
 

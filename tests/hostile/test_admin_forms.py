@@ -162,6 +162,11 @@ ADMIN_FORMS = {
     "assessment.application": Form(change=None),
     "assessment.assignment": Form(change=None),
     "assessment.conflict": Form(change=None),
+    "assessment.attachment": Form(change=None),
+    # A call's managers set its criteria here too; B's call opens next week, so they can still change.
+    "assessment.criterion": Form(
+        "criterion", lambda w, b: {"call": b["call"].pk, "title": "B reach", "weight": "10", "scale_max": "5"}
+    ),
     "axes.accesslog": ADMIN_ONLY,
     "axes.accessfailurelog": ADMIN_ONLY,
     # Support matching: managers record needs and offers on the pages; here they correct details.
@@ -192,6 +197,7 @@ SIDE_A = {
     "grants.fundingprogramme": lambda w, a: w.programme,
     "grants.award": lambda w, a: a["award"],
     "reporting.progressupdate": lambda w, a: a["update"],
+    "assessment.call": lambda w, a: a["call"],
     # An inline row's own id: another partnership's or project's row.
     "partnerships.partnershipmember": lambda w, a: PartnershipMember.objects.get_or_create(
         partnership=w.partnership, organisation=w.partner_org
@@ -256,7 +262,23 @@ def side_b(world, media):
         "sub_region": local_authority.sub_region,
         "local_authority": local_authority,
         **_support_side_b(world),
+        **_assessment_side_b(world),
     }
+
+
+def _assessment_side_b(world) -> dict:
+    from assessment import services as assessment_services
+
+    now = dt.datetime.now(dt.UTC)
+    call = assessment_services.call_create(
+        actor=world.manager_b,
+        programme=world.programme_b,
+        title="B round",
+        opens_at=now + dt.timedelta(days=7),
+        closes_at=now + dt.timedelta(days=30),
+    )
+    criterion = assessment_services.criterion_add(call=call, actor=world.manager_b, title="B need", weight=50)
+    return {"call": call, "criterion": criterion}
 
 
 def _support_side_b(world) -> dict:

@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from assessment.models import Application, Attachment, Criterion
 from grants.models import Award, BudgetCategory, Payment, Variation
 from partnerships.models import Project
 from reporting.models import EvidenceFile, ProgressUpdate
@@ -71,6 +72,13 @@ PAGES = {
     "assessment:assessment_detail": "assessment",
     "assessment:assessment_declare": "assessment",
     "assessment:assessment_reopen": "assessment",
+    "assessment:criterion_edit": "criterion",
+    "assessment:criterion_remove": "criterion",
+    "assessment:application_section": "application",
+    "assessment:attachment_add": "application",
+    "assessment:application_invitation": "application",
+    "assessment:attachment_download": "attachment",
+    "assessment:attachment_remove": "attachment",
     "support:need_detail": "need",
     "support:need_edit": "need",
     "support:need_step": "need",
@@ -113,6 +121,8 @@ API_BASENAMES = {
     "application": "application",
     "assessment": "assessment",
     "conflict": "conflict",
+    "criteria": "criterion",
+    "attachment": "attachment",
     "need": "need",
     "offer": "offer",
     "budget-category": "category",
@@ -161,6 +171,8 @@ ADMIN_MODELS = {
     "assessment_application": "application",
     "assessment_assignment": "assessment",
     "assessment_conflict": "conflict",
+    "assessment_criterion": "criterion",
+    "assessment_attachment": "attachment",
     "accounts_erasedperson": None,  # pseudonyms only, administrators only
     "accounts_organisationemaildomain": None,  # administrators only
     "support_need": "need",
@@ -260,6 +272,7 @@ def requests_for(side_a, kind_filter):
                 "object_id": obj.pk,
                 "kind": subject,
                 "name": STEPS.get(subject, "approve"),
+                "section": "project",
             }
             url = fill(route, values)
             for method in ("get", "post"):
@@ -280,6 +293,9 @@ def snapshot(side_a):
         ],
         "variation": Variation.objects.get(pk=side_a["variation"].pk).state,
         "category": BudgetCategory.objects.get(pk=side_a["category"].pk).name,
+        "criteria": list(Criterion.objects.filter(call=side_a["call"]).values_list("pk", "title", "weight")),
+        "attachment": Attachment.objects.filter(pk=side_a["attachment"].pk).exists(),
+        "bid": Application.objects.filter(pk=side_a["application"].pk).values_list("project_summary").first(),
     }
 
 
@@ -360,7 +376,14 @@ def test_junk_ids_are_not_found_never_a_server_error(client, world, side_a, kind
             continue
         cache.clear()  # the sweep is more writes a minute than the API's write throttle allows one person
         for junk in JUNK_IDS:
-            values = {"pk": junk, "award_pk": junk, "object_id": junk, "kind": "award", "name": "approve"}
+            values = {
+                "pk": junk,
+                "award_pk": junk,
+                "object_id": junk,
+                "kind": "award",
+                "name": "approve",
+                "section": "project",
+            }
             url = fill(route, values)
             for method in ("get", "post"):
                 tried += 1

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 
+from accounts.mfa import RecentSecondFactor
 from partnerships.models import Organisation
 from workflow.apis import (
     ERROR_RESPONSES,
@@ -65,6 +66,9 @@ class PaymentRunViewSet(EditableMixin, mixins.CreateModelMixin, ExchangeViewSet)
 
     serializer_class = PaymentRunSerializer
     create_serializer_class = PaymentRunCreateSerializer
+    # Making a run and downloading its file for the bank need a recent second factor, like releasing money.
+    permission_classes = [*ExchangeViewSet.permission_classes, RecentSecondFactor]
+    second_factor_actions = {"create", "download"}
     queryset = PaymentRun.objects.none()
     filterset_fields = ["managed_by", "format"]
     ordering_fields = ["id", "created_at", "due_by", "total"]
