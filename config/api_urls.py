@@ -59,6 +59,7 @@ router.register("variations", money_apis.VariationViewSet, basename="variation")
 router.register("payment-runs", money_apis.PaymentRunViewSet, basename="payment-run")
 router.register("financial-years", money_apis.FinancialYearViewSet, basename="financial-year")
 router.register("match-funding", money_apis.MatchFundingViewSet, basename="match-funding")
+router.register("award-shares", money_apis.AwardShareViewSet, basename="award-share")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -18,6 +18,7 @@ from workflow.errors import PermissionRefused
 from . import selectors, services
 from .giving360 import admin_views as giving360_admin
 from .models import Award, FundingProgramme, Payment, money
+from .money.cofunding.admin import AwardShareInline
 from .resources import AwardResource, PaymentResource
 
 
@@ -99,7 +100,7 @@ class AwardAdmin(TransitionAdminMixin, ExchangeAdminMixin, RoleScopedAdmin):
     list_select_related = ("programme", "recipient")
     autocomplete_fields = ("programme", "recipient", "project", "partnership")
     readonly_fields = ("amount_awarded", "submitted_at", "decided_at", "created_by", "created_at")
-    inlines = [PaymentInline, TransitionLogInline, MoneyChangeInline]
+    inlines = [AwardShareInline, PaymentInline, TransitionLogInline, MoneyChangeInline]
     import_export_change_list_template = "admin/grants/award_change_list.html"
 
     def get_urls(self):

@@ -11,7 +11,7 @@ from accounts import roles
 from partnerships.models import PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 
-from .models import Award, AwardTally, FundingProgramme, Payment
+from .models import Award, AwardShare, AwardTally, FundingProgramme, Payment
 
 MONEY_FIELD: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
@@ -41,11 +41,13 @@ def award_scope(user, prefix: str = "") -> Q | None:
     q = NOTHING
     if r.manager_orgs:
         q |= _p(prefix, programme__managed_by_id__in=r.manager_orgs)
+        q |= _p(prefix, pk__in=AwardShare.objects.filter(programme__managed_by_id__in=r.manager_orgs).values("award"))
     if r.funder_orgs:
-        # A funder sees the awards its programmes fund once they were submitted: never a draft, nor a
-        # draft its applicant withdrew before submitting it.
+        # A funder sees the awards its programmes fund (or co-fund: grants/money/cofunding/) once they were
+        # submitted: never a draft, nor a draft its applicant withdrew before submitting it.
+        co_funded = AwardShare.objects.filter(programme__funder_id__in=r.funder_orgs).values("award")
         q |= (
-            _p(prefix, programme__funder_id__in=r.funder_orgs)
+            (_p(prefix, programme__funder_id__in=r.funder_orgs) | _p(prefix, pk__in=co_funded))
             & ~_p(prefix, state=Award.State.DRAFT)
             & ~never_submitted(prefix)
         )

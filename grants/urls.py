@@ -5,6 +5,7 @@ from accounts.mfa import recent_second_factor_required
 from . import views
 from .giving360 import views as giving360_views
 from .money import views as money_views
+from .money.cofunding import views as cofunding_views
 
 app_name = "grants"
 
@@ -57,6 +58,11 @@ urlpatterns = [
     path("budget-lines/<int:pk>/edit/", money_views.budget_category_edit, name="budget_category_edit"),
     path("awards/<int:pk>/budget/", money_views.award_budget_edit, name="award_budget_edit"),
     path("awards/<int:pk>/match-funding/", money_views.match_funding_edit, name="match_funding_edit"),
+    path(
+        "awards/<int:pk>/co-funding/",
+        recent_second_factor_required(cofunding_views.award_shares_edit),
+        name="award_shares_edit",
+    ),
     path("budget/<str:kind>/<int:pk>/", money_views.budget_against_actual, name="budget_against_actual"),
     path("awards/<int:pk>/variations/new/", money_views.variation_create, name="variation_create"),
     path("variations/<int:pk>/", money_views.variation_detail, name="variation_detail"),

@@ -25,6 +25,7 @@ from workflow.text import NOTE
 from .. import selectors, services
 from ..filters import AwardFilter
 from ..models import ZERO, Award, FundingProgramme, Payment
+from ..money.cofunding import selectors as share_selectors
 from .programmes import _total
 
 
@@ -44,6 +45,10 @@ class AwardSerializer(WorkflowSerializer):
     partnership_name = serializers.CharField(source="partnership.name", read_only=True, allow_null=True, default=None)
     paid_total = money_field(read_only=True)
     scheduled_total = money_field(read_only=True, help_text="Payments not cancelled: scheduled, approved or paid.")
+    co_funded = serializers.BooleanField(read_only=True, help_text="Paid from several programmes (award-shares).")
+    shares = serializers.SerializerMethodField(
+        help_text="On a single award (null in lists): the co-funding shares the person may see, lead first."
+    )
 
     class Meta:
         model = Award
@@ -70,6 +75,8 @@ class AwardSerializer(WorkflowSerializer):
             "amount_awarded",
             "scheduled_total",
             "paid_total",
+            "co_funded",
+            "shares",
             "planned_start",
             "planned_end",
             "reporting_frequency",
@@ -83,6 +90,22 @@ class AwardSerializer(WorkflowSerializer):
             "available_transitions",
         ]
         read_only_fields = fields
+
+    def get_shares(self, obj) -> list[dict] | None:
+        view, request = self.context.get("view"), self.context.get("request")
+        if view is None or request is None or getattr(view, "action", "list") == "list":
+            return None
+        return [
+            {
+                "programme": s.programme_id,
+                "programme_name": s.programme.name,
+                "funder": s.programme.funder_id,
+                "funder_name": s.programme.funder.name,
+                "amount": f"{s.amount:.2f}",
+                "lead": s.is_lead,
+            }
+            for s in share_selectors.award_shares(award=obj, user=request.user)
+        ]
 
 
 class _AwardFields(serializers.ModelSerializer):
@@ -163,6 +186,7 @@ class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixi
         return selectors.award_list(user=self.request.user, include_archived=self.include_archived()).annotate(
             paid_total=_total(payments.filter(state=Payment.State.PAID), "award", "amount"),
             scheduled_total=_total(payments.exclude(state=Payment.State.CANCELLED), "award", "amount"),
+            co_funded=share_selectors.is_co_funded(),
         )
 
     def create_with_service(self, data, user):

@@ -13,11 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import tablib
+from django.db.models import Prefetch
 
 from partnerships.importing import write_dataset
 
 from .. import selectors
-from ..models import Award
+from ..models import Award, AwardShare
+from ..money.cofunding.selectors import with_visible_shares
 
 VERSION = "1.4"
 
@@ -74,7 +76,11 @@ def published_awards(*, user=None):
         if user is not None
         else Award.objects.select_related("programme__funder", "recipient__local_authority", "project", "partnership")
     )
-    return qs.filter(state__in=Award.COMMITTED_STATES).order_by("identifier")
+    qs = qs.filter(state__in=Award.COMMITTED_STATES).order_by("identifier")
+    if user is not None:
+        return with_visible_shares(qs, user=user)
+    every = AwardShare.objects.select_related("programme__funder").order_by("programme__name")
+    return qs.prefetch_related(Prefetch("shares", queryset=every, to_attr="visible_shares"))
 
 
 def _number(value: Decimal | None):
@@ -134,9 +140,22 @@ def _locations(award: Award) -> list[dict]:
     return [location]
 
 
+def _programmes(award: Award) -> list:
+    """The award's own programme, then those co-funding it (grants/money/cofunding/) as the reader sees them."""
+    co = [s.programme for s in getattr(award, "visible_shares", []) if s.programme_id != award.programme_id]
+    return [award.programme, *co]
+
+
+def _funders(award: Award) -> list[dict]:
+    """360Giving's Funding Org is a list: the award's own funder first, then each co-funder once."""
+    funders: dict[int, dict] = {}
+    for programme in _programmes(award):
+        funders.setdefault(programme.funder_id, {"id": programme.funder.identifier, "name": programme.funder.name})
+    return list(funders.values())
+
+
 def grant(award: Award) -> dict:
     """One award as a 360Giving grant object."""
-    funder, programme = award.programme.funder, award.programme
     data = {
         "id": award.identifier,
         "title": award.title,
@@ -146,8 +165,8 @@ def grant(award: Award) -> dict:
         "amountAwarded": _number(award.amount_awarded if award.amount_awarded is not None else award.amount_requested),
         "awardDate": _award_date(award),
         "recipientOrganization": [recipient_organisation(award.recipient)],
-        "fundingOrganization": [{"id": funder.identifier, "name": funder.name}],
-        "grantProgramme": [{"code": programme_code(programme), "title": programme.name}],
+        "fundingOrganization": _funders(award),
+        "grantProgramme": [{"code": programme_code(p), "title": p.name} for p in _programmes(award)],
         "dateModified": award.updated_at.isoformat(),
     }
     for key, dates in (

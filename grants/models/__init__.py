@@ -20,12 +20,14 @@ from ..money.models import (
     Variation,
     VariationLine,
 )
+from ..money.cofunding.models import AwardShare
 # isort: on
 
 __all__ = [
     "MONEY",
     "ZERO",
     "Award",
+    "AwardShare",
     "AwardTally",
     "BudgetCategory",
     "BudgetLine",

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 
 from partnerships.models import Organisation, Partnership
 from workflow.dates import grant_date
@@ -80,18 +79,17 @@ class FundingProgramme(models.Model):
         return Decimal("10.00") if self.line_tolerance is None else self.line_tolerance
 
     def recount_totals(self) -> tuple[Decimal, Decimal]:
-        """The running totals worked out from the awards and payments themselves (the reconciliation)."""
-        paid = Payment.objects.filter(award__programme=self, state=Payment.State.PAID).aggregate(
-            total=Coalesce(Sum("amount"), ZERO)
-        )["total"]
-        return self.committed_total(), paid
+        """The running totals worked out from the awards, shares and payments themselves (the reconciliation)."""
+        from ..money.cofunding.selectors import programme_paid
+
+        return self.committed_total(), programme_paid(self)
 
     def committed_total(self) -> Decimal:
-        """Money promised: the awarded amount of every award approved and not declined or withdrawn."""
-        return self.awards.filter(state__in=Award.COMMITTED_STATES).aggregate(
-            total=Coalesce(Sum("amount_awarded"), ZERO)
-        )["total"]
+        """Money promised: the awarded amount of every award approved and not declined or withdrawn, a
+        co-funded award counting by this programme's share of it (grants/money/cofunding/)."""
+        from ..money.cofunding.selectors import programme_committed
+
+        return programme_committed(self)
 
 
 # The totals count awards and payments, whose models name this one (a cycle Python resolves here).
-from .awards import Award, Payment  # noqa: E402

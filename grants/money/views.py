@@ -26,6 +26,7 @@ from workflow.views import (
 from .. import selectors as grant_selectors
 from ..services import award_edit_refusal
 from . import selectors, services
+from .cofunding.views import cofunding_context
 from .exports import FORMATS
 from .forms import (
     BudgetCategoryForm,
@@ -363,4 +364,5 @@ def award_money_context(award, user) -> dict:
         "can_edit_budget": award_edit_refusal(award, user) is None and award.programme.budget_categories.exists(),
         "can_request_variation": services.variation_request_refusal(award, user) is None,
         "can_edit_match": award_edit_refusal(award, user) is None,
+        **cofunding_context(award, user),
     }

@@ -17,7 +17,6 @@ from workflow.services import apply_transition, lock, log_money_change
 from ..holds import hold
 from ..models import Award, Payment, money
 from ..payment_dates import due_date_refusal, early_release_refusal
-from .programmes import _add_to_totals
 
 LIVE_FOR_PAYMENTS = (Award.State.APPROVED, Award.State.ACTIVE, Award.State.IN_EVALUATION)
 
@@ -118,8 +117,10 @@ def payment_transition(*, payment: Payment, name: str, actor: User, note: str = 
             if (early := early_release_refusal(locked, params["paid_on"], confirmed_early)) is not None:
                 raise early
         payment = apply_transition(locked, name, actor=actor, note=note, **params)
-        if name == "release":
-            _add_to_totals(payment.award.programme_id, paid=payment.amount)
+        if name == "release":  # a co-funded award's payment counts on each programme by its share
+            from ..money.cofunding.services import move_totals, paid_moves
+
+            move_totals(committed_before={}, committed_after={}, paid_after=paid_moves(payment.award, payment.amount))
         return payment
 
 

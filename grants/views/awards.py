@@ -25,6 +25,7 @@ from .. import selectors, services
 from ..filters import AwardPageFilter
 from ..forms import AwardForm
 from ..models import ZERO, Payment
+from ..money.cofunding.selectors import with_visible_shares
 from ..money.views import award_money_context
 from .columns import AWARD_COLUMNS
 
@@ -43,7 +44,7 @@ def award_list(request):
     )
     qs = filterset.qs
     if downloads.requested(request):
-        return downloads.download(request, qs, AWARD_COLUMNS, name="awards")
+        return downloads.download(request, with_visible_shares(qs, user=request.user), AWARD_COLUMNS, name="awards")
     r = roles.of(request.user)
     return render(
         request,

@@ -3,6 +3,7 @@
 from partnerships import downloads
 
 from .. import due
+from ..money.cofunding.selectors import shares_text
 
 Column = downloads.Column
 PROGRAMME_COLUMNS = [
@@ -29,6 +30,7 @@ AWARD_COLUMNS = [
     Column("Planned start", lambda a: a.planned_start),
     Column("Planned end", lambda a: a.planned_end),
     Column("Archived", lambda a: "Yes" if a.archived_at else "No"),
+    Column("Co-funding shares (£)", shares_text),
 ]
 PAYMENT_COLUMNS = [
     Column("Award", lambda p: p.award.identifier),

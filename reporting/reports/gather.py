@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from grants.models import Award
+from grants.money.cofunding.selectors import share_rows
 from grants.money.selectors import budget_against_actual, variation_list
 from grants.selectors import payment_list
 from grants.subjects import key_of
@@ -205,4 +206,5 @@ def _money(user, award_ids: list[int], reported) -> dict:
         }
         for v in variation_list(user=user).filter(award_id__in=award_ids).order_by("award__identifier", "number")
     ]
-    return {"budget": budget, "variations": variations, "match": report.match}
+    shares = share_rows(user=user, award_ids=award_ids)  # co-funding: the shares the reader may see
+    return {"budget": budget, "variations": variations, "match": report.match, "shares": shares}

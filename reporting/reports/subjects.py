@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import roles
+from grants.models import AwardShare
+from grants.money.cofunding.selectors import funder_share
 from grants.selectors import award_list
 from partnerships.models import Organisation
 from partnerships.selectors import partnership_list, project_list
@@ -47,7 +49,7 @@ def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
         kind="award",
         title=award.title,
         subject={"identifier": award.identifier, "recipient": award.recipient.name},
-        funders=[funder.name],
+        funders=[funder.name, *sorted({s["funder"] for s in data["shares"]} - {funder.name})],
         partnerships=[p for p in [partnership_of(award)] if p],
     )
     return _report("award", data, award.identifier)
@@ -126,12 +128,14 @@ def report_choices(*, user, limit: int = 200) -> dict:
 def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
     funder = portfolio_funder(user=user, pk=pk, identifier=identifier)
     r = roles.of(user)
-    qs = _awards(user).filter(programme__funder=funder)
+    # Its programmes' awards and the awards they co-fund (grants/money/cofunding/).
+    qs = _awards(user).filter(Q(programme__funder=funder) | Q(pk__in=co_funded_by(funder)))
     if not (r.is_admin or funder.pk in r.funder_orgs):
         qs = qs.filter(programme__managed_by_id__in=r.manager_orgs)
     awards = list(qs)
     projects = _projects(user).filter(pk__in=[a.project_id for a in awards if a.project_id])
     data = gather(user, awards, projects)
+    data["funder_share"] = funder_share(funder_id=funder.pk, awards=awards, shares=data["shares"])
     data.update(
         kind="portfolio",
         title=f"{funder.name}: portfolio",
@@ -163,6 +167,11 @@ def _report(kind: str, data: dict, name: str) -> Report:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).strip("-")
+
+
+def co_funded_by(funder):
+    """The awards a funder's programmes co-fund (a subquery)."""
+    return AwardShare.objects.filter(programme__funder=funder).values("award_id")
 
 
 def system_reader():

@@ -166,8 +166,10 @@ def _support_side_a(world):
 
 
 def _side_a_money(world, award) -> dict:
-    """Side A's budget line, variation and payment run (grants/money)."""
-    from grants.models import BudgetLine, MatchFunding
+    """Side A's budget line, variation, payment run, match funding and co-funding share (grants/money)."""
+    from django.utils import timezone
+
+    from grants.models import AwardShare, BudgetLine, MatchFunding
     from grants.money import services as money
 
     category = money.budget_category_save(
@@ -183,4 +185,14 @@ def _side_a_money(world, award) -> dict:
     grant_services.payment_approve(payment=sent, actor=world.manager)
     run = money.payment_run_export(actor=world.manager, organisation=world.central, due_by=dt.date(2026, 4, 30))
     match = MatchFunding.objects.create(award=award, source=f"{SECRET} council", kind="in_kind", amount=Decimal("900"))
-    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match_funding": match}
+    share = AwardShare.objects.create(  # co-funding's row (the sweep needs one of each kind, not a real split)
+        award=award, programme=world.programme, amount=award.amount_awarded or Decimal("0"), set_at=timezone.now()
+    )
+    return {
+        "category": category,
+        "budgetline": line,
+        "variation": variation,
+        "run": run,
+        "match_funding": match,
+        "award_share": share,
+    }

@@ -117,6 +117,7 @@ ADMIN_FORMS = {
     "grants.variation": Form("variation"),
     "grants.paymentrun": Form("run"),
     "grants.matchfunding": Form("match_funding"),
+    "grants.awardshare": Form("award_share"),
     "partnerships.region": Form("region"),
     "partnerships.subregion": Form("sub_region"),
     "partnerships.localauthority": Form("local_authority"),
@@ -321,7 +322,9 @@ def _support_side_b(world) -> dict:
 
 
 def _side_b_money(world, award) -> dict:
-    from grants.models import BudgetLine, MatchFunding
+    from django.utils import timezone
+
+    from grants.models import AwardShare, BudgetLine, MatchFunding
     from grants.money import services as money
 
     category = money.budget_category_save(programme=world.programme_b, actor=world.manager_b, name="B staffing")
@@ -333,7 +336,17 @@ def _side_b_money(world, award) -> dict:
     force_state(payment, "approved")
     run = money.payment_run_export(actor=world.manager_b, organisation=world.central_b, due_by=dt.date(2026, 4, 1))
     match = MatchFunding.objects.create(award=award, source="B's council", amount=Decimal("100"))
-    return {"category": category, "budgetline": line, "variation": variation, "run": run, "match_funding": match}
+    share = AwardShare.objects.create(
+        award=award, programme=world.programme_b, amount=award.amount_awarded or Decimal("0"), set_at=timezone.now()
+    )
+    return {
+        "category": category,
+        "budgetline": line,
+        "variation": variation,
+        "run": run,
+        "match_funding": match,
+        "award_share": share,
+    }
 
 
 def test_every_admin_form_is_in_the_sweep():

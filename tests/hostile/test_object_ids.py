@@ -101,6 +101,7 @@ PAGES = {
     "grants:budget_against_actual": "award",
     "grants:variation_create": "award",
     "grants:match_funding_edit": "award",
+    "grants:award_shares_edit": "award",
     "grants:variation_detail": "variation",
     "grants:variation_transition": "variation",
 }
@@ -132,6 +133,7 @@ API_BASENAMES = {
     "variation": "variation",
     "payment-run": "run",
     "match-funding": "match_funding",
+    "award-share": "award_share",
     "financial-year": None,  # a report over what the person sees, no object of anyone's
 }
 ADMIN_MODELS = {
@@ -147,6 +149,7 @@ ADMIN_MODELS = {
     "grants_variation": "variation",
     "grants_paymentrun": "run",
     "grants_matchfunding": "match_funding",
+    "grants_awardshare": "award_share",
     "reporting_indicator": "indicator",
     "reporting_progressupdate": "update",
     "reporting_indicatorresult": "result",
