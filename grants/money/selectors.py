@@ -15,6 +15,8 @@ from partnerships.selectors import scoped
 
 from ..models import Award, Payment
 from ..selectors import MONEY_FIELD, award_list, award_scope, programme_list
+from .cofunding.models import AwardShare
+from .cofunding.selectors import paid_split
 from .models import ZERO, BudgetCategory, BudgetLine, MatchFunding, PaymentRun, SpendLine, Variation
 from .years import KINDS, year_label, year_of
 
@@ -302,7 +304,8 @@ class YearTable:
 
 def money_by_year(*, user, kind: str = "financial", by: str = "programme") -> list[YearTable]:
     """Payments by the year their due date falls in (April–March or September–August), paid and forecast,
-    with each programme's (or funder's) commitments not yet in a payment — in two queries."""
+    with each programme's (or funder's) commitments not yet in a payment — in five queries. A co-funded
+    award counts on each programme (and so each funder) by its share, to the penny."""
     if kind not in KINDS:
         raise ValueError(kind)
     programmes = list(programme_list(user=user))
@@ -310,30 +313,43 @@ def money_by_year(*, user, kind: str = "financial", by: str = "programme") -> li
     key_of = (lambda p: p.funder_id) if by == "funder" else (lambda p: p.pk)
     name_of = {key_of(p): (p.funder.name if by == "funder" else p.name) for p in programmes}
     group = {p.pk: key_of(p) for p in programmes}
+    splits: dict[int, dict[int, Decimal]] = defaultdict(dict)  # award id → {programme id: share}
+    for award_id, programme_id, amount in AwardShare.objects.filter(award__in=visible.values("pk")).values_list(
+        "award_id", "programme_id", "amount"
+    ):
+        splits[award_id][programme_id] = amount
+    # Whole awards summed by programme in the database; the few co-funded ones by their shares.
     committed: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for r in visible.order_by().values("programme_id").annotate(total=Sum("amount_awarded")):
-        if r["programme_id"] in group:
-            committed[group[r["programme_id"]]] += _pennies(r["total"])
+    whole = visible.exclude(shares__isnull=False)
+    for programme_id, total in whole.order_by().values_list("programme_id").annotate(total=Sum("amount_awarded")):
+        if programme_id in group:
+            committed[group[programme_id]] += _pennies(total)
+    for split in splits.values():
+        for programme_id, amount in split.items():
+            if programme_id in group:
+                committed[group[programme_id]] += amount
     cells: dict[int, dict[int, YearRow]] = defaultdict(dict)
-    payments = (
-        Payment.objects.filter(award__in=visible.values("pk"))
-        .exclude(state=Payment.State.CANCELLED)
-        .annotate(month=TruncMonth("due_on"))
-        .order_by()
+    live = Payment.objects.exclude(state=Payment.State.CANCELLED).annotate(month=TruncMonth("due_on")).order_by()
+    payments = [
+        {**r, "award_id": None}
+        for r in live.filter(award__in=whole.values("pk"))
         .values("award__programme_id", "month", "state")
         .annotate(total=Sum("amount"))
-    )
+    ] + list(live.filter(award_id__in=list(splits)).values("award_id", "month", "state").annotate(total=Sum("amount")))
     for r in payments:
-        key = group.get(r["award__programme_id"])
-        if key is None:
-            continue
+        split = splits.get(r["award_id"])
+        parts = paid_split(_pennies(r["total"]), split) if split else {r["award__programme_id"]: _pennies(r["total"])}
         month = r["month"]
         start = year_of(month if isinstance(month, date) else month.date(), kind)
-        cell = cells[key].setdefault(start, YearRow(year=start, label=year_label(start)))
-        if r["state"] == Payment.State.PAID:
-            cell.paid += _pennies(r["total"])
-        else:
-            cell.forecast += _pennies(r["total"])
+        for programme_id, amount in parts.items():
+            key = group.get(programme_id)
+            if key is None:
+                continue
+            cell = cells[key].setdefault(start, YearRow(year=start, label=year_label(start)))
+            if r["state"] == Payment.State.PAID:
+                cell.paid += amount
+            else:
+                cell.forecast += amount
     tables = []
     for key in sorted(name_of, key=lambda k: name_of[k]):
         years = [cells[key][y] for y in sorted(cells[key])]

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from grants import services
 from grants.money import selectors
+from grants.money.cofunding.services import award_shares_set
 from grants.money.years import year_bounds, year_label, year_of
+from tests.grants.cofunding_helpers import co_programme
 from tests.grants.money_helpers import approved_award, paid_ready
 
 
@@ -85,3 +87,25 @@ def test_the_years_page_and_api_take_a_fixed_number_of_queries(world, client, dj
         paid_ready(world, award, due_on=dt.date(2026 + month % 3, month, 1), amount="100.00")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("grants:money_by_year"))
+
+
+def test_a_co_funded_award_counts_on_each_funder_by_its_share(world):
+    co = co_programme(world)
+    award = approved_award(world)  # £10,000, of which the co-funder takes £2,500
+    award_shares_set(award=award, actor=world.manager, shares=[(co, Decimal("2500.00"))], note="Panel")
+    paid = paid_ready(world, award, due_on=dt.date(2026, 4, 1), amount="1000.00")
+    services.payment_release(payment=paid, actor=world.manager, paid_on=dt.date(2026, 4, 1))
+    paid_ready(world, award, due_on=dt.date(2026, 5, 1), amount="333.33")
+
+    tables = {t.name: t for t in selectors.money_by_year(user=world.manager, kind="financial")}
+    lead, share = tables["WM Fund"], tables[co.name]
+    assert (lead.committed, share.committed) == (Decimal("7500.00"), Decimal("2500.00"))
+    assert [(y.paid, y.forecast) for y in lead.years] == [(Decimal("750.00"), Decimal("250.00"))]
+    assert [(y.paid, y.forecast) for y in share.years] == [(Decimal("250.00"), Decimal("83.33"))]
+    # to the penny: the two shares of each payment add up to the payment
+    assert lead.years[0].total + share.years[0].total == Decimal("1333.33")
+
+    (co_funder,) = selectors.money_by_year(user=world.funder_b, kind="financial", by="funder")
+    assert co_funder.committed == Decimal("2500.00") and co_funder.years[0].paid == Decimal("250.00")
+    (lead_funder,) = selectors.money_by_year(user=world.funder, kind="financial", by="funder")
+    assert lead_funder.committed == Decimal("7500.00")
