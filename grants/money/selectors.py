@@ -337,8 +337,8 @@ def money_by_year(*, user, kind: str = "financial", by: str = "programme") -> li
         .annotate(total=Sum("amount"))
     ] + list(live.filter(award_id__in=list(splits)).values("award_id", "month", "state").annotate(total=Sum("amount")))
     for r in payments:
-        split = splits.get(r["award_id"])
-        parts = paid_split(_pennies(r["total"]), split) if split else {r["award__programme_id"]: _pennies(r["total"])}
+        shared = splits.get(r["award_id"])
+        parts = paid_split(_pennies(r["total"]), shared) if shared else {r["award__programme_id"]: _pennies(r["total"])}
         month = r["month"]
         start = year_of(month if isinstance(month, date) else month.date(), kind)
         for programme_id, amount in parts.items():
