@@ -20,7 +20,7 @@ def test_services_stamp_the_clock_moment_inside_clock_at_and_the_real_time_outsi
     then = timezone.make_aware(dt.datetime(2025, 10, 6, 11, 15))
     with clock.at(then):
         payment = services.payment_schedule(
-            award=award, due_on=dt.date(2025, 10, 10), amount="5000", actor=world.manager
+            award=award, due_on=dt.date(2025, 10, 6), amount="5000", actor=world.manager
         )
         services.payment_approve(payment=payment, actor=world.manager)
         payment = services.payment_release(payment=payment, actor=world.manager, reference="BACS-1")
