@@ -1,12 +1,14 @@
-"""How reports are laid out on the page: words whole, the cover, the steps' own dates."""
+"""How reports read: words whole on the page, indicators compared only where they share a baseline."""
 
+from decimal import Decimal
 from io import BytesIO
 
 from pypdf import PdfReader
 
 from reporting import reports
+from reporting.models import Indicator
 
-from .conftest import build_award
+from .conftest import build_award, pdf_text
 
 
 def pdf_lines(data: bytes) -> list[str]:
@@ -21,3 +23,22 @@ def test_table_headings_are_not_broken_mid_word(world):
     words = {word for line in lines for word in line.split()}
     assert {"Organisations", "Children", "Awarded", "Settings"} <= words
     assert not {"Organisatio", "Childre", "ns", "n"} & words
+
+
+def test_indicators_with_different_baselines_are_not_averaged_across_awards(world):
+    world.programme.budget = Decimal("200000.00")
+    world.programme.save()
+    first = build_award(world, amount="40000.00", partnership=world.partnership)
+    second = build_award(world, amount="35000.00", partnership=world.partnership)
+    third = build_award(world, amount="30000.00", partnership=world.partnership)
+    Indicator.objects.filter(award=second, name="Attendance").update(baseline=Decimal("80"))
+
+    report = reports.partnership_report(user=world.manager, pk=world.partnership.pk)
+    attendance = [i for i in report.data["indicator_totals"] if i["name"] == "Attendance"]
+    by_baseline = {i["baseline"]: i for i in attendance}
+    assert set(by_baseline) == {Decimal("80"), Decimal("91.5")}
+    assert by_baseline[Decimal("80")]["labels"] == [second.identifier]
+    assert sorted(by_baseline[Decimal("91.5")]["labels"]) == sorted([first.identifier, third.identifier])
+    text = pdf_text(reports.pdf_bytes(report))
+    assert f"{second.identifier} on its own baseline" in text
+    assert "Average across 2 indicators with the same baseline and target" in text
