@@ -42,3 +42,15 @@ def test_indicators_with_different_baselines_are_not_averaged_across_awards(worl
     text = pdf_text(reports.pdf_bytes(report))
     assert f"{second.identifier} on its own baseline" in text
     assert "Average across 2 indicators with the same baseline and target" in text
+
+
+def test_cover_page_carries_the_headline_figures_and_the_reach_table_a_total(world):
+    award = build_award(world, amount="40000.00")
+    report = reports.award_report(user=world.funder, pk=award.pk)
+    cover = PdfReader(BytesIO(reports.pdf_bytes(report))).pages[0].extract_text()
+    assert "Headline figures" in cover
+    assert "£40,000.00" in cover and "children reached" in cover
+
+    report = reports.partnership_report(user=world.funder, pk=world.partnership.pk)
+    totals = [line for line in pdf_lines(reports.pdf_bytes(report)) if line.startswith("Total ")]
+    assert "Total 1 £40,000.00 6 260" in totals  # the reach table: awards, awarded, settings, children
