@@ -54,3 +54,22 @@ def test_cover_page_carries_the_headline_figures_and_the_reach_table_a_total(wor
     report = reports.partnership_report(user=world.funder, pk=world.partnership.pk)
     totals = [line for line in pdf_lines(reports.pdf_bytes(report)) if line.startswith("Total ")]
     assert "Total 1 £40,000.00 6 260" in totals  # the reach table: awards, awarded, settings, children
+
+
+def test_each_step_carries_the_date_it_was_taken_from_the_log(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from workflow.models import TransitionLog
+
+    award = build_award(world, amount="40000.00")
+    logs = TransitionLog.objects.filter(object_id=award.pk, content_type__model="award").order_by("at", "id")
+    days = [dt.date(2025, 3, 3), dt.date(2025, 4, 14), dt.date(2025, 6, 2), dt.date(2025, 9, 1)]
+    for log, day in zip(logs, days, strict=True):
+        TransitionLog.objects.filter(pk=log.pk).update(at=timezone.make_aware(dt.datetime.combine(day, dt.time(10))))
+
+    report = reports.award_report(user=world.funder, pk=award.pk)
+    assert [s["at"].date() for s in report.data["awards"][0]["steps"]] == days
+    text = pdf_text(reports.pdf_bytes(report))
+    assert "3 March 2025" in text and "1 September 2025" in text
