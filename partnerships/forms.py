@@ -80,6 +80,10 @@ class ProjectForm(EndsAfterStart, forms.Form):
         else:
             self.fields["partnership"].queryset = partnerships
             self.fields["lead_organisation"].queryset = lead_choices
+            for name in ("partnership", "lead_organisation"):  # the only choice is chosen already
+                only = list(self.fields[name].queryset.values_list("pk", flat=True)[:2])
+                if len(only) == 1 and name not in self.initial:
+                    self.initial[name] = only[0]
 
 
 class ProjectPartnerForm(forms.Form):

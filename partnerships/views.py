@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from .forms import (
     ProjectForm,
     ProjectPartnerFormSet,
 )
-from .models import SubRegion
+from .models import Organisation, SubRegion
 
 # Partnerships ---------------------------------------------------------------------------------
 
@@ -231,11 +231,18 @@ def _project_form_page(request, form, formset, *, title, cancel_url, submit_labe
     )
 
 
+def _partner_choices(user, keep=()) -> dict:
+    """The organisations a project row may name: funders fund, they are not project partners (one already
+    named on the project stays, so an edit never drops it)."""
+    qs = selectors.organisation_list(user=user).filter(~Q(kind=Organisation.Kind.FUNDER) | Q(pk__in=keep))
+    return {org.pk: org for org in qs}
+
+
 @login_required
 def project_create(request):
     r = roles.of(request.user)
     require_role(request, r.is_manager or r.is_partner, "partners and programme managers can propose projects")
-    organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
+    organisations = _partner_choices(request.user)
     form = ProjectForm(
         request.POST or None,
         partnerships=selectors.partnership_list(user=request.user),
@@ -268,7 +275,7 @@ def project_edit(request, pk):
     refusal = services.project_edit_refusal(project, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("partnerships:project_detail", args=[project.pk]))
-    organisations = {org.pk: org for org in selectors.organisation_list(user=request.user)}
+    organisations = _partner_choices(request.user, keep=[p.organisation_id for p in project.partners.all()])
     initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
     form = ProjectForm(request.POST or None, initial=initial, editing=True)
     current = [

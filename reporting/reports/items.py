@@ -147,11 +147,15 @@ def count_reach_once(items: list[dict]) -> None:
 
 
 def indicator_totals(items: list[dict]) -> list[dict]:
-    """Indicators grouped by name and unit across the report: cumulative ones added up, others averaged."""
+    """Indicators grouped by name and unit across the report: cumulative ones added up; the others (a rate,
+    a score) averaged only over awards that share the baseline and target, so no average mixes different
+    starting points: an indicator with its own baseline stands alone, named with its award."""
     groups = {}
     for item in items:
         for ind in item["indicators"]:
             key = (ind["name"], ind["unit"], ind["cumulative"])
+            if not ind["cumulative"]:
+                key += (ind["baseline"], ind["target"])
             g = groups.setdefault(
                 key,
                 {
@@ -160,6 +164,7 @@ def indicator_totals(items: list[dict]) -> list[dict]:
                     "cumulative": ind["cumulative"],
                     "direction": ind["direction"],
                     "count": 0,
+                    "labels": [],
                     "reporting": 0,
                     "baseline": Decimal(0),
                     "target": Decimal(0),
@@ -167,6 +172,7 @@ def indicator_totals(items: list[dict]) -> list[dict]:
                 },
             )
             g["count"] += 1
+            g["labels"].append(item["label"])
             g["baseline"] += ind["baseline"]
             g["target"] += ind["target"]
             if ind["actual"] is not None:
@@ -182,7 +188,7 @@ def indicator_totals(items: list[dict]) -> list[dict]:
             g["actual"] = (g["actual_sum"] / g["reporting"]).quantize(Decimal("0.01")) if g["reporting"] else None
         del g["actual_sum"]
         result.append(g)
-    return sorted(result, key=lambda g: (g["name"], g["unit"]))
+    return sorted(result, key=lambda g: (g["name"], g["unit"], g["baseline"], g["labels"]))
 
 
 def reach_rows(items: list[dict], partners: dict) -> list[dict]:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import roles
-from grants.models import AwardShare
+from grants.models import Award, AwardShare
 from grants.money.cofunding.selectors import funder_share
 from grants.selectors import award_list
 from partnerships.models import Organisation
@@ -129,7 +129,10 @@ def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
     funder = portfolio_funder(user=user, pk=pk, identifier=identifier)
     r = roles.of(user)
     # Its programmes' awards and the awards they co-fund (grants/money/cofunding/).
+    # Only awards: live and finished ones (approved to closed); applications, drafts, declined and withdrawn
+    # requests are not money the funder has given.
     qs = _awards(user).filter(Q(programme__funder=funder) | Q(pk__in=co_funded_by(funder)))
+    qs = qs.filter(state__in=Award.COMMITTED_STATES)
     if not (r.is_admin or funder.pk in r.funder_orgs):
         qs = qs.filter(programme__managed_by_id__in=r.manager_orgs)
     awards = list(qs)

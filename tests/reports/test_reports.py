@@ -289,3 +289,23 @@ def test_completed_evaluations_are_reported_and_drafts_are_not(world):
     portfolio = reports.portfolio_report(user=world.funder, pk=world.funder_org.pk)
     assert portfolio.data["totals"]["evaluations"] == 1
     assert "Pair headteachers across trusts" in pdf_text(reports.pdf_bytes(portfolio))
+
+
+def test_portfolio_leaves_out_applications_drafts_declined_and_withdrawn(world):
+    live = build_award(world, amount="40000.00")
+    draft = f.AwardFactory(programme=world.programme, recipient=world.partner_org, title="Still a draft")
+    submitted = force_state(
+        f.AwardFactory(programme=world.programme, recipient=world.partner_org, title="Applied"), "submitted"
+    )
+    declined = force_state(
+        f.AwardFactory(programme=world.programme, recipient=world.partner_org, title="Turned down"), "declined"
+    )
+    closed = force_state(
+        f.AwardFactory(programme=world.programme, recipient=world.partner_org, title="Finished"), "closed"
+    )
+
+    report = reports.portfolio_report(user=world.funder, pk=world.funder_org.pk)
+    labels = {a["label"] for a in report.data["awards"]}
+    assert labels == {live.identifier, closed.identifier}
+    assert not labels & {draft.identifier, submitted.identifier, declined.identifier}
+    assert report.data["totals"]["awards"] == 2
