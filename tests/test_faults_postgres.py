@@ -9,6 +9,7 @@ from django.db import connection
 
 from grants import services
 from grants.models import Award
+from grants.services import awards as award_services
 from tests import factories as f
 from tests.conftest import member
 from tests.helpers import force_state
@@ -39,19 +40,19 @@ def test_connection_lost_inside_an_approval_leaves_nothing_half_written():
     programme = f.ProgrammeFactory(managed_by=central)
     award = force_state(f.AwardFactory(programme=programme, amount_requested=Decimal("5000")), "in_assessment")
 
-    original = services.log_money_change
+    original = award_services.log_money_change  # where award_approve finds it
 
     def log_then_lose_the_database(*args, **kwargs):
         original(*args, **kwargs)  # the award row and its transition log are written, not yet committed
         drop_all_connections()
         return original(*args, **kwargs)  # the next statement meets a dead connection
 
-    services.log_money_change = log_then_lose_the_database
+    award_services.log_money_change = log_then_lose_the_database
     try:
         with pytest.raises(Exception) as lost:
             services.award_approve(award=award, actor=manager)
     finally:
-        services.log_money_change = original
+        award_services.log_money_change = original
     assert "terminat" in str(lost.value).lower() or "closed" in str(lost.value).lower()
 
     connection.close()  # the next use reconnects
