@@ -9,7 +9,7 @@ from accounts import roles
 from grants.models import ZERO, FundingProgramme
 from grants.selectors import programme_open_list
 from partnerships.models import Organisation
-from partnerships.selectors import NOTHING, scoped
+from partnerships.selectors import NOTHING, organisation_list, scoped
 from workflow import clock
 
 from . import scoring
@@ -252,3 +252,9 @@ def programme_remaining(call: Call) -> Decimal:
 def applying_organisations_qs(organisations: list[Organisation]) -> QuerySet:
     """The same organisations as a queryset, for a form's choices."""
     return Organisation.objects.filter(pk__in=[o.pk for o in organisations]).order_by("name")
+
+
+def bid_organisation_list(*, user) -> QuerySet:
+    """The organisations a person may name in a bid (as a school taking part or a co-applicant): those they
+    can see, funders left out."""
+    return organisation_list(user=user).exclude(kind=Organisation.Kind.FUNDER).order_by("name")

@@ -5,7 +5,6 @@
 from rest_framework import serializers
 
 from partnerships.models import Organisation
-from partnerships.selectors import organisation_list
 from workflow.apis import ScopedPrimaryKeyRelatedField, money_field
 from workflow.dates import GrantDateSerializerField
 from workflow.text import NARRATIVE
@@ -13,6 +12,7 @@ from workflow.text import NARRATIVE
 from .. import services
 from ..models import ApplicationOrganisation
 from ..sections import SECTIONS, fields_of, section_named
+from ..selectors import bid_organisation_list
 
 
 def _text():
@@ -32,7 +32,7 @@ class SectionSaveSerializer(serializers.Serializer):
 
 
 class BidOrganisationAddSerializer(serializers.Serializer):
-    organisation = ScopedPrimaryKeyRelatedField(organisation_list, queryset=Organisation.objects.all())
+    organisation = ScopedPrimaryKeyRelatedField(bid_organisation_list, queryset=Organisation.objects.all())
     role = serializers.ChoiceField(choices=ApplicationOrganisation.Role.choices)
     gives_support = serializers.BooleanField(required=False, default=False)
     receives_support = serializers.BooleanField(required=False, default=False)

@@ -42,6 +42,10 @@ def application_add_organisation(
             raise PermissionRefused("Only the lead applicant can invite co-applicants.")
         if organisation.pk == application.award.recipient_id:
             raise ValidationError({"organisation": f"{organisation} is already the lead applicant."})
+        if organisation.kind == Organisation.Kind.FUNDER:
+            raise ValidationError(
+                {"organisation": f"{organisation} is a funder: a bid names the schools and partners doing the work."}
+            )
         if role == ApplicationOrganisation.Role.SCHOOL and not (gives_support or receives_support):
             raise ValidationError({"gives_support": "Say whether the school gives support, receives it, or both."})
         entry = application.organisations.filter(organisation=organisation).first()

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from grants.models import Award
-from partnerships.selectors import organisation_list
 from workflow.errors import TransitionRefused
 from workflow.services import history
 from workflow.views import get_visible_or_404, refused
@@ -36,7 +35,7 @@ def application_detail(request, pk):
     for assignment in readable:
         assignment.weighted = selectors.assessor_score_of(assignment)
     can_edit = services.application_edit_refusal(application, request.user) is None
-    team_orgs = organisation_list(user=request.user).order_by("name") if can_edit else None
+    team_orgs = selectors.bid_organisation_list(user=request.user) if can_edit else None
     return render(
         request,
         "assessment/application_detail.html",
@@ -82,7 +81,7 @@ def application_detail(request, pk):
 def application_organisation_add(request, pk):
     application = _application(request, pk)
     back = reverse("assessment:application_detail", args=[application.pk])
-    form = forms.OrganisationForm(request.POST, organisations=organisation_list(user=request.user))
+    form = forms.OrganisationForm(request.POST, organisations=selectors.bid_organisation_list(user=request.user))
     if not form.is_valid():
         return refused(request, ValidationError(_form_errors(form)), back)
     try:

@@ -138,3 +138,31 @@ def test_the_lead_invites_through_the_api_and_the_invited_accept_there(client, w
     )
     saved = client.post(sections, {"section": "project", "project_summary": "Ours together"}, "application/json")
     assert saved.status_code == 200 and saved.json()["project_summary"] == "Ours together"
+
+
+def test_a_funder_is_never_offered_or_named_in_a_bid(client, world, call):
+    from django.core.exceptions import ValidationError
+
+    application = services.application_start(
+        call=call, actor=world.partner, organisation=world.partner_org, title="No funders", amount_requested=1000
+    )
+    school = f.OrganisationFactory(name="Oak Primary", kind="school")
+    funder = world.funder_org
+    assert funder.kind == "funder"
+    offered = set(selectors.bid_organisation_list(user=world.partner).values_list("pk", flat=True))
+    assert school.pk in offered and funder.pk not in offered
+
+    client.force_login(world.partner)
+    page = client.get(f"/calls/applications/{application.pk}/").content.decode()
+    assert "Oak Primary" in page and f'value="{funder.pk}"' not in page
+    api = client.post(
+        f"/api/v1/applications/{application.pk}/organisations/",
+        {"organisation": funder.pk, "role": "co_applicant"},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "organisation" in api.json()
+    with pytest.raises(ValidationError, match="is a funder"):
+        services.application_add_organisation(
+            application=application, actor=world.partner, organisation=funder, role="co_applicant"
+        )
+    assert not ApplicationOrganisation.objects.filter(application=application, organisation=funder).exists()
