@@ -16,7 +16,7 @@ from workflow.selectors import transition_list
 from workflow.services import state_label
 
 from ..models import Evaluation, IndicatorResult, ProgressUpdate
-from ..selectors import evaluation_list, indicator_list, update_list
+from ..selectors import evaluation_list, evidence_list, indicator_list, update_list
 from . import items as build
 from .items import ZERO
 
@@ -74,6 +74,17 @@ def gather(user, awards: list[Award], projects) -> dict:
         "reviewed_at",
     ):
         updates[key_of(u)].append(u)
+    evidence = defaultdict(list)  # update id -> the files sent with it: names and kinds, never the contents
+    for e in (
+        evidence_list(user=user)
+        .filter(update__in=accepted.values("pk"))
+        .order_by("uploaded_at", "id")
+        .values("update_id", "original_name", "content_type", "size")
+    ):
+        evidence[e["update_id"]].append(e)
+    for rows in updates.values():
+        for u in rows:
+            u["evidence"] = evidence[u["id"]]
 
     indicators = defaultdict(list)
     indicator_rows = list(

@@ -64,6 +64,7 @@ def _quotes(updates: list) -> list[dict]:
             "progress": u["progress"],
             "challenges": u["challenges"],
             "is_final": u["is_final"],
+            "evidence": [{"original_name": e["original_name"], "size": e["size"]} for e in u.get("evidence", ())],
         }
         for u in reversed(updates)
     ]

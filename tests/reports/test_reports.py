@@ -216,8 +216,9 @@ def test_gathering_takes_the_same_number_of_queries_for_one_award_or_many(world,
     for _ in range(4):
         build_award(world, amount="30000.00")
     assert count() == one
-    # 12, and since budget against actual and variations joined the reports, 13; co-funding's shares, 14
-    assert one <= 14
+    # 12, and since budget against actual and variations joined the reports, 13; co-funding's shares, 14;
+    # the list of evidence sent with the accepted updates, 15
+    assert one <= 15
 
 
 def test_updates_after_the_fact_change_the_figures_and_the_fingerprint(world):
@@ -309,3 +310,34 @@ def test_portfolio_leaves_out_applications_drafts_declined_and_withdrawn(world):
     assert labels == {live.identifier, closed.identifier}
     assert not labels & {draft.identifier, submitted.identifier, declined.identifier}
     assert report.data["totals"]["awards"] == 2
+
+
+def test_the_award_report_lists_the_evidence_sent_with_each_accepted_update(world, renders):
+    from django.core.files.base import ContentFile
+
+    from reporting.models import EvidenceFile
+    from reporting.services import update_transition
+
+    award = build_award(world)
+    draft = f.ProgressUpdateFactory(
+        award=award, author=world.partner, period_start=dt.date(2026, 9, 1), period_end=dt.date(2026, 12, 31)
+    )
+    kept = EvidenceFile(
+        update=draft, original_name="Attendance-register-autumn.xlsx", content_type="application/pdf", size=2048
+    )
+    kept.file.save("upload", ContentFile(b"%PDF-1.4 evidence"), save=False)
+    kept.save()
+    withheld = f.ProgressUpdateFactory(
+        award=award, author=world.partner, period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 3, 31)
+    )
+    secret = EvidenceFile(update=withheld, original_name="Still-a-draft.pdf", content_type="application/pdf", size=9)
+    secret.file.save("upload", ContentFile(b"%PDF-1.4 draft"), save=False)
+    secret.save()
+    update_transition(
+        update=update_transition(update=draft, name="submit", actor=world.partner), name="accept", actor=world.manager
+    )
+
+    report = reports.award_report(user=world.funder, pk=award.pk)
+    text = pdf_text(reports.pdf_bytes(report))
+    assert "Evidence sent with this update" in text and "Attendance-register-autumn.xlsx (2.0 KB)" in text
+    assert "Still-a-draft.pdf" not in text  # only what came with accepted updates, as the funder sees them
