@@ -33,10 +33,10 @@ def application_assign(request, pk):
     return _post_service(request, application, run, "The assessor is assigned.")
 
 
-@login_required
-def application_decide(request, pk):
+def _form_step(request, pk, form_class, service, done: str):
+    """A form posted from the application page, handed to a service that takes its fields."""
     application = _application(request, pk)
-    form = forms.DecisionForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and not form.is_valid():
         return refused(
             request, ValidationError(_form_errors(form)), reverse("assessment:application_detail", args=[pk])
@@ -44,38 +44,23 @@ def application_decide(request, pk):
     return _post_service(
         request,
         application,
-        lambda: services.panel_decide(application=application, actor=request.user, **form.cleaned_data),
-        "The panel's decision is recorded.",
+        lambda: service(application=application, actor=request.user, **form.cleaned_data),
+        done,
     )
+
+
+@login_required
+def application_decide(request, pk):
+    return _form_step(request, pk, forms.DecisionForm, services.panel_decide, "The panel's decision is recorded.")
 
 
 @login_required
 def application_feedback(request, pk):
-    application = _application(request, pk)
-    form = forms.FeedbackForm(request.POST or None)
-    if request.method == "POST" and not form.is_valid():
-        return refused(
-            request, ValidationError(_form_errors(form)), reverse("assessment:application_detail", args=[pk])
-        )
-    return _post_service(
-        request,
-        application,
-        lambda: services.feedback_share(application=application, actor=request.user, **form.cleaned_data),
-        "The feedback is saved.",
-    )
+    return _form_step(request, pk, forms.FeedbackForm, services.feedback_share, "The feedback is saved.")
 
 
 @login_required
 def application_interest(request, pk):
-    application = _application(request, pk)
-    form = forms.InterestForm(request.POST or None)
-    if request.method == "POST" and not form.is_valid():
-        return refused(
-            request, ValidationError(_form_errors(form)), reverse("assessment:application_detail", args=[pk])
-        )
-    return _post_service(
-        request,
-        application,
-        lambda: services.interest_decide(application=application, actor=request.user, **form.cleaned_data),
-        "The expression of interest is decided.",
+    return _form_step(
+        request, pk, forms.InterestForm, services.interest_decide, "The expression of interest is decided."
     )

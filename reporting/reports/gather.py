@@ -79,7 +79,7 @@ def gather(user, awards: list[Award], projects) -> dict:
         evidence_list(user=user)
         .filter(update__in=accepted.values("pk"))
         .order_by("uploaded_at", "id")
-        .values("update_id", "original_name", "content_type", "size")
+        .values("update_id", "original_name", "size")
     ):
         evidence[e["update_id"]].append(e)
     for rows in updates.values():
