@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from grants.models import Award, BudgetCategory, PaymentRun
 from grants.money import services as money
+from grants.money.cofunding.services import award_shares_set
 from grants.services import award_create, award_transition
 from workflow import clock
 from workflow.models import TransitionLog
@@ -58,6 +59,15 @@ class MoneyReplay(Replay):
 
     def do_decline_variation(self, actor, key, note):
         money.variation_transition(variation=self.variations[key], name="decline", actor=actor, note=note)
+
+    def do_share_award(self, actor, shares: dict, note=""):
+        """Co-fund the award: {programme name: amount}; the award's own programme takes the rest."""
+        try:
+            pairs = [(self.loader.programmes[name], Decimal(str(amount))) for name, amount in shares.items()]
+        except KeyError as missing:
+            raise ScenarioError(f"{self.subject}: {missing} is not one of the demo's programmes.") from None
+        award_shares_set(award=self.subject, actor=actor, shares=pairs, note=note)
+        self.subject.refresh_from_db()
 
 
 def load_money(loader, spec: dict) -> None:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
 
-from grants.models import Award, BudgetLine, FundingProgramme, Payment, PaymentRunItem, Variation
+from grants.models import Award, AwardShare, BudgetLine, FundingProgramme, Payment, PaymentRunItem, Variation
 from grants.money import selectors
 
 
@@ -60,4 +60,8 @@ def test_the_demos_money_reconciles_to_the_penny(day):
     assert BudgetLine.objects.filter(approved__isnull=False).exists()
     assert PaymentRunItem.objects.exists()
     assert Payment.objects.filter(run_item__isnull=False, state="approved").exists()
+    co_funded = Award.objects.get(identifier="360G-WMCP-00101")  # the demo's co-funded award
+    shares = dict(AwardShare.objects.filter(award=co_funded).values_list("programme__name", "amount"))
+    assert shares["Post-16 Transitions Pilot Fund"] == Decimal("12000.00")
+    assert sum(shares.values()) == co_funded.amount_awarded  # the lead took the later variation's £6,000
     assert_money_reconciles()
