@@ -185,3 +185,17 @@ def test_the_worker_renders_the_period_asked_for(world, client, settings, monkey
     ready = client.get(url, {"from": "2026-04-01", "to": "2026-08-31"})
     assert ready["Content-Type"] == "application/pdf"
     assert "1 April to 31 August 2026" in pdf_text(response_bytes(ready))
+
+
+def test_the_command_writes_a_period_and_refuses_one_that_cannot_be(world, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    award = build_award(world)
+    out = tmp_path / "summer.pdf"
+    call_command(
+        "impact_report", "--award", award.identifier, "--from", "2026-04-01", "--to", "2026-08-31", "-o", str(out)
+    )
+    text = pdf_text(out.read_bytes())
+    assert "1 April to 31 August 2026" in text and "£10,000.00" not in text
+    with pytest.raises(CommandError, match="The period must end on or after"):
+        call_command("impact_report", "--award", award.identifier, "--from", "2026-04-01", "--to", "2026-03-01")
