@@ -13,6 +13,7 @@ from workflow.text import NARRATIVE, NOTE
 
 from .figures import plain
 from .models import Evaluation, Indicator, ReportingSchedule
+from .reports.period import Period
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5, "class": "govuk-textarea"})
 DATE = forms.DateInput(attrs={"type": "date", "class": "govuk-input govuk-input--width-10"})
@@ -318,3 +319,36 @@ class IndicatorForm(ServiceErrorsMixin, forms.Form):
         if data.get("baseline") is None:
             data["baseline"] = Decimal("0")
         return data
+
+
+class ReportPeriodForm(forms.Form):
+    """The period an impact report covers, from the query string (a GET form: no JavaScript, bookmarkable).
+    GOV.UK day, month and year boxes (`from_day`…), or one date each (`from=2025-04-01`: the API's way).
+    Both dates or neither: neither is the whole life of the work. Pages and API use this one form."""
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        # "from" is a Python word: the fields are added by name.
+        self.fields["from"] = GrantDateFormField(required=False, label="From", help_text="For example, 1 4 2025")
+        self.fields["to"] = GrantDateFormField(required=False, label="To", help_text="For example, 31 3 2026")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if self.errors:
+            return cleaned
+        if start and not end:
+            self.add_error("to", "Enter the last day of the period too, or leave both dates empty for the whole life.")
+        elif end and not start:
+            self.add_error(
+                "from", "Enter the first day of the period too, or leave both dates empty for the whole life."
+            )
+        elif start and end and end < start:
+            self.add_error("to", f"The period must end on or after the day it starts ({start.day} {start:%B %Y}).")
+        return cleaned
+
+    @property
+    def period(self) -> Period | None:
+        """The period asked for (valid form), or None for the whole life of the work."""
+        start, end = self.cleaned_data.get("from"), self.cleaned_data.get("to")
+        return Period(start, end) if start and end else None

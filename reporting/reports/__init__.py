@@ -17,11 +17,14 @@ Figures, as the report footnotes explain them:
   recorded figures when it has none); an award that funds a project is the same piece of work, counted
   once, at the larger figure;
 - indicator actuals: accepted updates only. Cumulative indicators add up their results; the others take
-  the result of the latest period.
+  the result of the latest period. Breakdowns (disadvantaged pupils, SEND…) follow the same rule part by part;
+- a period (from–to, optional): only what happened in it (see period.py); spend is spend in the period
+  (the latest spend to date in it less the latest before it); the budget against actual stays whole-life.
 """
 
 from .gather import gather
 from .items import NOT_RECORDED
+from .period import Period
 from .store import (
     LARGE_KINDS,
     Report,
@@ -55,6 +58,7 @@ __all__ = [
     "KINDS",
     "LARGE_KINDS",
     "NOT_RECORDED",
+    "Period",
     "Report",
     "ReportNotFound",
     "award_report",

@@ -19,6 +19,7 @@ from ..models import Evaluation, IndicatorResult, ProgressUpdate
 from ..selectors import evaluation_list, evidence_list, indicator_list, update_list
 from . import items as build
 from .items import ZERO
+from .period import Period
 
 EVALUATION_FIELDS = (
     "award_id",
@@ -38,8 +39,9 @@ def _person(first: str, last: str, username: str) -> str:
     return f"{first} {last}".strip() or username or "Exchange"
 
 
-def gather(user, awards: list[Award], projects) -> dict:
-    """Every figure a report shows for `awards` and `projects` (a queryset of visible projects)."""
+def gather(user, awards: list[Award], projects, period: Period | None = None) -> dict:
+    """Every figure a report shows for `awards` and `projects` (a queryset of visible projects), over the
+    whole life of the work or, given a `period`, only what happened in it (see .period)."""
     projects = list(projects.select_related("lead_organisation__local_authority__sub_region"))
     award_ids = [a.pk for a in awards]
     project_ids = [p.pk for p in projects]
@@ -47,9 +49,13 @@ def gather(user, awards: list[Award], projects) -> dict:
     project_ct = ContentType.objects.get_for_model(Project)
 
     payments = defaultdict(list)
+    in_period = Q()
+    if period:  # paid in the period; not paid (scheduled, approved, cancelled): due in it
+        paid_in = Q(paid_on__isnull=False, paid_on__range=(period.start, period.end))
+        in_period = paid_in | Q(paid_on__isnull=True, due_on__range=(period.start, period.end))
     for p in (
         payment_list(user=user)
-        .filter(award_id__in=award_ids)
+        .filter(in_period, award_id__in=award_ids)
         .order_by("due_on", "id")
         .values("id", "award_id", "due_on", "amount", "state", "paid_on")
     ):
@@ -58,8 +64,13 @@ def gather(user, awards: list[Award], projects) -> dict:
     accepted = update_list(user=user).filter(
         Q(award_id__in=award_ids) | Q(project_id__in=project_ids), state=ProgressUpdate.State.ACCEPTED
     )
-    updates = defaultdict(list)  # (kind, id) -> oldest first
-    for u in accepted.order_by("period_end", "id").values(
+    read = accepted
+    if period:  # the updates before the period are read too (in the same query) for the spend before it
+        read = accepted.filter(period_start__lte=period.end)
+        accepted = read.filter(period_end__gte=period.start)
+    updates = defaultdict(list)  # (kind, id) -> oldest first, the accepted updates in the period
+    before = {}  # (kind, id) -> the latest accepted update that ended before the period
+    for u in read.order_by("period_end", "id").values(
         "id",
         "award_id",
         "project_id",
@@ -73,7 +84,10 @@ def gather(user, awards: list[Award], projects) -> dict:
         "is_final",
         "reviewed_at",
     ):
-        updates[key_of(u)].append(u)
+        if period and u["period_end"] < period.start:
+            before[key_of(u)] = u
+        else:
+            updates[key_of(u)].append(u)
     evidence = defaultdict(list)  # update id -> the files sent with it: names and kinds, never the contents
     for e in (
         evidence_list(user=user)
@@ -91,13 +105,26 @@ def gather(user, awards: list[Award], projects) -> dict:
         indicator_list(user=user)
         .filter(Q(award_id__in=award_ids) | Q(project_id__in=project_ids))
         .order_by("name", "id")
-        .values("id", "award_id", "project_id", "name", "unit", "baseline", "target", "direction", "cumulative")
+        .values(
+            "id",
+            "award_id",
+            "project_id",
+            "name",
+            "unit",
+            "baseline",
+            "target",
+            "direction",
+            "cumulative",
+            "breakdowns",
+        )
     )
-    results = defaultdict(list)  # indicator id -> (period_end, update id, value), accepted updates only
+    results = defaultdict(list)  # indicator id -> (period_end, update id, value, breakdown), accepted updates
     for res in IndicatorResult.objects.filter(
         update__in=accepted.values("pk"), indicator_id__in=[i["id"] for i in indicator_rows]
-    ).values("indicator_id", "value", "update__period_end", "update_id"):
-        results[res["indicator_id"]].append((res["update__period_end"], res["update_id"], res["value"]))
+    ).values("indicator_id", "value", "update__period_end", "update_id", "breakdown"):
+        results[res["indicator_id"]].append(
+            (res["update__period_end"], res["update_id"], res["value"], res["breakdown"] or {})
+        )
     for ind in indicator_rows:
         owner = key_of(ind)
         indicators[owner].append(build.indicator_item(ind, results[ind["id"]]))
@@ -106,6 +133,11 @@ def gather(user, awards: list[Award], projects) -> dict:
     log = transition_list(user=user).filter(
         Q(content_type=award_ct, object_id__in=award_ids) | Q(content_type=project_ct, object_id__in=project_ids)
     )
+    completed = evaluation_list(user=user).filter(completed_at__isnull=False)
+    if period:
+        first, after = period.moments()
+        log = log.filter(at__gte=first, at__lt=after)
+        completed = completed.filter(completed_at__gte=first, completed_at__lt=after)
     labels = {award_ct.pk: ("award", Award(state="draft")), project_ct.pk: ("project", Project(state="draft"))}
     for t in log.order_by("at", "id").values(
         "id",
@@ -139,8 +171,7 @@ def gather(user, awards: list[Award], projects) -> dict:
 
     evaluations = {}  # the latest completed evaluation of each award and project
     for e in (
-        evaluation_list(user=user)
-        .filter(Q(award_id__in=award_ids) | Q(project_id__in=project_ids), completed_at__isnull=False)
+        completed.filter(Q(award_id__in=award_ids) | Q(project_id__in=project_ids))
         .order_by("completed_at", "id")
         .values(*EVALUATION_FIELDS)
     ):
@@ -151,8 +182,16 @@ def gather(user, awards: list[Award], projects) -> dict:
             "stage_label": Evaluation.Stage(e["stage_reached"]).label if e["stage_reached"] else "",
         }
 
-    items = [build.award_item(a, payments[a.pk], updates[("award", a.pk)], indicators[("award", a.pk)]) for a in awards]
-    items += [build.project_item(p, updates[("project", p.pk)], indicators[("project", p.pk)]) for p in projects]
+    items = [
+        build.award_item(
+            a, payments[a.pk], updates[("award", a.pk)], indicators[("award", a.pk)], before.get(("award", a.pk))
+        )
+        for a in awards
+    ]
+    items += [
+        build.project_item(p, updates[("project", p.pk)], indicators[("project", p.pk)], in_period=bool(period))
+        for p in projects
+    ]
     for item in items:
         item["steps"] = steps[(item["kind"], item["id"])]
         item["since"] = item["steps"][-1]["at"] if item["steps"] else None
@@ -173,6 +212,7 @@ def gather(user, awards: list[Award], projects) -> dict:
         "evaluations": sum(1 for i in items if i["evaluation"]),
     }
     return {
+        "period": period.as_data() if period else None,
         "items": items,
         "awards": award_items,
         "projects": project_items,
@@ -181,7 +221,8 @@ def gather(user, awards: list[Award], projects) -> dict:
         "reach": (reach := build.reach_rows(items, partners)),
         "reach_by_sub_region": build.sub_region_totals(reach),
         "by_partnership": build.by_partnership(items),
-        **_money(user, award_ids, sum((i["spend"] for i in award_items if i["committed"]), ZERO)),
+        # With a period, the budget against actual is still each award's whole life to date (the report says so).
+        **_money(user, award_ids, None if period else sum((i["spend"] for i in award_items if i["committed"]), ZERO)),
     }
 
 

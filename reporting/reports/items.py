@@ -1,7 +1,7 @@
 """Report items and totals from the rows gather() read: pure arithmetic, no queries."""
 
 from collections import defaultdict
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from grants.models import Award, Payment
 from partnerships.models import Project
@@ -17,14 +17,39 @@ def partnership_of(award) -> str:
     return ""
 
 
+def breakdown_labels(breakdowns: str) -> list[str]:
+    """As Indicator.breakdown_labels: "Disadvantaged pupils, SEND, EAL" -> three labels."""
+    return [label.strip() for label in (breakdowns or "").split(",") if label.strip()]
+
+
+def _part(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        return None
+
+
+def breakdown_figures(labels: list[str], breakdowns: list[dict], cumulative: bool) -> list[dict]:
+    """The parts of an indicator's actual by its breakdown labels, by the rule the actual follows: a
+    cumulative indicator adds up each part over its results; the others take the latest result's parts.
+    `breakdowns` oldest first; a part nobody gave is None (not recorded), never 0."""
+    chosen = breakdowns if cumulative else breakdowns[-1:]
+    figures = []
+    for label in labels:
+        parts = [part for b in chosen if (part := _part(b.get(label))) is not None]
+        figures.append({"label": label, "value": sum(parts, Decimal(0)) if parts else None})
+    return figures
+
+
 def indicator_item(ind: dict, results: list) -> dict:
-    results.sort()
+    results.sort(key=lambda r: (r[0], r[1]))
     if not results:
         actual = None
     elif ind["cumulative"]:
-        actual = sum((value for _end, _id, value in results), Decimal(0))
+        actual = sum((r[2] for r in results), Decimal(0))
     else:
         actual = results[-1][2]
+    labels = breakdown_labels(ind.get("breakdowns", ""))
     baseline, target = ind["baseline"], ind["target"]
     progress = None
     if actual is not None and target != baseline:
@@ -40,6 +65,7 @@ def indicator_item(ind: dict, results: list) -> dict:
         "cumulative": ind["cumulative"],
         "direction": ind["direction"],
         "progress": progress,
+        "breakdown": breakdown_figures(labels, [r[3] for r in results], ind["cumulative"]) if results else [],
     }
 
 
@@ -70,9 +96,12 @@ def _quotes(updates: list) -> list[dict]:
     ]
 
 
-def award_item(award: Award, payments: list, updates: list, indicators: list) -> dict:
+def award_item(award: Award, payments: list, updates: list, indicators: list, before: dict | None = None) -> dict:
+    """`payments`, `updates`: those of the report's period (all of them without one); `before`: the latest
+    accepted update before the period, whose spend to date is taken off, so spend is spend in the period."""
     latest = _latest(updates)
     paid = sum((p["amount"] for p in payments if p["state"] == Payment.State.PAID), ZERO)
+    spent_before = before["spend_to_date"] if before else ZERO
     return {
         "kind": "award",
         "id": award.pk,
@@ -91,7 +120,7 @@ def award_item(award: Award, payments: list, updates: list, indicators: list) ->
         "awarded": award.amount_awarded,
         "paid": paid,
         "scheduled": sum((p["amount"] for p in payments if p["state"] != Payment.State.CANCELLED), ZERO),
-        "spend": latest["spend_to_date"] if latest else ZERO,
+        "spend": latest["spend_to_date"] - spent_before if latest else ZERO,
         "spend_as_at": latest["period_end"] if latest else None,
         "settings": latest["settings_reached"] if latest else 0,
         "children": latest["children_reached"] if latest else 0,
@@ -103,8 +132,10 @@ def award_item(award: Award, payments: list, updates: list, indicators: list) ->
     }
 
 
-def project_item(project: Project, updates: list, indicators: list) -> dict:
+def project_item(project: Project, updates: list, indicators: list, *, in_period: bool = False) -> dict:
+    """With a period (`in_period`), reach comes from the period's updates only, never the project's own figures."""
     latest = _latest(updates)
+    own_settings, own_children = (0, 0) if in_period else (project.settings_reached, project.children_reached)
     return {
         "kind": "project",
         "id": project.pk,
@@ -117,8 +148,8 @@ def project_item(project: Project, updates: list, indicators: list) -> dict:
         "summary": project.summary,
         "lead": project.lead_organisation.name,
         "where": _where(project.lead_organisation),
-        "settings": latest["settings_reached"] if latest else project.settings_reached,
-        "children": latest["children_reached"] if latest else project.children_reached,
+        "settings": latest["settings_reached"] if latest else own_settings,
+        "children": latest["children_reached"] if latest else own_children,
         "planned_start": project.planned_start,
         "planned_end": project.planned_end,
         "updates": _quotes(updates),
@@ -148,15 +179,16 @@ def count_reach_once(items: list[dict]) -> None:
 
 
 def indicator_totals(items: list[dict]) -> list[dict]:
-    """Indicators grouped by name and unit across the report: cumulative ones added up; the others (a rate,
-    a score) averaged only over awards that share the baseline and target, so no average mixes different
-    starting points: an indicator with its own baseline stands alone, named with its award."""
+    """Indicators grouped by definition across the report: the same name, unit and baseline. Cumulative ones
+    added up; the others (a rate, a score) averaged only over awards that also share the target, so no total
+    or average mixes different starting points: an indicator with its own baseline stands alone, named with
+    its award. Breakdowns follow the same rule, part by part, within the group."""
     groups = {}
     for item in items:
         for ind in item["indicators"]:
-            key = (ind["name"], ind["unit"], ind["cumulative"])
+            key = (ind["name"], ind["unit"], ind["cumulative"], ind["baseline"])
             if not ind["cumulative"]:
-                key += (ind["baseline"], ind["target"])
+                key += (ind["target"],)
             g = groups.setdefault(
                 key,
                 {
@@ -170,6 +202,7 @@ def indicator_totals(items: list[dict]) -> list[dict]:
                     "baseline": Decimal(0),
                     "target": Decimal(0),
                     "actual_sum": Decimal(0),
+                    "parts": {},  # breakdown label -> [sum, how many gave it]
                 },
             )
             g["count"] += 1
@@ -179,17 +212,34 @@ def indicator_totals(items: list[dict]) -> list[dict]:
             if ind["actual"] is not None:
                 g["reporting"] += 1
                 g["actual_sum"] += ind["actual"]
-    result = []
-    for g in groups.values():
-        if g["cumulative"]:
-            g["actual"] = g["actual_sum"] if g["reporting"] else None
-        else:
-            g["baseline"] = (g["baseline"] / g["count"]).quantize(Decimal("0.01"))
-            g["target"] = (g["target"] / g["count"]).quantize(Decimal("0.01"))
-            g["actual"] = (g["actual_sum"] / g["reporting"]).quantize(Decimal("0.01")) if g["reporting"] else None
-        del g["actual_sum"]
-        result.append(g)
-    return sorted(result, key=lambda g: (g["name"], g["unit"], g["baseline"], g["labels"]))
+            for part in ind.get("breakdown", ()):
+                tally = g["parts"].setdefault(part["label"], [Decimal(0), 0])
+                if part["value"] is not None:
+                    tally[0] += part["value"]
+                    tally[1] += 1
+    return sorted(
+        (_settle(g) for g in groups.values()), key=lambda g: (g["name"], g["unit"], g["baseline"], g["labels"])
+    )
+
+
+def _settle(g: dict) -> dict:
+    cent = Decimal("0.01")
+    if g["cumulative"]:
+        g["actual"] = g["actual_sum"] if g["reporting"] else None
+    else:
+        g["baseline"] = (g["baseline"] / g["count"]).quantize(cent)
+        g["target"] = (g["target"] / g["count"]).quantize(cent)
+        g["actual"] = (g["actual_sum"] / g["reporting"]).quantize(cent) if g["reporting"] else None
+    g["breakdown"] = [
+        {
+            "label": label,
+            "value": None if not given else total if g["cumulative"] else (total / given).quantize(cent),
+            "reporting": given,
+        }
+        for label, (total, given) in g.pop("parts").items()
+    ]
+    del g["actual_sum"]
+    return g
 
 
 def reach_rows(items: list[dict], partners: dict) -> list[dict]:

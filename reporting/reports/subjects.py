@@ -15,6 +15,7 @@ from partnerships.selectors import partnership_list, project_list
 
 from .gather import gather
 from .items import NOT_RECORDED, partnership_of
+from .period import Period
 from .store import Report, fingerprint
 
 KINDS = ("award", "project", "partnership", "portfolio")
@@ -40,10 +41,10 @@ def _one(qs, **lookup):
         raise ReportNotFound(f"No {qs.model._meta.verbose_name} you can see matches {lookup}.") from missing
 
 
-def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
+def award_report(*, user, pk=None, identifier: str | None = None, period: Period | None = None) -> Report:
     award = _one(_awards(user), **({"pk": pk} if pk is not None else {"identifier": identifier}))
     projects = _projects(user).filter(pk=award.project_id)
-    data = gather(user, [award], projects)
+    data = gather(user, [award], projects, period)
     funder = award.programme.funder
     data.update(
         kind="award",
@@ -55,14 +56,14 @@ def award_report(*, user, pk=None, identifier: str | None = None) -> Report:
     return _report("award", data, award.identifier)
 
 
-def project_report(*, user, pk=None, reference: str | None = None) -> Report:
+def project_report(*, user, pk=None, reference: str | None = None, period: Period | None = None) -> Report:
     qs = _projects(user)
     if pk is None and reference is not None and not str(reference).isdigit():
         project = _one(qs, reference=reference)
     else:
         project = _one(qs, pk=pk if pk is not None else reference)
     awards = list(_awards(user).filter(project=project))
-    data = gather(user, awards, _projects(user).filter(pk=project.pk))
+    data = gather(user, awards, _projects(user).filter(pk=project.pk), period)
     data.update(
         kind="project",
         title=project.title,
@@ -73,13 +74,13 @@ def project_report(*, user, pk=None, reference: str | None = None) -> Report:
     return _report("project", data, project.reference)
 
 
-def partnership_report(*, user, pk) -> Report:
+def partnership_report(*, user, pk, period: Period | None = None) -> Report:
     partnership = _one(partnership_list(user=user), pk=pk)
     in_partnership = Q(partnership=partnership) | Q(project__partnership=partnership)
     in_partnership |= Q(partnership__isnull=True, project__isnull=True, programme__partnership=partnership)
     awards = list(_awards(user).filter(in_partnership))
     projects = _projects(user).filter(Q(partnership=partnership) | Q(awards__in=[a.pk for a in awards]))
-    data = gather(user, awards, projects.distinct())
+    data = gather(user, awards, projects.distinct(), period)
     data.update(
         kind="partnership",
         title=partnership.name,
@@ -125,7 +126,7 @@ def report_choices(*, user, limit: int = 200) -> dict:
     }
 
 
-def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
+def portfolio_report(*, user, pk=None, identifier: str | None = None, period: Period | None = None) -> Report:
     funder = portfolio_funder(user=user, pk=pk, identifier=identifier)
     r = roles.of(user)
     # Its programmes' awards and the awards they co-fund (grants/money/cofunding/).
@@ -137,7 +138,7 @@ def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
         qs = qs.filter(programme__managed_by_id__in=r.manager_orgs)
     awards = list(qs)
     projects = _projects(user).filter(pk__in=[a.project_id for a in awards if a.project_id])
-    data = gather(user, awards, projects)
+    data = gather(user, awards, projects, period)
     data["funder_share"] = funder_share(funder_id=funder.pk, awards=awards, shares=data["shares"])
     data.update(
         kind="portfolio",
@@ -149,8 +150,9 @@ def portfolio_report(*, user, pk=None, identifier: str | None = None) -> Report:
     return _report("portfolio", data, f"portfolio-{funder.identifier}")
 
 
-def report_for(*, kind: str, user, pk) -> Report:
-    """The report of `kind` for object `pk` as `user` may see it; ReportNotFound otherwise."""
+def report_for(*, kind: str, user, pk, period: Period | None = None) -> Report:
+    """The report of `kind` for object `pk` as `user` may see it, over `period` (None: the whole life of the
+    work); ReportNotFound otherwise."""
     builders = {
         "award": award_report,
         "project": project_report,
@@ -159,12 +161,17 @@ def report_for(*, kind: str, user, pk) -> Report:
     }
     if kind not in builders:
         raise ReportNotFound(f"There is no {kind} report.")
-    return builders[kind](user=user, pk=pk)
+    return builders[kind](user=user, pk=pk, period=period)
 
 
 def _report(kind: str, data: dict, name: str) -> Report:
+    """The period is in the data (gather puts it there), so it is in the fingerprint and the stored file's
+    name: two periods never share a file."""
     data["prepared_on"] = timezone.localdate()
-    filename = f"impact-report-{slugify(name) if kind in ('partnership',) else _safe(name)}-{data['prepared_on']}.pdf"
+    name = slugify(name) if kind in ("partnership",) else _safe(name)
+    if data["period"]:
+        name += f"-{data['period']['start']:%Y-%m-%d}-to-{data['period']['end']:%Y-%m-%d}"
+    filename = f"impact-report-{name}-{data['prepared_on']}.pdf"
     return Report(kind=kind, data=data, fingerprint=fingerprint(data), filename=filename)
 
 

@@ -1,6 +1,7 @@
 """`python manage.py impact_report --award 360G-WMCP-00003 -o award.pdf` (or --project, --partnership,
 --portfolio): write an impact report to a file. Reads everything, like an administrator, unless
---as-user names a person whose view the report should take."""
+--as-user names a person whose view the report should take. --from 2025-04-01 --to 2026-03-31: only that
+period (the pages' rule: both or neither)."""
 
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from partnerships.selectors import partnership_list
 from reporting import reports
+from reporting.forms import ReportPeriodForm
 
 
 class Command(BaseCommand):
@@ -22,11 +24,16 @@ class Command(BaseCommand):
         which.add_argument("--portfolio", metavar="ORG_ID", help="the funder's org-id identifier (or its id)")
         parser.add_argument("-o", "--output", help="file to write (default: the report's own file name)")
         parser.add_argument("--as-user", metavar="USERNAME", help="see only what this person may see")
+        parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day of the period to report on")
+        parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day of the period to report on")
 
     def handle(self, *args, **options):
         user = self._reader(options["as_user"])
+        form = ReportPeriodForm({"from": options["start"] or "", "to": options["end"] or ""})
+        if not form.is_valid():
+            raise CommandError(" ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
         try:
-            report = self._report(user, options)
+            report = self._report(user, options, form.period)
         except reports.ReportNotFound as missing:
             raise CommandError(str(missing)) from missing
         output = Path(options["output"] or report.filename)
@@ -45,14 +52,14 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist as missing:
             raise CommandError(f"No user called {username!r}.") from missing
 
-    def _report(self, user, options):
+    def _report(self, user, options, period):
         if options["award"]:
             value = options["award"]
             if value.isdigit():
-                return reports.award_report(user=user, pk=int(value))
-            return reports.award_report(user=user, identifier=value)
+                return reports.award_report(user=user, pk=int(value), period=period)
+            return reports.award_report(user=user, identifier=value, period=period)
         if options["project"]:
-            return reports.project_report(user=user, reference=options["project"])
+            return reports.project_report(user=user, reference=options["project"], period=period)
         if options["partnership"]:
             value = options["partnership"]
             if not value.isdigit():
@@ -60,8 +67,8 @@ class Command(BaseCommand):
                 if match is None:
                     raise reports.ReportNotFound(f"No partnership called {value!r}.")
                 value = match
-            return reports.partnership_report(user=user, pk=int(value))
+            return reports.partnership_report(user=user, pk=int(value), period=period)
         value = options["portfolio"]
         if value.isdigit():
-            return reports.portfolio_report(user=user, pk=int(value))
-        return reports.portfolio_report(user=user, identifier=value)
+            return reports.portfolio_report(user=user, pk=int(value), period=period)
+        return reports.portfolio_report(user=user, identifier=value, period=period)
