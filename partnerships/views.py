@@ -76,9 +76,11 @@ def partnership_list(request):
 @login_required
 def partnership_detail(request, pk):
     partnership = get_visible_or_404(selectors.partnership_list(user=request.user), pk=pk)
-    can_manage = roles.of(request.user).manages_partnership(partnership)
+    r = roles.of(request.user)
+    can_manage = r.manages_partnership(partnership)
     context = {
         "partnership": partnership,
+        "can_propose": r.is_manager or r.is_partner,
         "members": selectors.partnership_member_list(user=request.user).filter(partnership=partnership),
         "projects": selectors.project_list(user=request.user).filter(partnership=partnership)[:50],
         "programmes": visible("grants.FundingProgramme", user=request.user).filter(partnership=partnership),

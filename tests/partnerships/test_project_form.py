@@ -66,6 +66,8 @@ def test_with_two_partnerships_the_rows_wait_for_the_choice_then_offer_its_membe
     page = client.get(NEW)
     assert page.context["formset"].total_form_count() == 0
     assert "choose the partnership above, then show its members" in page.content.decode()
+    detail = client.get(f"/partnerships/{world.partnership_b.pk}/").content.decode()
+    assert f'href="{NEW}?partnership={world.partnership_b.pk}"' in detail  # the way in from the partnership
     page = client.get(f"{NEW}?partnership={world.partnership_b.pk}")
     assert page.context["form"]["partnership"].value() == world.partnership_b.pk
     assert offered(page) == {world.central_b.pk, members["east_school"].pk}
