@@ -294,17 +294,24 @@ class Loader:
                 planned_start=self.day(start),
                 planned_end=self.day(end),
             )
-            project_set_partners(
-                project=project,
-                actor=applicant or manager,
-                partners=[(self.orgs[org], gives, receives) for org, gives, receives in spec["partners"]],
-            )
+            partners = [(self.orgs[org], gives, receives) for org, gives, receives in spec["partners"]]
+            self._partners_join(project.partnership, manager, [org for org, _, _ in partners])
+            project_set_partners(project=project, actor=applicant or manager, partners=partners)
             self._indicators(spec, manager, project=project)
         replay = Replay(self, project, step=_project_step, manager=manager, applicant=applicant, started=started)
         project = replay.run(spec.get("steps"))
         self._check_state(project, spec["state"])
         self.created["project"] += 1
         return project
+
+    @staticmethod
+    def _partners_join(partnership, manager, organisations) -> None:
+        """A project's partners come from its partnership: the seeds name schools of member trusts, so the
+        partnership's manager adds each one that is not a member yet, as they would on the partnership page."""
+        members = set(partnership.members.values_list("organisation_id", flat=True))
+        for organisation in organisations:
+            if organisation.pk not in members:
+                partnership_add_member(partnership=partnership, actor=manager, organisation=organisation)
 
     def load_awards(self):
         for spec in read("awards")["awards"]:

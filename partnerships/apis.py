@@ -252,19 +252,44 @@ class ProjectSerializer(WorkflowSerializer):
         read_only_fields = fields
 
 
+class ProjectPartnerWriteSerializer(serializers.Serializer):
+    organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list, queryset=Organisation.objects.all())
+    gives_support = serializers.BooleanField(required=False, default=False)
+    receives_support = serializers.BooleanField(required=False, default=False)
+
+
+def _partners_field():
+    return ProjectPartnerWriteSerializer(
+        many=True,
+        required=False,
+        help_text="The partner organisations, all of them (they replace the ones saved): members of the project's "
+        "partnership, never a funder, each giving support, receiving it, or both. Left out, they stay as they are.",
+    )
+
+
+def _partner_rows(data: dict):
+    rows = data.pop("partners", None)
+    if rows is None:
+        return None
+    return [(row["organisation"], row.get("gives_support", False), row.get("receives_support", False)) for row in rows]
+
+
 class ProjectEditSerializer(serializers.ModelSerializer):
+    partners = _partners_field()
+
     class Meta:
         model = Project
-        fields = list(services.PROJECT_FIELDS)
+        fields = [*services.PROJECT_FIELDS, "partners"]
 
 
 class ProjectCreateSerializer(serializers.ModelSerializer):
     partnership = ScopedPrimaryKeyRelatedField(selectors.partnership_list, queryset=Partnership.objects.all())
     lead_organisation = ScopedPrimaryKeyRelatedField(selectors.organisation_list, queryset=Organisation.objects.all())
+    partners = _partners_field()
 
     class Meta:
         model = Project
-        fields = ["partnership", "lead_organisation", *services.PROJECT_FIELDS]
+        fields = ["partnership", "lead_organisation", *services.PROJECT_FIELDS, "partners"]
 
 
 @extend_schema_view(**editable_schema(ProjectSerializer, ProjectCreateSerializer, ProjectEditSerializer, True))
@@ -292,10 +317,12 @@ class ProjectViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mi
         )
 
     def create_with_service(self, data, user):
-        return services.project_create(actor=user, **data)
+        data = dict(data)
+        return services.project_create(actor=user, partners=_partner_rows(data), **data)
 
     def edit_with_service(self, obj, data, user):
-        return services.project_update(project=obj, actor=user, **data)
+        data = dict(data)
+        return services.project_update(project=obj, actor=user, partners=_partner_rows(data), **data)
 
     def archive_with_service(self, obj, user, note):
         return services.project_archive(project=obj, actor=user, note=note)

@@ -1,6 +1,7 @@
 """Forms for partnerships and projects: plain input checks; the services decide what is allowed."""
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from workflow.dates import GrantDateFormField
 from workflow.text import NARRATIVE
@@ -90,7 +91,15 @@ class ProjectPartnerForm(forms.Form):
     """One partner row. The organisation choices are read once for the whole formset (`organisations`,
     a dict of pk to Organisation), not once a row."""
 
-    organisation = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    organisation = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": "Choose one of the partnership's members: a project's partners come from its "
+            "partnership (changed the partnership? Show its members first)."
+        },
+    )
     gives_support = forms.BooleanField(required=False, label="Gives support")
     receives_support = forms.BooleanField(required=False, label="Receives support")
 
@@ -112,4 +121,15 @@ class ProjectPartnerForm(forms.Form):
         return data
 
 
-ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=3)
+ProjectPartnerFormSet = forms.formset_factory(ProjectPartnerForm, extra=1)
+"""One empty row to start with; "Add another partner" (a submit button, so it works without JavaScript)
+shows the page again with one more, as many times as needed."""
+
+
+def keep_typed_unjudged(form, formset) -> None:
+    """Show a bound form and formset again as typed, without judging them: the person pressed a button that
+    changes the page (another row, another partnership's members), not "Save"."""
+    form._errors = ErrorDict()
+    formset._errors, formset._non_form_errors = [], formset.error_class()
+    for row in formset.forms:
+        row._errors = ErrorDict()

@@ -8,10 +8,14 @@ from accounts import roles
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import apply_transition, archive, lock, set_fields
 
-from .models import Partnership, PartnershipMember, Project, ProjectPartner
+from .models import Organisation, Partnership, PartnershipMember, Project, ProjectPartner
 
 
-def project_create(*, actor: User, partnership, title, lead_organisation, reference: str = "", **fields) -> Project:
+def project_create(
+    *, actor: User, partnership, title, lead_organisation, reference: str = "", partners=None, **fields
+) -> Project:
+    """A draft project; `partners`, when given, are its (organisation, gives, receives) rows, saved with it or
+    not at all."""
     r = roles.of(actor)
     if not (r.manages_partnership(partnership) or r.is_partner_of(lead_organisation.pk)):
         raise PermissionRefused("You can propose projects only for your own organisation.")
@@ -26,6 +30,8 @@ def project_create(*, actor: User, partnership, title, lead_organisation, refere
         )
         project.full_clean(exclude=["state"])
         project.save()
+        if partners is not None:
+            project_set_partners(project=project, actor=actor, partners=partners)
         return project
 
 
@@ -124,13 +130,16 @@ def _require_project_editor(project: Project, actor: User):
         raise refusal
 
 
-def project_update(*, project: Project, actor: User, **fields) -> Project:
+def project_update(*, project: Project, actor: User, partners=None, **fields) -> Project:
+    """Change the project's details; `partners`, when given, replace its partner rows in the same step."""
     with transaction.atomic():
         project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
         _require_project_editor(project, actor)
         set_fields(project, fields, PROJECT_FIELDS)
         project.full_clean(exclude=["state"])
         project.save()
+        if partners is not None:
+            project_set_partners(project=project, actor=actor, partners=partners)
         return project
 
 
@@ -140,7 +149,10 @@ def project_set_partners(*, project: Project, actor: User, partners: list[tuple]
         project = Project.objects.select_for_update().select_related("partnership").get(pk=project.pk)
         _require_project_editor(project, actor)
         seen = set()
+        allowed = _partner_organisation_ids(project)
         for organisation, gives, receives in partners:
+            if organisation.pk not in allowed:
+                raise ValidationError({"partners": _not_a_partner(organisation, project.partnership)})
             if organisation.pk in seen:
                 raise ValidationError(f"{organisation} is listed twice.")
             if not (gives or receives):
@@ -156,6 +168,22 @@ def project_set_partners(*, project: Project, actor: User, partners: list[tuple]
             )
             result.append(partner)
         return result
+
+
+def _partner_organisation_ids(project: Project) -> set[int]:
+    """Who may be named a partner of `project`: its partnership's members (never a funder), and any partner
+    already on it, so that an edit never drops one named before."""
+    allowed = set(project.partnership.project_partner_choices().values_list("pk", flat=True))
+    return allowed | set(project.partners.values_list("organisation_id", flat=True))
+
+
+def _not_a_partner(organisation, partnership) -> str:
+    if organisation.kind == Organisation.Kind.FUNDER:
+        return f"{organisation} is a funder: a project's partners are the schools and organisations doing the work."
+    return (
+        f"{organisation} is not a member of {partnership}: a project's partners come from its partnership. "
+        "Choose one of its members, or ask the partnership's programme managers to add it first."
+    )
 
 
 def project_archive(*, project: Project, actor: User, note: str = "") -> Project:

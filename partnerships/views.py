@@ -21,6 +21,7 @@ from .forms import (
     PartnershipForm,
     ProjectForm,
     ProjectPartnerFormSet,
+    keep_typed_unjudged,
 )
 from .models import Organisation, SubRegion
 
@@ -75,9 +76,11 @@ def partnership_list(request):
 @login_required
 def partnership_detail(request, pk):
     partnership = get_visible_or_404(selectors.partnership_list(user=request.user), pk=pk)
-    can_manage = roles.of(request.user).manages_partnership(partnership)
+    r = roles.of(request.user)
+    can_manage = r.manages_partnership(partnership)
     context = {
         "partnership": partnership,
+        "can_propose": r.is_manager or r.is_partner,
         "members": selectors.partnership_member_list(user=request.user).filter(partnership=partnership),
         "projects": selectors.project_list(user=request.user).filter(partnership=partnership)[:50],
         "programmes": visible("grants.FundingProgramme", user=request.user).filter(partnership=partnership),
@@ -223,37 +226,82 @@ def _partner_rows(formset) -> list[tuple]:
     ]
 
 
-def _project_form_page(request, form, formset, *, title, cancel_url, submit_label):
+PAGE_BUTTONS = ("show_members", "add_partner")
+
+
+def _page_button(request) -> str | None:
+    """The button that asks for the page again (another row, the chosen partnership's members) rather than
+    a save; None for "Save"."""
+    return next((name for name in PAGE_BUTTONS if name in request.POST), None) if request.method == "POST" else None
+
+
+def _partner_formset(request, organisations: dict, *, initial=None, extra: int = 1):
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        if "add_partner" in data:
+            try:
+                rows = int(data.get("form-TOTAL_FORMS", 0))
+            except ValueError:
+                rows = 0
+            data["form-TOTAL_FORMS"] = str(min(max(rows, 0), ProjectPartnerFormSet.max_num - 1) + 1)
+    formset = ProjectPartnerFormSet(data, initial=initial, form_kwargs={"organisations": organisations})
+    formset.extra = extra
+    return formset
+
+
+def _project_form_page(request, form, formset, *, title, cancel_url, submit_label, partnership=None):
+    if _page_button(request):
+        keep_typed_unjudged(form, formset)
     return render(
         request,
         "partnerships/project_form.html",
-        {"form": form, "formset": formset, "title": title, "cancel_url": cancel_url, "submit_label": submit_label},
+        {
+            "form": form,
+            "formset": formset,
+            "partnership": partnership,
+            "title": title,
+            "cancel_url": cancel_url,
+            "submit_label": submit_label,
+        },
     )
 
 
-def _partner_choices(user, keep=()) -> dict:
-    """The organisations a project row may name: funders fund, they are not project partners (one already
-    named on the project stays, so an edit never drops it)."""
-    qs = selectors.organisation_list(user=user).filter(~Q(kind=Organisation.Kind.FUNDER) | Q(pk__in=keep))
-    return {org.pk: org for org in qs}
+def _partner_choices(partnership, keep=()) -> dict:
+    """The organisations a project's rows may name: the partnership's members, never a funder (one already
+    named on the project stays, so an edit never drops it). The service holds the same rule."""
+    if partnership is None:
+        return {}
+    qs = Organisation.objects.filter(Q(pk__in=partnership.project_partner_choices()) | Q(pk__in=keep))
+    return {org.pk: org for org in qs.order_by("name")}
+
+
+def _chosen_partnership(request, partnerships):
+    """The partnership the form is for: the one posted, else `?partnership=`, else the only one the person has."""
+    raw = request.POST.get("partnership") if request.method == "POST" else request.GET.get("partnership")
+    if raw:
+        return partnerships.filter(pk=raw).first() if str(raw).isdigit() else None
+    only = list(partnerships[:2])
+    return only[0] if len(only) == 1 else None
 
 
 @login_required
 def project_create(request):
     r = roles.of(request.user)
     require_role(request, r.is_manager or r.is_partner, "partners and programme managers can propose projects")
-    organisations = _partner_choices(request.user)
+    partnerships = selectors.partnership_list(user=request.user)
+    chosen = _chosen_partnership(request, partnerships)
     form = ProjectForm(
         request.POST or None,
-        partnerships=selectors.partnership_list(user=request.user),
+        initial={"partnership": chosen.pk} if chosen else None,
+        partnerships=partnerships,
         lead_choices=selectors.proposing_organisation_list(user=request.user),
     )
-    formset = ProjectPartnerFormSet(request.POST or None, form_kwargs={"organisations": organisations})
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    formset = _partner_formset(request, _partner_choices(chosen), extra=1 if chosen else 0)
+    if request.method == "POST" and not _page_button(request) and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
         try:
-            project = services.project_create(actor=request.user, **data)
-            services.project_set_partners(project=project, actor=request.user, partners=_partner_rows(formset))
+            project = services.project_create(actor=request.user, partners=_partner_rows(formset), **data)
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:
@@ -266,6 +314,7 @@ def project_create(request):
         title="Propose a collaboration project",
         cancel_url=reverse("partnerships:project_list"),
         submit_label="Save as draft",
+        partnership=chosen,
     )
 
 
@@ -275,18 +324,19 @@ def project_edit(request, pk):
     refusal = services.project_edit_refusal(project, request.user)
     if refusal is not None:
         return refused(request, refusal, reverse("partnerships:project_detail", args=[project.pk]))
-    organisations = _partner_choices(request.user, keep=[p.organisation_id for p in project.partners.all()])
-    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
-    form = ProjectForm(request.POST or None, initial=initial, editing=True)
     current = [
         {"organisation": p.organisation_id, "gives_support": p.gives_support, "receives_support": p.receives_support}
         for p in project.partners.all()
     ]
-    formset = ProjectPartnerFormSet(request.POST or None, initial=current, form_kwargs={"organisations": organisations})
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    organisations = _partner_choices(project.partnership, keep=[row["organisation"] for row in current])
+    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS}
+    form = ProjectForm(request.POST or None, initial=initial, editing=True)
+    formset = _partner_formset(request, organisations, initial=current)
+    if request.method == "POST" and not _page_button(request) and form.is_valid() and formset.is_valid():
         try:
-            services.project_update(project=project, actor=request.user, **form.cleaned_data)
-            services.project_set_partners(project=project, actor=request.user, partners=_partner_rows(formset))
+            services.project_update(
+                project=project, actor=request.user, partners=_partner_rows(formset), **form.cleaned_data
+            )
         except (TransitionRefused, ValidationError) as error:
             refusal_into_form(form, error)
         else:
@@ -299,4 +349,5 @@ def project_edit(request, pk):
         title=f"Change {project.reference}",
         cancel_url=reverse("partnerships:project_detail", args=[project.pk]),
         submit_label="Save changes",
+        partnership=project.partnership,
     )

@@ -35,7 +35,8 @@ def application_detail(request, pk):
     for assignment in readable:
         assignment.weighted = selectors.assessor_score_of(assignment)
     can_edit = services.application_edit_refusal(application, request.user) is None
-    team_orgs = selectors.bid_organisation_list(user=request.user) if can_edit else None
+    # Offered: the schools and partners a bid may name, the lead applicant apart (it is in the bid already).
+    team_orgs = selectors.bid_organisation_list(user=request.user).exclude(pk=award.recipient_id) if can_edit else None
     return render(
         request,
         "assessment/application_detail.html",

@@ -35,6 +35,14 @@ class Partnership(models.Model):
     def __str__(self):
         return self.name
 
+    def project_partner_choices(self):
+        """The organisations a project of this partnership may name as partners: its lead and members, never
+        a funder (funders fund the work; they are not partners in it)."""
+        members = PartnershipMember.objects.filter(partnership=self).exclude(role=PartnershipMember.Role.FUNDER)
+        return Organisation.objects.filter(
+            Q(pk__in=members.values("organisation_id")) | Q(pk=self.lead_organisation_id)
+        ).exclude(kind=Organisation.Kind.FUNDER)
+
 
 class PartnershipMember(models.Model):
     class Role(models.TextChoices):

@@ -153,8 +153,12 @@ def test_a_funder_is_never_offered_or_named_in_a_bid(client, world, call):
     assert school.pk in offered and funder.pk not in offered
 
     client.force_login(world.partner)
-    page = client.get(f"/calls/applications/{application.pk}/").content.decode()
+    response = client.get(f"/calls/applications/{application.pk}/")
+    page = response.content.decode()
     assert "Oak Primary" in page and f'value="{funder.pk}"' not in page
+    offered = set(response.context["organisation_form"].fields["organisation"].queryset.values_list("pk", flat=True))
+    assert school.pk in offered and funder.pk not in offered
+    assert world.partner_org.pk not in offered  # the lead applicant is in the bid already
     api = client.post(
         f"/api/v1/applications/{application.pk}/organisations/",
         {"organisation": funder.pk, "role": "co_applicant"},

@@ -143,3 +143,38 @@ def fill_date(page, legend: str, iso: str):
     group.get_by_label("Day").fill(str(int(day)))
     group.get_by_label("Month").fill(str(int(month)))
     group.get_by_label("Year").fill(year)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(chromium, live_server):
+    """A page 390 px wide, as on a phone."""
+    context = chromium.new_context(viewport=PHONE, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+# The innermost elements reaching past the right edge of the window: what makes a page scroll sideways.
+_TOO_WIDE = """() => [...document.body.querySelectorAll('*')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+            && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')} (right edge ${
+               Math.round(e.getBoundingClientRect().right)})`)"""
+
+
+def no_sideways_scroll(page):
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}; too wide: {page.evaluate(_TOO_WIDE)}"
+
+
+def assert_fits_a_phone(page, name: str):
+    """One heading 1, no scrolling sideways, and axe-core finds nothing serious."""
+    assert page.locator("h1").count() == 1, f"{name}: {page.locator('h1').count()} h1 on {page.url}"
+    no_sideways_scroll(page)
+    assert_accessible(page, name)

@@ -12,19 +12,9 @@ from playwright.sync_api import expect
 from reporting.models import ProgressUpdate
 from tests.inbox.conftest import build_due_world
 
-from .conftest import PASSWORD, assert_accessible, fill_date
+from .conftest import PASSWORD, assert_accessible, fill_date, no_sideways_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.base = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -39,11 +29,6 @@ def sign_in(page, username):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(page.base + "/")
-
-
-def no_sideways_scroll(page):
-    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert width[0] <= width[1], f"{page.url} scrolls sideways: {width}"
 
 
 def test_manager_works_through_the_inbox_on_a_phone(phone, world, due):

@@ -21,6 +21,7 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     page = browser_page
     PartnershipMember.objects.create(partnership=world.partnership, organisation=world.partner_org)
     receiver = f.OrganisationFactory(name="Greenfield Primary")
+    PartnershipMember.objects.create(partnership=world.partnership, organisation=receiver)  # partners are members
 
     # The partner proposes a project for its own trust, with a giver and a receiver of support.
     sign_in(page, "partner")
@@ -36,6 +37,8 @@ def test_partner_proposes_and_manager_approves_then_schedules_payments(browser_p
     fill_date(page, "Planned end", "2027-07-16")
     page.locator("#id_form-0-organisation").select_option(label=world.partner_org.name)
     page.locator("#id_form-0-gives_support").check()
+    page.get_by_role("button", name="Add another partner").click()  # the page again, with one more row
+    expect(page.locator("#id_title")).to_have_value("Reading for pleasure across Sandwell")
     page.locator("#id_form-1-organisation").select_option(label=receiver.name)
     page.locator("#id_form-1-receives_support").check()
     page.get_by_role("button", name="Save as draft").click()

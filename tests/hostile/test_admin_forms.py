@@ -186,7 +186,8 @@ ADMIN_FORMS = {
 # A new row for every inline that takes one: (world, b) -> its values.
 NEW_ROWS = {
     "partnerships.partnershipmember": lambda w, b: {"organisation": w.partner_org_b.pk, "role": "member"},
-    "partnerships.projectpartner": lambda w, b: {"organisation": w.partner_org_b.pk, "receives_support": "on"},
+    # A project's partner is its partnership's lead or a member (the service refuses any other).
+    "partnerships.projectpartner": lambda w, b: {"organisation": w.central_b.pk, "receives_support": "on"},
 }
 
 # Side A's object of each kind a related field can point at.

@@ -287,7 +287,8 @@ def test_payment_steps_approve_then_release(client, world):
 
 
 def project_post(world, **changes):
-    PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=world.partner_org)
+    for organisation in (world.partner_org, world.partner_org_b):
+        PartnershipMember.objects.get_or_create(partnership=world.partnership, organisation=organisation)
     data = {
         "partnership": world.partnership.pk,
         "lead_organisation": world.partner_org.pk,

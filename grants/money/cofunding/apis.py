@@ -57,7 +57,13 @@ class SharesSetSerializer(serializers.Serializer):
         help_text="The co-funding programmes and their amounts; the award's own programme takes what is left "
         "(or give it too: then the shares must add up to the amount awarded). An empty list ends co-funding.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE, default="")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NOTE,
+        default="",
+        error_messages={"max_length": f"The note is too long: keep it to {NOTE:,} characters."},
+    )
 
 
 class AwardShareViewSet(ExchangeViewSet):

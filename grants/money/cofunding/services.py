@@ -14,6 +14,7 @@ from accounts import roles
 from workflow import clock
 from workflow.errors import PermissionRefused, TransitionRefused
 from workflow.services import lock, log_money_change
+from workflow.text import NOTE
 
 from ...models import Award, FundingProgramme, money
 from ..models import OPEN_TO_VARIATION
@@ -141,7 +142,10 @@ def _check_budgets(programmes: dict[int, FundingProgramme], before, after) -> No
 def award_shares_set(*, award: Award, actor: User, shares, note: str = "") -> list[AwardShare]:
     """Share an approved award out between programmes: (programme, amount) pairs. The lead programme (the
     award's own) takes whatever the others do not; the shares add up to the amount awarded, to the penny.
-    An empty list puts the whole award back on its own programme. Each change is logged on the award."""
+    An empty list puts the whole award back on its own programme. Each change is logged on the award, with
+    `note` (refused, never cut, when longer than a note may be)."""
+    if len(note) > NOTE:
+        raise ValidationError({"note": note_too_long(note)})
     with transaction.atomic():
         award = Award.objects.select_related("programme").get(pk=award.pk)
         wanted = _clean_shares(award, shares)
@@ -168,6 +172,10 @@ def award_shares_set(*, award: Award, actor: User, shares, note: str = "") -> li
             paid_after=paid_split(paid, after),
         )
         return _write_shares(award, before, after if len(after) > 1 else {}, programmes, actor, note)
+
+
+def note_too_long(note: str) -> str:
+    return f"The note is {len(note):,} characters long: keep it to {NOTE:,}."
 
 
 def _write_shares(award, before, after, programmes, actor, note) -> list[AwardShare]:

@@ -12,6 +12,7 @@ from accounts import roles
 from workflow.errors import TransitionRefused
 from workflow.figures import FigureError, parse_money
 from workflow.figures import message as figure_message
+from workflow.text import NOTE
 from workflow.views import get_visible_or_404, reason_of, refused
 
 from ... import selectors as grant_selectors
@@ -39,6 +40,13 @@ def _choices(award, user):
     return [award.programme, *(p for p in others if roles.of(user).manages_programme(p))]
 
 
+def _problems_of(error) -> tuple[list[str], str]:
+    """A refusal's words for the page's summary; the note's own apart, for its field."""
+    if isinstance(error, ValidationError) and "note" in getattr(error, "error_dict", {}):
+        return [], " ".join(error.message_dict["note"])
+    return [reason_of(error)], ""
+
+
 @login_required
 def award_shares_edit(request, pk):
     award = get_visible_or_404(grant_selectors.award_list(user=request.user, include_archived=True), pk=pk)
@@ -50,7 +58,9 @@ def award_shares_edit(request, pk):
     programmes = _choices(award, request.user)
     rows = [{"programme": p, "name": f"share-{p.pk}", "value": current.get(p.pk, "")} for p in programmes[1:]]
     problems: list[str] = []
+    note, note_error = "", ""
     if request.method == "POST":
+        note = request.POST.get("note", "")
         pairs = []
         for row in rows:
             raw = request.POST.get(row["name"], "").strip()
@@ -63,9 +73,9 @@ def award_shares_edit(request, pk):
                 problems.append(f"{row['programme']}: {figure_message(error)}")
         if not problems:
             try:
-                award_shares_set(award=award, actor=request.user, shares=pairs, note=request.POST.get("note", "")[:500])
+                award_shares_set(award=award, actor=request.user, shares=pairs, note=note)
             except (TransitionRefused, ValidationError) as error:
-                problems = [reason_of(error)]
+                problems, note_error = _problems_of(error)
             else:
                 messages.success(request, "The shares are saved.")
                 return redirect(back)
@@ -78,6 +88,9 @@ def award_shares_edit(request, pk):
             "rows": rows,
             "awarded": award.amount_awarded or Decimal("0.00"),
             "problems": problems,
+            "note": note,
+            "note_error": note_error,
+            "note_limit": f"{NOTE:,}",
             "cancel_url": back,
         },
     )
