@@ -316,6 +316,11 @@ CELERY_BEAT_SCHEDULE = {
 # Lists (pages and API) count at most this many rows; beyond it they say "more than 10,000" and still page
 # on (workflow/pagination.py), so a list costs the same at 1,000,000 awards as at 10,000.
 PAGINATION_COUNT_CAP = int(os.environ.get("PAGINATION_COUNT_CAP", "10000"))
+# A search (`?q=`, the API's `?search=`) counts to this many: its matches are found by testing text.
+SEARCH_COUNT_CAP = int(os.environ.get("SEARCH_COUNT_CAP", "1000"))
+# An award search walks the newest-first index only when the page's rows are among this many newest
+# awards, and otherwise sorts what the trigram indexes find (grants/search.py).
+SEARCH_RECENT_WINDOW = int(os.environ.get("SEARCH_RECENT_WINDOW", "2000"))
 # Imports (import_data, import_360giving, the admin's Import): a larger file is refused before it is read.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # Exports: formulae are neutralised by partnerships.importing.formulae on every path (import-export's own

@@ -9,6 +9,7 @@ from workflow.page_filters import PageFilterSet
 
 from . import due
 from .models import Award, FundingProgramme, Payment
+from .search import award_text
 
 
 class ProgrammeFilter(ExchangeFilterSet):
@@ -50,9 +51,7 @@ class AwardFilter(ExchangeFilterSet):
         ]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(identifier__icontains=value) | Q(recipient__name__icontains=value)
-        )
+        return queryset.filter(award_text(value, using=queryset.db))
 
     def filter_in_partnership(self, queryset, name, value):
         return queryset.filter(Q(partnership=value) | Q(programme__partnership=value))

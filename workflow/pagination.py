@@ -23,6 +23,15 @@ def count_cap() -> int:
     return int(getattr(settings, "PAGINATION_COUNT_CAP", 10_000))
 
 
+def search_count_cap() -> int:
+    return int(getattr(settings, "SEARCH_COUNT_CAP", 1_000))
+
+
+def searching(params) -> bool:
+    """A free-text search (`?q=` on a page or the API, `?search=` on the API) is in the query string."""
+    return any(str(params.get(name, "")).strip() for name in ("q", "search"))
+
+
 class CappedPage(Page):
     """A page of a list whose length is only known up to the cap."""
 
@@ -42,17 +51,29 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, cap: int | None = None):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        orphans=0,
+        allow_empty_first_page=True,
+        cap: int | None = None,
+        search: bool = False,
+    ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
-        self.cap = cap if cap is not None else count_cap()
+        self.search = search
+        self.cap = cap if cap is not None else search_count_cap() if search else count_cap()
 
     @property
     def count(self) -> int:
-        """Exact up to the cap; `cap + 1` means "more than cap" (see `capped`)."""
+        """Exact up to the cap; `cap + 1` means "more than cap" (see `capped`). A search's rows are counted
+        without the list's order (the first cap + 1 the database finds, by a trigram index, say: the
+        newest-first walk may read most of a table before a search's first match); other lists keep the
+        bounded walk of their order's index."""
         if not hasattr(self, "_capped_count"):
             rows = self.object_list
             if hasattr(rows, "count") and hasattr(rows, "query"):
-                self._capped_count = rows[: self.cap + 1].count()
+                self._capped_count = (rows.order_by() if self.search else rows)[: self.cap + 1].count()
             else:
                 self._capped_count = len(rows)
         return self._capped_count
@@ -116,8 +137,9 @@ class CappedPaginator(Paginator):
 
 def paginate(request, queryset, per_page: int = 25, count: int | None = None) -> CappedPage:
     """One page of `queryset` for ?page= (a capped count and a slice: two queries whatever the size).
-    `count`: the capped count when the caller already has it (counted beside a total, say)."""
-    paginator = CappedPaginator(queryset, per_page)
+    `count`: the capped count when the caller already has it (counted beside a total, say). A search
+    counts to `SEARCH_COUNT_CAP` (1,000): its matches are found by testing text, not by walking an index."""
+    paginator = CappedPaginator(queryset, per_page, search=searching(request.GET))
     if count is not None:
         paginator._capped_count = count
     return paginator.get_page(request.GET.get("page"))
@@ -130,7 +152,14 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 200
-    django_paginator_class = CappedPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A search counts to SEARCH_COUNT_CAP, as on the pages (see `paginate`).
+        self.search = searching(request.query_params)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, object_list, per_page):  # type: ignore[override]
+        return CappedPaginator(object_list, per_page, search=getattr(self, "search", False))
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator
@@ -153,7 +182,8 @@ class Pagination(PageNumberPagination):
         response["properties"]["count_exact"] = {
             "type": "boolean",
             "example": True,
-            "description": f"False when the list is longer than the count cap ({self.cap():,}); "
+            "description": f"False when the list is longer than the count cap ({self.cap():,}; "
+            f"{search_count_cap():,} for a search, `q` or `search`); "
             "`count` is then the cap and `next` still leads to every page.",
         }
         response["required"] = [*response.get("required", []), "count_exact"]

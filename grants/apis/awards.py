@@ -22,7 +22,7 @@ from workflow.apis import (
 )
 from workflow.text import NOTE
 
-from .. import selectors, services
+from .. import search, selectors, services
 from ..filters import AwardFilter
 from ..models import ZERO, Award, FundingProgramme, Payment
 from ..money.cofunding import selectors as share_selectors
@@ -180,6 +180,15 @@ class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixi
 
     def may_write(self, r):
         return r.is_manager or r.is_partner
+
+    def filter_queryset(self, queryset):
+        # A search in the default order (newest first) keeps it at any size: grants.search.newest_first.
+        queryset = super().filter_queryset(queryset)
+        params = self.request.query_params
+        if self.action == "list" and params.get("q", "").strip() and not params.get("ordering"):
+            needed = search.rows_needed(params, self.paginator.get_page_size(self.request) or 25)
+            queryset = search.newest_first(queryset, rows_needed=needed)
+        return queryset
 
     def selected(self):
         payments = Payment.objects.filter(award=OuterRef("pk"))

@@ -21,13 +21,20 @@ from workflow.figures import message as figure_message
 from workflow.services import available_transitions, history
 from workflow.views import get_visible_or_404, paginate, refusal_into_form, refused, require_role, take_transition
 
-from .. import selectors, services
+from .. import search, selectors, services
 from ..filters import AwardPageFilter
 from ..forms import AwardForm
 from ..models import ZERO, Payment
 from ..money.cofunding.selectors import with_visible_shares
 from ..money.views import award_money_context
 from .columns import AWARD_COLUMNS
+
+
+def _searched(request, filterset, qs):
+    """A search keeps newest first at any size (grants.search.newest_first)."""
+    if filterset.is_valid() and filterset.form.cleaned_data.get("q"):
+        return search.newest_first(qs, rows_needed=search.rows_needed(request.GET))
+    return qs
 
 
 @login_required
@@ -49,7 +56,11 @@ def award_list(request):
     return render(
         request,
         "grants/award_list.html",
-        {"page": paginate(request, qs), "filter_form": filterset.form, "can_apply": r.is_manager or r.is_partner},
+        {
+            "page": paginate(request, _searched(request, filterset, qs)),
+            "filter_form": filterset.form,
+            "can_apply": r.is_manager or r.is_partner,
+        },
     )
 
 

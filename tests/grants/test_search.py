@@ -1,0 +1,91 @@
+"""Award search (`?q=` on the awards page and the API): the same awards in the same order (newest first)
+whichever way the database is asked (grants.search), and a search counts to SEARCH_COUNT_CAP."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from grants import search
+from grants.models import Award
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def awards(world):
+    """Twelve awards a day apart (the last the newest), created in a shuffled id order so that newest first
+    is not id order; "Needle" in the titles of the four oldest, an identifier and a recipient's name."""
+    needle_trust = f.OrganisationFactory(name="Needlework Trust")
+    start = timezone.now() - dt.timedelta(days=30)
+    rows = {}
+    for age in [7, 2, 11, 0, 5, 9, 3, 10, 1, 8, 6, 4]:  # 0 is the oldest
+        title = f"Old needle study {age}" if age < 4 else f"Study {age}"
+        recipient = needle_trust if age == 6 else world.partner_org
+        award = f.AwardFactory(programme=world.programme, recipient=recipient, title=title)
+        if age == 9:
+            Award.objects.filter(pk=award.pk).update(identifier="360G-NEEDLE-9")
+        Award.objects.filter(pk=award.pk).update(created_at=start + dt.timedelta(days=age))
+        rows[age] = award.pk
+    return rows
+
+
+def expected(rows, ages):
+    return [rows[age] for age in sorted(ages, reverse=True)]
+
+
+def page_ids(client, query):
+    response = client.get("/awards/", query)
+    assert response.status_code == 200
+    return [award.pk for award in response.context["page"].object_list]
+
+
+def api_ids(world, query):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=world.manager)[0].key}")
+    response = client.get("/api/v1/awards/", query)
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]], response.json()
+
+
+@pytest.mark.parametrize("window", [2, 1_000])  # the old matches outside the newest awards, or among them
+def test_search_finds_title_identifier_and_recipient_newest_first(client, world, awards, settings, window):
+    settings.SEARCH_RECENT_WINDOW = window
+    client.force_login(world.manager)
+    matches = expected(awards, [0, 1, 2, 3, 6, 9])
+    assert page_ids(client, {"q": "needle"}) == matches
+    assert api_ids(world, {"q": "NEEDLE"})[0] == matches
+    # Page by page, as the paginator slices it, and the API's pages.
+    settings.SEARCH_COUNT_CAP = 2
+    assert api_ids(world, {"q": "needle", "page_size": 2, "page": 2})[0] == matches[2:4]
+    assert api_ids(world, {"q": "needle", "page_size": 4, "page": 2})[0] == matches[4:6]
+    # Asked for in another order, the API keeps it.
+    assert api_ids(world, {"q": "needle", "ordering": "created_at"})[0] == matches[::-1]
+
+
+def test_a_search_counts_to_the_search_cap(client, world, awards, settings):
+    settings.SEARCH_COUNT_CAP = 3
+    client.force_login(world.manager)
+    response = client.get("/awards/", {"q": "needle"})
+    assert response.context["page"].paginator.count_label == "more than 3"
+    assert "more than 3 awards" in response.content.decode()
+    body = api_ids(world, {"q": "needle", "page_size": 2})[1]
+    assert (body["count"], body["count_exact"]) == (3, False)
+    # Without a search the list counts to PAGINATION_COUNT_CAP as before.
+    assert client.get("/awards/").context["page"].paginator.count_label == "12"
+    assert api_ids(world, {})[1]["count"] == 12
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sorted order is PostgreSQL's")
+def test_old_matches_are_sorted_not_walked_to(world, awards, settings):
+    searched = Award.objects.filter(search.award_text("needle")).order_by("-created_at", "-id")
+    settings.SEARCH_RECENT_WINDOW = 3  # the newest three hold a match (age 9): the index walk finds it
+    assert search.newest_first(searched, rows_needed=1) is searched
+    settings.SEARCH_RECENT_WINDOW = 2  # the newest two awards do not match: sort what the indexes find
+    sorted_ = search.newest_first(searched, rows_needed=1)
+    assert sorted_ is not searched and "+" in str(sorted_.query).split("ORDER BY")[1]
+    assert list(sorted_.values_list("pk", flat=True)) == list(searched.values_list("pk", flat=True))
