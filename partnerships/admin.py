@@ -205,8 +205,10 @@ class PartnershipAdmin(ExchangeAdminMixin, RoleScopedAdmin):
         if formset.model is not PartnershipMember:
             return super().save_formset(request, form, formset, change)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for member_form in formset.forms:
-            if member_form.instance.pk is None and member_form.has_changed():
+        # Only the new rows: an existing row is shown, not edited (a posted id of another partnership's row
+        # makes its form look new, with none of its read-only fields).
+        for member_form in formset.extra_forms:
+            if member_form.has_changed() and "organisation" in member_form.cleaned_data:
                 data = member_form.cleaned_data
                 formset.new_objects.append(
                     services.partnership_add_member(

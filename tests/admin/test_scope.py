@@ -318,3 +318,22 @@ def test_a_managers_import_does_not_rename_another_organisation(world):
     own = dataset(headers, [world.central.identifier, "Fair Education Alliance (West Midlands)", "Charity"])
     assert run_import(OrganisationResource(user=world.manager), own, dry_run=False).ok
     assert Organisation.objects.get(pk=world.central.pk).name == "Fair Education Alliance (West Midlands)"
+
+
+def test_a_member_row_of_another_partnership_posted_on_the_form_is_refused_without_a_server_error(manager, world):
+    """An existing member row is shown, not edited; posting another partnership's row id in its place
+    changes nothing and answers with the form, never a 500."""
+    f.PartnershipMemberFactory(partnership=world.partnership, organisation=world.partner_org, role="member")
+    elsewhere = f.PartnershipMemberFactory(partnership=world.partnership_b, organisation=world.central, role="member")
+    url = reverse("admin:partnerships_partnership_change", args=[world.partnership.pk])
+    data = change_data(manager, "partnerships_partnership", world.partnership)
+    ids = [key for key in data if key.startswith("members-") and key.endswith("-id") and data[key]]
+    assert ids, "the partnership's own member rows are on the form"
+    for key in ids:
+        data[key] = elsewhere.pk
+    manager.raise_request_exception = False
+    response = manager.post(url, data)
+    assert response.status_code in (200, 302), response.status_code
+    elsewhere.refresh_from_db()
+    assert elsewhere.partnership == world.partnership_b and elsewhere.organisation == world.central
+    assert PartnershipMember.objects.filter(partnership=world.partnership, organisation=world.partner_org).exists()
