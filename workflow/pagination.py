@@ -210,3 +210,10 @@ class HistoryPagination(Pagination):
     @staticmethod
     def cap() -> int:
         return history_count_cap()
+
+
+class ProbedPagination(HistoryPagination):
+    """Lists whose rows are each checked against the reader's scope through another table (a progress
+    update or a payment through its award or project): counted to `HISTORY_COUNT_CAP` (1,000) as the
+    history logs are, so the count costs the same at a million awards as at ten thousand; `next` still
+    leads to every page."""

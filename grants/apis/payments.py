@@ -15,6 +15,7 @@ from workflow.apis import (
     money_field,
 )
 from workflow.dates import GrantDateSerializerField
+from workflow.pagination import ProbedPagination
 from workflow.selectors import visible
 from workflow.text import NOTE
 
@@ -110,6 +111,8 @@ class PaymentReleaseSerializer(NoteSerializer):
 class PaymentViewSet(EditableMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ExchangeViewSet):
     """Payments (tranches of awards). Managers schedule them, never past the amount awarded,
     and approve, release or cancel them: POST /payments/{id}/<step>/."""
+
+    pagination_class = ProbedPagination  # each row is checked through its award or project
 
     # Money moves: a recent second-factor check (accounts.mfa), checked after the record is found in scope.
     permission_classes = [*ExchangeViewSet.permission_classes, RecentSecondFactor]

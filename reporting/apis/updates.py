@@ -21,6 +21,7 @@ from workflow.apis import (
     money_field,
 )
 from workflow.dates import GrantDateSerializerField
+from workflow.pagination import ProbedPagination
 from workflow.request_limits import body_limit
 from workflow.text import NARRATIVE, NOTE
 
@@ -228,6 +229,8 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
     """Progress updates: partners start the update for a due period (POST) and edit their own draft
     or returned update (PATCH: narrative, spend, indicator results, reach, evidence files); managers
     accept or ask for changes; funders read accepted ones. Each step: POST /updates/{id}/<step>/."""
+
+    pagination_class = ProbedPagination  # each row is checked through its award or project
 
     serializer_class = ProgressUpdateSerializer
     create_serializer_class = UpdateStartSerializer

@@ -89,3 +89,24 @@ def test_the_history_logs_count_to_their_own_smaller_cap(client, settings, djang
     api = client.get("/api/v1/transitions/", {"page_size": 1}).json()
     assert api["count"] == 2 and api["count_exact"] is False and api["next"]
     assert client.get("/api/v1/awards/").json()["count_exact"] is True  # other lists keep PAGINATION_COUNT_CAP
+
+
+def test_updates_and_payments_count_to_the_history_cap_as_their_rows_are_checked_through_their_award(
+    client, settings, django_user_model
+):
+    """A progress update's or payment's visibility is asked of its award row by row: the API lists count
+    to HISTORY_COUNT_CAP, as the history logs do, and `next` leads on past it."""
+    from tests.factories import AwardFactory, PaymentFactory, ProgressUpdateFactory
+
+    settings.HISTORY_COUNT_CAP = 2
+    admin = django_user_model.objects.create(username="cap-admin", is_superuser=True)
+    award = AwardFactory()
+    for n in range(4):
+        PaymentFactory(award=award)
+        ProgressUpdateFactory(award=award, period_start=f"202{n}-01-01", period_end=f"202{n}-03-31")
+    client.force_login(admin)
+    for url in ("/api/v1/payments/", "/api/v1/updates/"):
+        page = client.get(url, {"page_size": 1}).json()
+        assert page["count"] == 2 and page["count_exact"] is False and page["next"], url
+        assert len(client.get(url, {"page_size": 1, "page": 4}).json()["results"]) == 1, url
+    assert client.get("/api/v1/awards/").json()["count_exact"] is True
