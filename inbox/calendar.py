@@ -49,8 +49,7 @@ def feed_for(*, user, today: dt.date | None = None) -> bytes:
     r = roles.of(user)
     periods = []
     if r.is_manager or r.is_partner:
-        rows = due_rows.rows(user=user, today=today, urgency="open")[:LIMIT]
-        periods = due_rows.read(rows, user=user, today=today)
+        periods = due_rows.merged(user=user, today=today, urgencies=("with_partner", "awaiting_review"), limit=LIMIT)
     for period in periods:
         verb = "Progress update due" if period.with_partner else "Progress update to review"
         url = (

@@ -257,6 +257,16 @@ def read(qs: QuerySet, *, user, today: dt.date) -> list[DuePeriod]:
     return periods_of(qs.select_related(*RELATED), user=user, today=today)
 
 
+def merged(*, user, today: dt.date, urgencies: Iterable[str], limit: int, **which: Any) -> list[DuePeriod]:
+    """The first `limit` periods of several single-turn lists of `rows()`, in due order: the first `limit`
+    of each read along its index and merged, where one list of them all would sort every row."""
+    periods: list[DuePeriod] = []
+    for urgency in urgencies:
+        periods += read(rows(user=user, today=today, urgency=urgency, **which)[:limit], user=user, today=today)
+    periods.sort(key=lambda p: (p.due_on, p.subject_reference, p.period_end, p.ad_hoc))
+    return periods[:limit]
+
+
 def managed_periods(*, user, today: dt.date, urgency: str, limit: int) -> list[DuePeriod]:
     """The first `limit` periods of the managed work at `urgency` ("overdue" or "awaiting_review")."""
     if urgency not in ("overdue", "awaiting_review"):

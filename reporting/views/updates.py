@@ -22,6 +22,7 @@ from ..selectors import due_rows
 from .lookups import get_or_404, parse_date, subject_or_404
 
 PER_PAGE = 50
+DUE_TABS = {"to_do": "with_partner", "awaiting_review": "awaiting_review", "done": "done"}
 PERIOD_COLUMNS = [
     downloads.Column("Work", lambda p: p.subject_reference),
     downloads.Column("Title", lambda p: p.work.title),
@@ -39,23 +40,23 @@ PERIOD_COLUMNS = [
 @login_required
 def due(request):
     """Every report owed on the work the person writes for, manages or funds: what is still with the
-    partner ("To do") or, with ?show=done, submitted and accepted; a page at a time, from the kept due periods."""
+    partner ("To do"), awaiting review (?show=awaiting_review) or accepted (?show=done); a page at a time,
+    each list one turn (an index walk in due order), from the kept due periods."""
     user, today = request.user, clock.today()
     if downloads.requested(request):
         rows = due_rows.rows(user=user, today=today, urgency="all")[: downloads.max_rows() + 1]
         return downloads.download(
             request, due_rows.read(rows, user=user, today=today), PERIOD_COLUMNS, name="updates-due"
         )
-    show = "done" if request.GET.get("show") == "done" else "to_do"
-    urgency = "submitted" if show == "done" else "with_partner"
-    page = paginate(request, due_rows.rows(user=user, today=today, urgency=urgency), per_page=PER_PAGE)
+    show = request.GET.get("show") if request.GET.get("show") in DUE_TABS else "to_do"
+    page = paginate(request, due_rows.rows(user=user, today=today, urgency=DUE_TABS[show]), per_page=PER_PAGE)
     periods = due_rows.read(page.object_list, user=user, today=today)
     for period in periods:
         period.can_start = period.update is None and period.work.is_owned_by(user) and period.period_start <= today
         period.can_manage = period.work.manages(user)
     page.object_list = periods
     context = {"page": page, "periods": periods, "show": show, "today": today}
-    context["to_do" if show == "to_do" else "done"] = periods
+    context[show] = periods
     return render(request, "reporting/due.html", context)
 
 

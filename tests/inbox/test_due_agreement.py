@@ -51,6 +51,7 @@ def test_manager_pages_inbox_and_api_agree_on_what_is_overdue(client, world, tod
         tabs = {k: _get(client, world.manager, f"/updates/overdue/?show={k}").context for k in MANAGER}
         feed = report_events(world.manager, today)
         updates_page = _get(client, world.manager, "/updates/").context
+        review_page = _get(client, world.manager, "/updates/?show=awaiting_review").context
         done_page = _get(client, world.manager, "/updates/?show=done").context
 
     updates = dashboard["manager"]["updates"]
@@ -65,7 +66,8 @@ def test_manager_pages_inbox_and_api_agree_on_what_is_overdue(client, world, tod
     assert [p.due_on for p in overdue_page["periods"]] == [i.when for i in inbox.section("reports_overdue").items]
     # What is due (the manager's /updates/: the work they manage): the partner's turn, and the rest.
     assert updates_page["page"].paginator.count == updates["with_partner"] == len(updates_page["to_do"])
-    assert done_page["page"].paginator.count == updates["awaiting_review"] + updates["done"]
+    assert review_page["page"].paginator.count == updates["awaiting_review"]
+    assert done_page["page"].paginator.count == updates["done"]
     # The calendar feed: one event for each report not yet accepted.
     assert len(feed) == updates["with_partner"] + updates["awaiting_review"]
     assert sorted(feed.values()) == sorted(
@@ -105,6 +107,7 @@ def test_partner_dashboard_list_inbox_and_reminders_agree(client, world, setting
         due_page = _get(client, world.partner, "/updates/").context
         inbox = _get(client, world.partner, "/inbox/").context["inbox"]
         api_inbox = _api(world.partner, "/api/v1/inbox/")
+        review_page = _get(client, world.partner, "/updates/?show=awaiting_review").context
         done_page = _get(client, world.partner, "/updates/?show=done").context
         overdue_page = _get(client, world.partner, "/updates/overdue/").context
         feed = report_events(world.partner, today)
@@ -114,8 +117,10 @@ def test_partner_dashboard_list_inbox_and_reminders_agree(client, world, setting
     assert counts["overdue"] == 2
     assert counts["with_partner"] == 4  # two overdue, one due soon, one upcoming
     assert len(due_page["to_do"]) == due_page["page"].paginator.count == counts["with_partner"]
-    assert done_page["page"].paginator.count == counts["awaiting_review"] + counts["done"] == 2
-    assert [p.state for p in done_page["done"]] == ["submitted", "accepted"]
+    assert review_page["page"].paginator.count == counts["awaiting_review"] == 1
+    assert [p.state for p in review_page["awaiting_review"]] == ["submitted"]
+    assert done_page["page"].paginator.count == counts["done"] == 1
+    assert [p.state for p in done_page["done"]] == ["accepted"]
     assert {k: overdue_page["counts"][k] for k in MANAGER} == {k: counts[k] for k in MANAGER}
     assert len(feed) == counts["with_partner"] + counts["awaiting_review"] == 5
     assert [p.subject.pk for p in dashboard["partner"]["updates_due"]] == [p.subject.pk for p in due_page["to_do"]]

@@ -260,15 +260,16 @@ def test_a_funder_and_a_co_funder_see_where_each_report_is_and_open_only_what_th
         for funder, opens_accepted in ((world.funder, True), (world.funder_b, False)):
             client.force_login(funder)
             done = client.get("/updates/?show=done")
-            shown = [(p.update, p.state, p.state_label) for p in done.context["done"]]
-            assert shown == [
+            review = client.get("/updates/?show=awaiting_review")
+            listed = done.context["done"] + review.context["awaiting_review"]
+            assert [(p.update, p.state, p.state_label) for p in listed] == [
                 (spring if opens_accepted else None, "accepted", "Accepted"),
                 (None, "submitted", "Submitted"),
             ]
-            html = done.content.decode()
+            html = done.content.decode() + review.content.decode()
             assert (f"/updates/{spring.pk}/" in html) is opens_accepted
             assert f"/updates/{summer.pk}/" not in html
-            for period in done.context["done"]:
+            for period in listed:
                 if period.update is not None:
                     assert client.get(f"/updates/{period.update.pk}/").status_code == 200
             counts = read.counts(user=funder, today=TODAY)

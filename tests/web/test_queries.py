@@ -85,6 +85,7 @@ def urls_for(role: str, objs: dict, world) -> list[str]:
     urls += [
         "/updates/",
         "/updates/?show=done",
+        "/updates/?show=awaiting_review",
         "/updates/?download=csv",
         "/updates/overdue/",
         "/updates/overdue/?show=awaiting_review",
