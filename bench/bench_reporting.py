@@ -4,7 +4,8 @@ Builds a throwaway test database (in memory on SQLite, `test_<name>` on PostgreS
 programme with N active termly awards (three periods each, one accepted update per award), then
 times, for a programme manager:
 - reference: fetching the same N awards with their programme and recipient (one query);
-- outstanding_list: every due period of every award, matched with its update, sorted by urgency;
+- outstanding: the overdue page's first page of each list (overdue, awaiting review, due soon), read from the
+  kept due periods (reporting.selectors.due_rows);
 - reminders_send: the first run (emails into memory) and a second run (nothing to send).
 """
 
@@ -90,6 +91,10 @@ def _build(n: int):
     OrganisationMembership.objects.bulk_create(
         OrganisationMembership(user=partners[i], organisation=recipients[i], role="partner") for i in range(n)
     )
+    # Bulk writes without the imports' signal: write the kept due periods as the imports would.
+    from reporting import due_rows
+
+    due_rows.refresh(awards=[a.pk for a in awards])
     return programme, manager
 
 
@@ -106,7 +111,7 @@ def main():
     config = setup_databases(verbosity=0, interactive=False)
     try:
         from grants.selectors import award_list
-        from reporting.selectors import outstanding_list
+        from reporting.selectors import due_rows
         from reporting.services import reminders_send
 
         today = dt.date(2026, 9, 20)
@@ -119,7 +124,12 @@ def main():
                 return list(award_list(user=manager).filter(programme=programme))
 
             def outstanding(programme=programme, manager=manager):
-                return outstanding_list(user=manager, programme=programme, today=today)
+                which = {"user": manager, "today": today, "managed_only": True, "programme": programme}
+                return [
+                    period
+                    for urgency in due_rows.OUTSTANDING
+                    for period in due_rows.read(due_rows.rows(urgency=urgency, **which)[:50], user=manager, today=today)
+                ]
 
             ref, _ = _timed(reference)
             with CaptureQueriesContext(connection) as queries:

@@ -4,14 +4,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, cast
 
-from django.db.models import DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from accounts import roles
 from partnerships.models import PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 
-from .models import Award, AwardShare, AwardTally, FundingProgramme, Payment
+from .models import ZERO, Award, AwardShare, AwardTally, FundingProgramme, Payment
 
 MONEY_FIELD: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=14, decimal_places=2)
 
@@ -161,10 +161,32 @@ def award_tally_scope(user) -> Q | None | Literal[False]:
     return q
 
 
+def shared_only(user) -> QuerySet | None:
+    """Awards the person sees only through a share of one of their programmes (grants/money/cofunding):
+    co-funded or co-managed, not their own programmes' awards. The per-programme tallies count an award
+    under its own programme only, so these are what a reading of the tallies adds (each award once, however
+    many of the person's programmes share it). None when the tallies already say everything (an
+    administrator) or are not read (a partner)."""
+    r = roles.of(user)
+    tallied = award_tally_scope(user)
+    if tallied is None or tallied is False:
+        return None
+    shares = NOTHING
+    if r.manager_orgs:
+        shares |= Q(programme__managed_by_id__in=r.manager_orgs)
+    if r.funder_orgs:
+        shares |= Q(programme__funder_id__in=r.funder_orgs)
+    awards = Award.objects.filter(
+        pk__in=AwardShare.objects.filter(shares).values("award"), archived_at__isnull=True
+    ).exclude(tallied)
+    return scoped(awards, award_scope(user))
+
+
 def award_stage_figures(*, user) -> dict[str, dict] | None:
     """{stage: {"n", "requested", "awarded", "awarded_n"}} over the awards the person may see (not
-    archived), from the stage tallies: one query of a few rows per programme. None when the scope is
-    not by programme (the caller then counts the awards themselves)."""
+    archived), from the stage tallies, with the awards they co-fund or co-manage through a share counted
+    beside them (`shared_only`): one query, of a few rows per programme and the person's shared awards.
+    None when the scope is not by programme (the caller then counts the awards themselves)."""
     scope = award_tally_scope(user)
     if scope is False:
         return None
@@ -174,7 +196,27 @@ def award_stage_figures(*, user) -> dict[str, dict] | None:
         .values("state")
         .annotate(n=Sum("awards"), requested=Sum("requested"), awarded=Sum("awarded"), awarded_n=Sum("awarded_awards"))
     )
-    return {r["state"]: r for r in rows if r["n"]}
+    shared = shared_only(user)
+    if shared is not None:
+        rows = rows.union(
+            shared.order_by()
+            .values("state")
+            .annotate(
+                n=Count("pk"),
+                requested=Sum("amount_requested"),
+                awarded=Coalesce(Sum("amount_awarded"), Value(ZERO)),
+                awarded_n=Count("amount_awarded"),
+            ),
+            all=True,
+        )
+    figures: dict[str, dict] = {}
+    for row in rows:
+        found = figures.setdefault(
+            row["state"], {"state": row["state"], "n": 0, "requested": ZERO, "awarded": ZERO, "awarded_n": 0}
+        )
+        for key in ("n", "requested", "awarded", "awarded_n"):
+            found[key] += row[key] or 0
+    return {state: r for state, r in figures.items() if r["n"]}
 
 
 def payment_gate_list(*, user) -> QuerySet:

@@ -11,12 +11,13 @@ from icalendar import Calendar, Event
 
 from accounts import roles
 from grants import due as payment_due
-from reporting.selectors.due import due_figures
+from reporting.selectors import due_rows
 from workflow import clock
 
 from . import selectors
 
 PRODID = "-//Exchange//Due dates//EN"
+LIMIT = 1000  # reports in a feed, soonest due first (as payments_in_calendar's)
 
 
 def _base_url() -> str:
@@ -46,10 +47,10 @@ def feed_for(*, user, today: dt.date | None = None) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", f"Exchange: due dates for {user.get_full_name() or user.get_username()}")
     r = roles.of(user)
-    periods = due_figures(user=user, today=today).periods if (r.is_manager or r.is_partner) else []
+    periods = []
+    if r.is_manager or r.is_partner:
+        periods = due_rows.merged(user=user, today=today, urgencies=("with_partner", "awaiting_review"), limit=LIMIT)
     for period in periods:
-        if period.urgency == "done":
-            continue
         verb = "Progress update due" if period.with_partner else "Progress update to review"
         url = (
             reverse("reporting:update_detail", args=[period.update.pk])

@@ -124,8 +124,12 @@ class DuePeriod:
     is_final: bool = False
     ad_hoc: bool = False
     extensions: list = field(default_factory=list)
-    update: object = None  # a ProgressUpdate, or None when not started
+    update: object = None  # a ProgressUpdate, or None when not started (or not the reader's to open)
     today: dt.date | None = None
+    # Where the update is when the reader may not open it (a funder's view of work in review): its state
+    # and label, so the period says "Submitted" without linking to it.
+    shown_state: str = ""
+    shown_state_label: str = ""
 
     @property
     def work(self) -> Subject:
@@ -159,11 +163,15 @@ class DuePeriod:
 
     @property
     def state(self) -> str:
-        return self.update.state if self.update is not None else "not_started"
+        if self.update is not None:
+            return self.update.state
+        return self.shown_state or "not_started"
 
     @property
     def state_label(self) -> str:
-        return self.update.get_state_display() if self.update is not None else "Not submitted"
+        if self.update is not None:
+            return self.update.get_state_display()
+        return self.shown_state_label or "Not submitted"
 
     @property
     def with_partner(self) -> bool:

@@ -10,6 +10,7 @@
 The history of state and money changes is workflow's (workflow.selectors)."""
 
 from ..periods import DuePeriod, build_periods
+from .due_rows import OUTSTANDING
 from .evaluations import evaluation_list, lesson_list
 from .indicators import (
     IndicatorActual,
@@ -21,12 +22,10 @@ from .indicators import (
     subject_indicators,
 )
 from .schedules import (
-    OUTSTANDING,
     REPORTING_AWARD_STATES,
     REPORTING_PROJECT_STATES,
     default_schedule,
     due_period_list,
-    outstanding_list,
     periods_for_subjects,
     reporting_awards,
     reporting_projects,
@@ -56,7 +55,6 @@ __all__ = [
     "indicator_rollup",
     "indicators_for_update",
     "lesson_list",
-    "outstanding_list",
     "periods_for_subjects",
     "reporting_awards",
     "reporting_projects",

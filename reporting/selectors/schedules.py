@@ -123,19 +123,5 @@ def due_period_list(
     return periods_for_subjects(awards, projects, updates=update_list(user=user), today=today)
 
 
-OUTSTANDING = ("overdue", "awaiting_review", "due_soon")
-
-
-def outstanding_list(*, user, programme=None, partnership=None, today: dt.date | None = None) -> list[DuePeriod]:
-    """What needs chasing across a programme or partnership: overdue (latest first, with days late),
-    awaiting a manager's review, then due soon."""
-    return outstanding(due_period_list(user=user, programme=programme, partnership=partnership, today=today))
-
-
-def outstanding(periods: list[DuePeriod]) -> list[DuePeriod]:
-    wanted = [p for p in periods if p.urgency in OUTSTANDING]
-    return sorted(wanted, key=lambda p: (OUTSTANDING.index(p.urgency), -p.days_late, p.due_on))
-
-
 def schedule_list(*, user) -> QuerySet:
     return scoped(ReportingSchedule.objects.select_related("award", "project"), award_or_project(user))

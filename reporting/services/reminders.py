@@ -6,6 +6,7 @@ reminder recorded once is never sent again."""
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -16,8 +17,9 @@ from django.urls import reverse
 from accounts.models import OrganisationMembership
 from workflow import clock
 
-from .. import selectors
-from ..models import Delivery, ProgressUpdate, SentReminder
+from ..models import Delivery, SentReminder
+from ..periods import DuePeriod
+from ..selectors import due_rows
 from .notifications import deliveries_for, delivery_of
 
 
@@ -67,58 +69,32 @@ def _send_once(
     return True
 
 
+BATCH = 1000
+
+
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """Email partners before and after their reports are due, and managers about overdue work.
-    Safe to run as often as you like: each reminder is sent once (SentReminder.key is unique)."""
+    Safe to run as often as you like: each reminder is sent once (SentReminder.key is unique).
+
+    Reads the kept due periods (reporting.selectors.due_rows.reminder_rows): only the periods a reminder
+    may be due for, a batch at a time, in a fixed number of queries a batch, never every live award's periods."""
     today = today or clock.today()
     before = int(getattr(settings, "REMINDER_DAYS_BEFORE", 7))
     after = int(getattr(settings, "REMINDER_DAYS_AFTER", 3))
-    periods = selectors.periods_for_subjects(
-        selectors.reporting_awards(), selectors.reporting_projects(), updates=ProgressUpdate.objects.all(), today=today
-    )
-    owed = [p for p in periods if p.with_partner]
-    partners = _people({p.owner_organisation_id for p in owed}, OrganisationMembership.Role.PARTNER)
-    manager_org = {p.key: p.work.manager_organisation_id for p in owed}
-    managers = _people(set(manager_org.values()), OrganisationMembership.Role.MANAGER)
     sent = {"due_soon": 0, "overdue": 0, "manager_overdue": 0}
-    overdue_for_manager = defaultdict(list)
-    oldest = min((p.due_on for p in owed), default=today)
-    already = set(SentReminder.objects.filter(due_on__gte=oldest).values_list("key", flat=True))
-    people = [u.pk for users in (*partners.values(), *managers.values()) for u in users]
-    choices = deliveries_for(people)
-    for period in owed:
-        if 0 <= period.days_until_due <= before:
-            kind = SentReminder.Kind.DUE_SOON
-        elif period.days_late >= after:
-            kind = SentReminder.Kind.OVERDUE
-            for manager in managers[manager_org[period.key]]:
-                overdue_for_manager[manager].append(period)
-        else:
-            continue
-        for user in partners[period.owner_organisation_id]:
-            key = f"{kind}:{period.key}:{period.due_on:%Y%m%d}:{user.pk}"
-            if key in already:
-                continue
-            context = {"user": user, "period": period, "url": _base_url() + reverse("reporting:due"), "today": today}
-            if _send_once(
-                [key],
-                kind=kind,
-                user=user,
-                period_reprs=[f"{period.subject_reference}, {period.label}"],
-                due_on=[period.due_on],
-                template=f"reminder_{kind}",
-                context=context,
-                delivery=delivery_of(choices, user.pk, kind),
-            ):
-                sent[kind] += 1
-    for manager, items in overdue_for_manager.items():
-        fresh = []
-        for period in items:
-            key = f"manager_overdue:{period.key}:{period.due_on:%Y%m%d}:{manager.pk}"
-            if key not in already:
-                fresh.append((key, period))
-        if not fresh:
-            continue
+    overdue_for_manager: dict = defaultdict(list)
+    managers_by_pk: dict = {}
+    batch: list = []
+    for row in due_rows.reminder_rows(today=today, before=before, after=after).iterator(chunk_size=BATCH):
+        batch.append(row)
+        if len(batch) == BATCH:
+            _remind_partners(batch, today, before, after, sent, overdue_for_manager, managers_by_pk)
+            batch = []
+    if batch:
+        _remind_partners(batch, today, before, after, sent, overdue_for_manager, managers_by_pk)
+    choices = deliveries_for(list(managers_by_pk))
+    for manager_pk, fresh in overdue_for_manager.items():
+        manager = managers_by_pk[manager_pk]
         context = {
             "user": manager,
             "periods": [p for _k, p in fresh],
@@ -137,3 +113,50 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
         ):
             sent["manager_overdue"] += 1
     return sent
+
+
+def _remind_partners(rows, today, before, after, sent, overdue_for_manager, managers_by_pk) -> None:
+    """Remind the partners of one batch of owed periods, and gather the overdue ones each manager has not
+    yet been told of."""
+    owed = [due_rows.period_of(row, today, row.update) for row in rows if row.award or row.project]
+    partners = _people({p.owner_organisation_id for p in owed}, OrganisationMembership.Role.PARTNER)
+    manager_org = {p.key: p.work.manager_organisation_id for p in owed}
+    managers = _people(set(manager_org.values()), OrganisationMembership.Role.MANAGER)
+    candidates = []
+    reminders: list[tuple[str, Any, str | None, DuePeriod]] = []
+    for period in owed:
+        if 0 <= period.days_until_due <= before:
+            kind = SentReminder.Kind.DUE_SOON
+        elif period.days_late >= after:
+            kind = SentReminder.Kind.OVERDUE
+            for manager in managers[manager_org[period.key]]:
+                key = f"manager_overdue:{period.key}:{period.due_on:%Y%m%d}:{manager.pk}"
+                candidates.append(key)
+                reminders.append((key, manager, None, period))
+        else:
+            continue
+        for user in partners[period.owner_organisation_id]:
+            key = f"{kind}:{period.key}:{period.due_on:%Y%m%d}:{user.pk}"
+            candidates.append(key)
+            reminders.append((key, user, kind, period))
+    already = set(SentReminder.objects.filter(key__in=candidates).values_list("key", flat=True))
+    choices = deliveries_for([u.pk for users in partners.values() for u in users])
+    for key, user, what, period in reminders:
+        if key in already:
+            continue
+        if what is None:  # an overdue period for the manager's summary, sent at the end
+            managers_by_pk[user.pk] = user
+            overdue_for_manager[user.pk].append((key, period))
+            continue
+        context = {"user": user, "period": period, "url": _base_url() + reverse("reporting:due"), "today": today}
+        if _send_once(
+            [key],
+            kind=what,
+            user=user,
+            period_reprs=[f"{period.subject_reference}, {period.label}"],
+            due_on=[period.due_on],
+            template=f"reminder_{what}",
+            context=context,
+            delivery=delivery_of(choices, user.pk, what),
+        ):
+            sent[what] += 1

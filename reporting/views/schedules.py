@@ -7,39 +7,55 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from accounts import roles
+from grants import due as payment_due
 from grants.selectors import programme_list
 from partnerships import downloads
 from partnerships.selectors import partnership_list
 from workflow.errors import TransitionRefused
-from workflow.views import refusal_into_form
+from workflow.views import paginate, refusal_into_form
 
 from .. import selectors, services
 from ..forms import AdHocDueDateForm, ExtendForm, ScheduleForm
-from ..selectors.due import due_figures
-from ..selectors.schedules import outstanding
+from ..selectors import due_rows
+from ..selectors.due_rows import OUTSTANDING
 from .lookups import chosen, subject_or_404
-from .updates import PERIOD_COLUMNS
+from .updates import PER_PAGE, PERIOD_COLUMNS
+
+TABS = {"overdue": "Overdue", "awaiting_review": "Awaiting review", "due_soon": "Due soon"}
 
 
 @login_required
 def overdue(request):
-    programmes = programme_list(user=request.user)
-    partnerships = partnership_list(user=request.user)
+    """What needs chasing: overdue, awaiting review and due soon, one paginated list each (a manager: the
+    work they manage, as their dashboard counts it), read from the kept due periods."""
+    user, today = request.user, payment_due.today()
+    programmes = programme_list(user=user)
+    partnerships = partnership_list(user=user)
     programme = chosen(programmes, request.GET.get("programme"))
     partnership = chosen(partnerships, request.GET.get("partnership"))
-    figures = due_figures(user=request.user, programme=programme, partnership=partnership)
-    if roles.of(request.user).is_manager:
-        figures = figures.managed_by(request.user)  # what they chase: the overdue figure on their dashboard
-    periods = outstanding(figures.periods)
+    which = {"user": user, "today": today, "programme": programme, "partnership": partnership}
+    which["managed_only"] = roles.of(user).is_manager  # what they chase: the figures on their dashboard
     if downloads.requested(request):
+        # Every outstanding period of the filtered list, in the page's order, up to the download limit.
+        periods: list = []
+        for urgency in OUTSTANDING:
+            room = downloads.max_rows() + 1 - len(periods)
+            periods += due_rows.read(due_rows.rows(urgency=urgency, **which)[:room], user=user, today=today)
         return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-outstanding")
+    counts = due_rows.counts(**which)
+    show = request.GET.get("show") if request.GET.get("show") in TABS else "overdue"
+    page = paginate(request, due_rows.rows(urgency=show, **which), per_page=PER_PAGE, count=counts[show])
+    page.object_list = due_rows.read(page.object_list, user=user, today=today)
     context = {
-        "periods": periods,
+        "page": page,
+        "periods": page.object_list,
+        "tabs": [{"key": key, "label": label, "count": counts[key]} for key, label in TABS.items()],
+        "show": show,
         "programmes": programmes,
         "partnerships": partnerships,
         "programme": programme,
         "partnership": partnership,
-        "counts": figures.counts,
+        "counts": counts,
     }
     return render(request, "reporting/overdue.html", context)
 

@@ -14,12 +14,15 @@ from workflow import clock
 from workflow.errors import TransitionRefused
 from workflow.request_limits import body_limit
 from workflow.services import available_transitions, history
-from workflow.views import refusal_into_form, take_transition
+from workflow.views import paginate, refusal_into_form, take_transition
 
 from .. import selectors, services
 from ..forms import UpdateForm
+from ..selectors import due_rows
 from .lookups import get_or_404, parse_date, subject_or_404
 
+PER_PAGE = 50
+DUE_TABS = {"to_do": "with_partner", "awaiting_review": "awaiting_review", "done": "done"}
 PERIOD_COLUMNS = [
     downloads.Column("Work", lambda p: p.subject_reference),
     downloads.Column("Title", lambda p: p.work.title),
@@ -36,18 +39,25 @@ PERIOD_COLUMNS = [
 
 @login_required
 def due(request):
-    today = clock.today()
-    periods = selectors.due_period_list(user=request.user, today=today)
-    for period in periods:
-        period.can_start = (
-            period.update is None and period.work.is_owned_by(request.user) and period.period_start <= today
-        )
-        period.can_manage = period.work.manages(request.user)
+    """Every report owed on the work the person writes for, manages or funds: what is still with the
+    partner ("To do"), awaiting review (?show=awaiting_review) or accepted (?show=done); a page at a time,
+    each list one turn (an index walk in due order), from the kept due periods."""
+    user, today = request.user, clock.today()
     if downloads.requested(request):
-        return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-due")
-    to_do = [p for p in periods if p.with_partner]
-    done = [p for p in periods if not p.with_partner]
-    return render(request, "reporting/due.html", {"to_do": to_do, "done": done, "today": today})
+        rows = due_rows.rows(user=user, today=today, urgency="all")[: downloads.max_rows() + 1]
+        return downloads.download(
+            request, due_rows.read(rows, user=user, today=today), PERIOD_COLUMNS, name="updates-due"
+        )
+    show = request.GET.get("show") if request.GET.get("show") in DUE_TABS else "to_do"
+    page = paginate(request, due_rows.rows(user=user, today=today, urgency=DUE_TABS[show]), per_page=PER_PAGE)
+    periods = due_rows.read(page.object_list, user=user, today=today)
+    for period in periods:
+        period.can_start = period.update is None and period.work.is_owned_by(user) and period.period_start <= today
+        period.can_manage = period.work.manages(user)
+    page.object_list = periods
+    context = {"page": page, "periods": periods, "show": show, "today": today}
+    context[show] = periods
+    return render(request, "reporting/due.html", context)
 
 
 @login_required

@@ -114,3 +114,39 @@ def test_emptying_the_tables_in_any_order_leaves_no_tally_behind(world, order):
         connection.check_constraints()
         cursor.execute("SELECT count(*) FROM grants_awardtally")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_co_funder_and_a_co_manager_count_the_awards_they_share_once_each(world, django_assert_num_queries):
+    """The tallies count an award under its own programme; the awards a person's programmes share
+    (grants/money/cofunding) are counted beside them, each once: on the dashboard's stages and portfolio,
+    in one query, as a count of the awards the person may see gives them."""
+    from grants.money.cofunding.services import award_shares_set
+    from tests.grants.cofunding_helpers import co_programme
+    from tests.grants.money_helpers import approved_award
+
+    co, co2 = co_programme(world), co_programme(world, name="Second Fund")  # funder B's, managed by central
+    co3 = f.ProgrammeFactory(
+        name="EM Co-fund", funder=world.funder_org_b, managed_by=world.central_b, budget=Decimal("60000.00")
+    )
+    # On world.programme (funder A), shared by two of funder B's programmes: once for funder B.
+    a = approved_award(world, amount=Decimal("10000.00"))
+    award_shares_set(award=a, actor=world.manager, shares=[(co, Decimal("3000.00")), (co2, Decimal("2000.00"))])
+    # Funder B's own programme's, shared with another of funder B's: counted by the tally only.
+    b = approved_award(world, programme=world.programme_b, manager=world.manager_b, amount=Decimal("8000.00"))
+    award_shares_set(award=b, actor=world.manager_b, shares=[(co3, Decimal("1000.00"))])
+    # On world.programme, shared with co3 (managed by manager B): manager B co-manages it.
+    c = force_state(approved_award(world, amount=Decimal("5000.00")), "active")
+    both = f.MembershipFactory(organisation=world.central, role="manager").user  # a manager of both teams
+    f.MembershipFactory(user=both, organisation=world.central_b, role="manager")
+    award_shares_set(award=c, actor=both, shares=[(co3, Decimal("500.00"))])
+
+    for user in (world.funder, world.funder_b, world.manager, world.manager_b, world.admin):
+        assert from_tallies(user) == counted(user), user
+    assert {s: r["n"] for s, r in award_stage_figures(user=world.funder_b).items()} == {"approved": 2, "active": 1}
+    assert {s: r["n"] for s, r in award_stage_figures(user=world.manager_b).items()} == {"approved": 1, "active": 1}
+    dashboard.award_pipeline(user=world.funder_b)  # the person's roles, read once per request
+    with django_assert_num_queries(1):
+        pipeline = {r["state"]: r["count"] for r in dashboard.award_pipeline(user=world.funder_b)}
+    assert pipeline == {"approved": 2, "active": 1}
+    assert dashboard.portfolio(user=world.funder_b)["count"] == 3
+    assert dashboard.portfolio(user=world.funder_b)["awarded"] == Decimal("23000.00")

@@ -100,3 +100,18 @@ def test_there_is_one_account_page_and_it_shows_the_calendar_feed(client, world)
     assert renewed["Location"] == "/accounts/me/#calendar"
     nav = client.get("/inbox/").content.decode().split('id="navigation"', 1)[1].split("</ul>", 1)[0]
     assert 'href="/accounts/me/">Your account' in nav
+
+
+def test_a_feed_holds_the_soonest_reports_of_both_turns_up_to_its_limit(client, world, due_world, monkeypatch):
+    """The feed reads at most LIMIT reports: the soonest due, whichever turn they are at (two lists read
+    along their indexes and merged), so a feed costs the same for a national funder's manager."""
+    from inbox import calendar
+
+    monkeypatch.setattr(calendar, "LIMIT", 2)
+    events = _events(client, _feed_url(client, world.manager), due_world)
+    reports = sorted(s for s in events if s.startswith("Progress update"))
+    late, submitted = due_world.awards["late_draft"], due_world.awards["submitted"]  # both due 16 days ago
+    assert reports == [
+        f"Progress update due: {late.identifier}, Whole period",
+        f"Progress update to review: {submitted.identifier}, Whole period",
+    ]

@@ -1,12 +1,15 @@
 """One source of truth for what is due: the dashboards, the lists, the overdue page, the inbox, the
-API and the reminders give the same counts on the same data, on an ordinary day and far from it."""
+API, the calendar feed and the reminders give the same counts on the same data, on an ordinary day and
+far from it."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
+from icalendar import Calendar
 from rest_framework.test import APIClient
 
+from inbox.calendar import feed_for
 from reporting.models import SentReminder
 from reporting.services import reminders_send
 from tests.inbox.conftest import build_due_world
@@ -45,10 +48,32 @@ def test_manager_pages_inbox_and_api_agree_on_what_is_overdue(client, world, tod
         api_payments = _api(world.manager, "/api/v1/payments/?when=overdue")
         api_all = _api(world.manager, "/api/v1/payments/?page_size=100")
 
+        tabs = {k: _get(client, world.manager, f"/updates/overdue/?show={k}").context for k in MANAGER}
+        feed = report_events(world.manager, today)
+        updates_page = _get(client, world.manager, "/updates/").context
+        review_page = _get(client, world.manager, "/updates/?show=awaiting_review").context
+        done_page = _get(client, world.manager, "/updates/?show=done").context
+
     updates = dashboard["manager"]["updates"]
     assert {k: updates[k] for k in MANAGER} == MANAGER
     assert {k: overdue_page["counts"][k] for k in MANAGER} == MANAGER
-    assert len(overdue_page["periods"]) == sum(MANAGER.values())
+    assert [t["count"] for t in overdue_page["tabs"]] == list(MANAGER.values())
+    # Each list of the overdue page holds as many rows as its count, the overdue ones first (and those
+    # the inbox's overdue section lists, in its order).
+    for key, n in MANAGER.items():
+        assert tabs[key]["page"].paginator.count == len(tabs[key]["periods"]) == n, key
+        assert all(p.urgency == key for p in tabs[key]["periods"]), key
+    assert [p.due_on for p in overdue_page["periods"]] == [i.when for i in inbox.section("reports_overdue").items]
+    # What is due (the manager's /updates/: the work they manage): the partner's turn, and the rest.
+    assert updates_page["page"].paginator.count == updates["with_partner"] == len(updates_page["to_do"])
+    assert review_page["page"].paginator.count == updates["awaiting_review"]
+    assert done_page["page"].paginator.count == updates["done"]
+    # The calendar feed: one event for each report not yet accepted.
+    assert len(feed) == updates["with_partner"] + updates["awaiting_review"]
+    assert sorted(feed.values()) == sorted(
+        "review" if p.urgency == "awaiting_review" else "due"
+        for p in [*updates_page["to_do"], *tabs["awaiting_review"]["periods"]]
+    )
     assert inbox.section("reports_overdue").count == MANAGER["overdue"]
     assert inbox.section("updates_to_review").count == MANAGER["awaiting_review"]
     api_counts = {s["key"]: s["count"] for s in api_inbox["sections"]}
@@ -82,12 +107,22 @@ def test_partner_dashboard_list_inbox_and_reminders_agree(client, world, setting
         due_page = _get(client, world.partner, "/updates/").context
         inbox = _get(client, world.partner, "/inbox/").context["inbox"]
         api_inbox = _api(world.partner, "/api/v1/inbox/")
+        review_page = _get(client, world.partner, "/updates/?show=awaiting_review").context
+        done_page = _get(client, world.partner, "/updates/?show=done").context
+        overdue_page = _get(client, world.partner, "/updates/overdue/").context
+        feed = report_events(world.partner, today)
         sent = reminders_send()
 
     counts = dashboard["partner"]["updates"]
     assert counts["overdue"] == 2
     assert counts["with_partner"] == 4  # two overdue, one due soon, one upcoming
-    assert len(due_page["to_do"]) == counts["with_partner"]
+    assert len(due_page["to_do"]) == due_page["page"].paginator.count == counts["with_partner"]
+    assert review_page["page"].paginator.count == counts["awaiting_review"] == 1
+    assert [p.state for p in review_page["awaiting_review"]] == ["submitted"]
+    assert done_page["page"].paginator.count == counts["done"] == 1
+    assert [p.state for p in done_page["done"]] == ["accepted"]
+    assert {k: overdue_page["counts"][k] for k in MANAGER} == {k: counts[k] for k in MANAGER}
+    assert len(feed) == counts["with_partner"] + counts["awaiting_review"] == 5
     assert [p.subject.pk for p in dashboard["partner"]["updates_due"]] == [p.subject.pk for p in due_page["to_do"]]
     # What the partner must write now: overdue and due soon.
     assert inbox.section("reports_to_write").count == counts["overdue"] + counts["due_soon"] == 3
@@ -100,6 +135,16 @@ def test_partner_dashboard_list_inbox_and_reminders_agree(client, world, setting
     assert summary.count() == dashboard_overdue_for(client, world, due)
     mine = SentReminder.objects.filter(recipient=world.partner)
     assert sorted(mine.values_list("kind", flat=True)) == ["due_soon", "overdue", "overdue"]
+
+
+def report_events(user, today) -> dict[str, str]:
+    """The calendar feed's progress-update events: {uid: "due" or "review"}."""
+    cal = Calendar.from_ical(feed_for(user=user, today=today))
+    return {
+        str(e["uid"]): "review" if "to review" in str(e["summary"]) else "due"
+        for e in cal.walk("VEVENT")
+        if str(e["uid"]).startswith("update-")
+    }
 
 
 def dashboard_overdue_for(client, world, due) -> int:

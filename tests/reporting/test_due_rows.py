@@ -1,22 +1,25 @@
 """The kept due periods (reporting/due_rows.py): after every kind of change the rows reconcile with the one
 due rule (recount finds nothing to put right), the figures read from them are those worked out period by
-period (reporting.selectors.due), for a manager, a partner, an administrator and a manager who also
+period (reporting.periods through due_period_list), for a manager, a partner, an administrator and a manager who also
 writes for the work, and the dashboard's figures cost the same queries however many awards there are."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from accounts import roles
 from accounts.models import OrganisationMembership
 from grants import services as grant_services
-from grants.models import Award
+from grants.models import Award, FundingProgramme
+from partnerships.models import Partnership
 from reporting import due_rows, services
 from reporting.models import DueRow, DueTally, ProgressUpdate
+from reporting.selectors import due_period_list
 from reporting.selectors import due_rows as read
-from reporting.selectors.due import due_figures
 from tests import factories as f
 from tests.conftest import member
 from tests.helpers import force_state
@@ -33,20 +36,79 @@ def _award(world, **kwargs):
     )
 
 
+URGENCIES = ("overdue", "awaiting_review", "due_soon", "upcoming", "done")
+
+
+def rule_counts(periods) -> dict[str, int]:
+    """The due figures of periods worked out one by one by the due rule (reporting.periods)."""
+    found = dict.fromkeys(URGENCIES, 0)
+    for period in periods:
+        found[period.urgency] += 1
+    found["with_partner"] = found["overdue"] + found["due_soon"] + found["upcoming"]
+    return found
+
+
+def rule(user, today=TODAY):
+    """Every period the person sees, from the rule (due_period_list: their scope, the updates they may
+    see), and those of the work they manage and of the work they write for."""
+    periods = due_period_list(user=user, today=today)
+    return (
+        periods,
+        [p for p in periods if p.work.manages(user)],
+        [p for p in periods if p.work.is_owned_by(user)],
+    )
+
+
 def _agrees(*users):
     """Rows reconcile with the rule, and every figure read from them is the one the rule gives."""
     assert due_rows.recount() == 0
     for user in users:
-        figures = due_figures(user=user, today=TODAY)
-        managed, owed = figures.managed_by(user), figures.owed_by(user)
-        assert read.managed_counts(user=user, today=TODAY) == managed.counts, user
-        assert read.owed_counts(user=user, today=TODAY) == owed.counts, user
+        _seen, managed, owed = rule(user)
+        assert read.managed_counts(user=user, today=TODAY) == rule_counts(managed), user
+        assert read.owed_counts(user=user, today=TODAY) == rule_counts(owed), user
         for urgency in ("overdue", "awaiting_review"):
             got = read.managed_periods(user=user, today=TODAY, urgency=urgency, limit=50)
-            want = getattr(managed, urgency)
+            want = [p for p in managed if p.urgency == urgency]
             assert [(p.key, p.state, p.due_on) for p in got] == [(p.key, p.state, p.due_on) for p in want], urgency
         got = read.owed_periods(user=user, today=TODAY, limit=50)
-        assert [(p.key, p.state) for p in got] == [(p.key, p.state) for p in owed.with_partner]
+        assert [(p.key, p.state) for p in got] == [(p.key, p.state) for p in owed if p.with_partner]
+        _lists_agree(user)
+
+
+LISTS = {
+    "overdue": lambda p: p.urgency == "overdue",
+    "awaiting_review": lambda p: p.urgency == "awaiting_review",
+    "due_soon": lambda p: p.urgency == "due_soon",
+    "upcoming": lambda p: p.urgency == "upcoming",
+    "done": lambda p: p.urgency == "done",
+    "with_partner": lambda p: p.with_partner,
+    "submitted": lambda p: not p.with_partner,
+    "open": lambda p: p.urgency != "done",
+    "all": lambda p: True,
+}
+
+
+def _lists_agree(user):
+    """The pages' lists and counts (`rows`, `counts`: what is due, the overdue page, the calendar feed),
+    unfiltered and by programme or partnership, are the rule's, period by period and in its order: every
+    period the person sees, and (`managed_only`) those of the work they manage. A funder's view differs
+    from the rule by design (it says where an update in review is, without opening it: tested apart)."""
+    if roles.of(user).funder_orgs:
+        return
+    for filters in (
+        {},
+        {"programme": FundingProgramme.objects.get(name="WM Fund")},
+        {"partnership": Partnership.objects.get(name__startswith="West Midlands")},
+    ):
+        seen = due_period_list(user=user, today=TODAY, **filters)
+        for managed_only, want in ((False, seen), (True, [p for p in seen if p.work.manages(user)])):
+            which = {"user": user, "today": TODAY, "managed_only": managed_only, **filters}
+            assert read.counts(**which) == rule_counts(want), (user, filters, managed_only)
+            for urgency, wanted in LISTS.items():
+                got = read.read(read.rows(urgency=urgency, **which), user=user, today=TODAY)
+                assert [(p.key, p.state, p.due_on) for p in got] == [
+                    (p.key, p.state, p.due_on) for p in want if wanted(p)
+                ], (user, filters, managed_only, urgency)
 
 
 @pytest.fixture
@@ -173,3 +235,47 @@ def test_the_manager_dashboard_reads_the_same_queries_for_3_or_30_awards(client,
         return len(captured)
 
     assert queries(3) == queries(27)
+
+
+def test_a_funder_and_a_co_funder_see_where_each_report_is_and_open_only_what_they_may(client, world):
+    """A funder's lists (what is due, the overdue page, the feed) hold its programmes' awards and those it
+    co-funds (grants.AwardShare); a report in review says so ("Submitted") without a link a funder could
+    not open; an accepted one is linked for the programme's own funder only (a co-funder reads no updates)."""
+    from grants.money.cofunding.services import award_shares_set
+    from tests.grants.cofunding_helpers import co_programme
+    from tests.grants.money_helpers import approved_award
+
+    with clock.at(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)):
+        award = approved_award(world, amount=Decimal("10000.00"))  # termly, January 2026 to December 2027
+        award_shares_set(award=award, actor=world.manager, shares=[(co_programme(world), Decimal("3000.00"))])
+        award = force_state(Award.objects.get(pk=award.pk), Award.State.ACTIVE)
+        spring = force_state(
+            f.ProgressUpdateFactory(award=award, period_start=dt.date(2026, 1, 5), period_end=dt.date(2026, 3, 31)),
+            ProgressUpdate.State.ACCEPTED,
+        )
+        summer = force_state(
+            f.ProgressUpdateFactory(award=award, period_start=dt.date(2026, 4, 1), period_end=dt.date(2026, 5, 31)),
+            ProgressUpdate.State.SUBMITTED,
+        )
+        for funder, opens_accepted in ((world.funder, True), (world.funder_b, False)):
+            client.force_login(funder)
+            done = client.get("/updates/?show=done")
+            review = client.get("/updates/?show=awaiting_review")
+            listed = done.context["done"] + review.context["awaiting_review"]
+            assert [(p.update, p.state, p.state_label) for p in listed] == [
+                (spring if opens_accepted else None, "accepted", "Accepted"),
+                (None, "submitted", "Submitted"),
+            ]
+            html = done.content.decode() + review.content.decode()
+            assert (f"/updates/{spring.pk}/" in html) is opens_accepted
+            assert f"/updates/{summer.pk}/" not in html
+            for period in listed:
+                if period.update is not None:
+                    assert client.get(f"/updates/{period.update.pk}/").status_code == 200
+            counts = read.counts(user=funder, today=TODAY)
+            assert counts == read.counts(user=world.manager, today=TODAY)  # the same work, seen alike
+            assert counts["awaiting_review"] == 1 and counts["done"] == 1
+            to_do = client.get("/updates/")
+            assert to_do.context["page"].paginator.count == counts["with_partner"] > 0
+            overdue = client.get("/updates/overdue/?show=awaiting_review")
+            assert [p.state for p in overdue.context["periods"]] == ["submitted"]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from reporting import selectors, services
 from reporting.models import DueDateExtension
 from reporting.periods import regular_periods
+from reporting.selectors import due_rows
 from tests import factories as f
 from workflow.errors import PermissionRefused, TransitionRefused
 
@@ -227,20 +228,30 @@ def test_extension_moves_the_due_date_on_a_started_update(world, award):
     assert update.due_on == D(2026, 4, 30)
 
 
+def outstanding_list(*, user, today, **filters):
+    """The overdue page's lists, one after the other: overdue, awaiting review, due soon."""
+    which = {"user": user, "today": today, "managed_only": True, **filters}
+    return [
+        period
+        for urgency in due_rows.OUTSTANDING
+        for period in due_rows.read(due_rows.rows(urgency=urgency, **which), user=user, today=today)
+    ]
+
+
 def test_outstanding_list_across_programme_says_how_late_and_what_awaits_review(world, award, award_b, project):
     today = D(2026, 9, 20)
     spring = start(award, world, D(2026, 1, 5), D(2026, 3, 31))
     services.update_submit(update=spring, actor=world.partner)
-    items = selectors.outstanding_list(user=world.manager, programme=world.programme, today=today)
+    items = outstanding_list(user=world.manager, programme=world.programme, today=today)
     assert [(p.subject_reference, p.label, p.urgency, p.days_late) for p in items] == [
         (award.identifier, "Summer term 2026", "overdue", 6),
         (award.identifier, "Spring term 2026", "awaiting_review", 0),
     ]
-    by_partnership = selectors.outstanding_list(user=world.manager, partnership=world.partnership, today=today)
+    by_partnership = outstanding_list(user=world.manager, partnership=world.partnership, today=today)
     assert {p.subject_reference for p in by_partnership} == {award.identifier, project.reference}
     # The other partnership's manager sees none of it, and this manager none of theirs.
     assert all(p.subject != award_b for p in by_partnership)
-    assert all(p.subject not in (award, project) for p in selectors.outstanding_list(user=world.manager_b, today=today))
+    assert all(p.subject not in (award, project) for p in outstanding_list(user=world.manager_b, today=today))
 
 
 def test_due_period_list_query_count_does_not_grow_with_awards(world, django_assert_max_num_queries):

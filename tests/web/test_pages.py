@@ -125,7 +125,7 @@ def test_partner_dashboard_lists_its_work_and_what_is_due(client, world):
     f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org_b, title="Other draft")
     award = force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), "active")
     # Termly from 5 January 2026: the spring term's report (its draft here) was due 14 April 2026. Overdue
-    # is decided from the due periods (reporting.selectors.due), on the day the page is read.
+    # is decided from the kept due periods (reporting.selectors.due_rows), on the day the page is read.
     f.ProgressUpdateFactory(award=award, due_on=dt.date(2026, 4, 14))
     with clock.at(dt.datetime(2026, 4, 16, 12, tzinfo=dt.UTC)):
         page = html(client_for(client, world.partner).get("/"))

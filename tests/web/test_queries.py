@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inbox.services import calendar_feed_get_or_create
 from tests import factories as f
 from tests.helpers import force_state
 from workflow.services import log_transition
@@ -79,8 +80,24 @@ def urls_for(role: str, objs: dict, world) -> list[str]:
         f"/payments/{payment}/",
         f"/programmes/{world.programme.pk}/",
     ]
+    # What is due and overdue, read from the kept due periods: each list, its filters and downloads, and
+    # the calendar feed (no session: the token is the key).
+    urls += [
+        "/updates/",
+        "/updates/?show=done",
+        "/updates/?show=awaiting_review",
+        "/updates/?download=csv",
+        "/updates/overdue/",
+        "/updates/overdue/?show=awaiting_review",
+        "/updates/overdue/?show=due_soon",
+        f"/updates/overdue/?programme={world.programme.pk}",
+        "/updates/overdue/?download=xlsx",
+        f"/calendar/{calendar_feed_get_or_create(user=getattr(world, role)).token}.ics",
+    ]
     if role in ("manager", "funder"):
         urls.append(f"/partnerships/{world.partnership.pk}/")
+    if role == "manager":
+        urls.append(f"/updates/overdue/?partnership={world.partnership.pk}&show=awaiting_review")
     if role in ("manager", "partner"):
         urls += ["/projects/new/", "/awards/new/"]
     if role == "manager":
