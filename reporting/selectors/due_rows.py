@@ -252,9 +252,17 @@ def periods_of(found: Iterable[DueRow], *, user, today: dt.date) -> list[DuePeri
     return periods
 
 
-def read(qs: QuerySet, *, user, today: dt.date) -> list[DuePeriod]:
-    """The periods of a (sliced) queryset of `rows()`, in one query."""
-    return periods_of(qs.select_related(*RELATED), user=user, today=today)
+def with_related(qs: QuerySet) -> QuerySet:
+    """`rows()` read with what a period shows (RELATED): for a paginator, whose page past its count cap
+    is a list, not a queryset."""
+    return qs.select_related(*RELATED)
+
+
+def read(found: QuerySet | Iterable[DueRow], *, user, today: dt.date) -> list[DuePeriod]:
+    """The periods of a (sliced) queryset of `rows()`, in one query; or of rows already read with_related."""
+    if isinstance(found, QuerySet):
+        found = with_related(found)
+    return periods_of(found, user=user, today=today)
 
 
 def merged(*, user, today: dt.date, urgencies: Iterable[str], limit: int, **which: Any) -> list[DuePeriod]:

@@ -44,7 +44,8 @@ def overdue(request):
         return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-outstanding")
     counts = due_rows.counts(**which)
     show = request.GET.get("show") if request.GET.get("show") in TABS else "overdue"
-    page = paginate(request, due_rows.rows(urgency=show, **which), per_page=PER_PAGE, count=counts[show])
+    found = due_rows.with_related(due_rows.rows(urgency=show, **which))
+    page = paginate(request, found, per_page=PER_PAGE, count=counts[show])
     page.object_list = due_rows.read(page.object_list, user=user, today=today)
     context = {
         "page": page,
