@@ -17,6 +17,7 @@ from grants.selectors import (
     payment_list,
     programme_list,
     programme_money_list,
+    shared_only,
 )
 from partnerships.models import Project, Region
 from partnerships.selectors import (
@@ -299,7 +300,8 @@ def _reach_projects(user, la_ids: list[int]) -> dict[int, dict]:
 
 def _reach_awards(user, la_ids: list[int]) -> dict[int, dict]:
     """{local authority id: {"n", "amount"}}: committed awards to recipients there. From the reach tallies
-    (a few rows per authority) when the person's scope is by programme, else counted from the awards."""
+    (a few rows per authority) when the person's scope is by programme, with the awards they see only
+    through a share (`shared_only`, each once) counted beside them; else counted from the awards."""
     scope = award_tally_scope(user)
     if scope is not False:
         rows = (
@@ -309,7 +311,20 @@ def _reach_awards(user, la_ids: list[int]) -> dict[int, dict]:
             .values("local_authority_id")
             .annotate(n=Sum("awards"), amount=Sum("awarded"))
         )
-        return {r["local_authority_id"]: r for r in rows}
+        found = {r["local_authority_id"]: r for r in rows}
+        shared = shared_only(user)  # a tally counts an award under its own programme only: add those co-funded
+        if shared is not None:
+            extra = (
+                shared.filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__in=la_ids)
+                .order_by()
+                .values("recipient__local_authority")
+                .annotate(n=Count("pk"), amount=Coalesce(Sum("amount_awarded"), Value(ZERO)))
+            )
+            for r in extra:
+                row = found.setdefault(r["recipient__local_authority"], {"n": 0, "amount": ZERO})
+                row["n"] += r["n"]
+                row["amount"] = (row["amount"] or ZERO) + r["amount"]
+        return found
     rows = (
         award_list(user=user)
         .filter(state__in=Award.COMMITTED_STATES, recipient__local_authority__in=la_ids)

@@ -134,7 +134,7 @@ def test_reach_reads_a_fixed_number_of_queries(world, places, django_assert_num_
     for _ in range(3):
         f.AwardFactory(programme=world.programme, recipient=world.partner_org, state="active", amount_awarded=1)
     reach_table(user=world.manager, region=region)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # the local authorities, projects, partners, award tallies, shares
         reach_table(user=world.manager, region=region)
 
 
@@ -198,3 +198,19 @@ def test_partners_and_funders_are_counted_from_the_projects(world, places):
     f.ProjectFactory(partnership=world.partnership, children_reached=9)
     assert projects_shown(world.partner, region) == projects_counted(world.partner, region)
     assert projects_shown(world.partner, region)[1] == {"in_delivery": 1}
+
+
+def test_a_co_funder_sees_the_awards_it_co_funds_on_reach_each_once(world, places):
+    """A tally counts an award under its own programme; a funder whose programmes co-fund it (two shares
+    here) still sees it once on /reach/, with the whole amount awarded, as counted from the awards."""
+    from grants.money.cofunding.services import award_shares_set
+    from tests.grants.cofunding_helpers import co_programme
+    from tests.grants.money_helpers import approved_award
+
+    region = Region.objects.get(code="E12000005")
+    co, co_2 = co_programme(world), co_programme(world, name="Second Combined Fund")
+    award = approved_award(world, amount=Decimal("10000.00"))
+    award_shares_set(award=award, actor=world.manager, shares=[(co, Decimal("3000.00")), (co_2, Decimal("1000.00"))])
+    la = award.recipient.local_authority.name
+    assert shown(world.funder_b, region) == counted(world.funder_b, region) == {la: (1, Decimal("10000.00"))}
+    assert shown(world.funder, region) == counted(world.funder, region) == {la: (1, Decimal("10000.00"))}
