@@ -43,6 +43,9 @@ PAGES = [
     ("manager", "/programmes/"),
     ("manager", "/reach/"),
     ("manager", "/inbox/"),
+    ("manager", "/updates/"),
+    ("manager", "/updates/overdue/"),
+    ("manager", "/updates/overdue/?show=awaiting_review"),
     ("partner", "/"),
     ("partner", "/awards/"),
     ("partner", "/inbox/"),
@@ -98,17 +101,24 @@ def _build(size: int) -> str:
     _admin(f'CREATE DATABASE "{db}" TEMPLATE "{template}"')
     _admin(f'DROP DATABASE "{template}"')
     start = time.perf_counter()
-    subprocess.run([PY, "-m", "bench.scale_sql", str(size)], cwd=ROOT, env=_env(db), check=True, capture_output=True)
+    _run([PY, "-m", "bench.scale_sql", str(size)], env=_env(db))
     print(f"  built {size:,} awards in {time.perf_counter() - start:.0f} s ({db})", flush=True)
     return db
 
 
 def _measure(dbs: list[str]) -> dict:
     env = _env(dbs[0], DJANGO_SETTINGS_MODULE="bench.settings", SCALE_DATABASES=",".join(dbs))
-    out = subprocess.run(
-        [PY, "-m", "bench.bench_scale", "--measure"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = _run([PY, "-m", "bench.bench_scale", "--measure"], env=env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _run(args: list[str], env: dict) -> str:
+    """A child's output; when it fails, what it wrote to stderr is printed before the error (not swallowed)."""
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        print(done.stderr[-5000:], file=sys.stderr, flush=True)
+        done.check_returncode()
+    return done.stdout
 
 
 def measure_here() -> dict:

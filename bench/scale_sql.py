@@ -105,7 +105,8 @@ def _sql(cursor, n: int, ctx: dict) -> None:
            SELECT id, (row_number() OVER (ORDER BY id)) - 1 AS k FROM partnerships_project"""
     )
     # Awards: newest last (created a minute apart, ending now), so the default newest-first order
-    # and the identifiers agree.
+    # and the identifiers agree; inserted in that order, as a real table fills (ids and heap order follow
+    # created_at; scattered, a broad search read every block).
     cursor.execute(
         """INSERT INTO grants_award (identifier, title, description, currency, amount_requested, amount_awarded,
                    planned_start, planned_end, reporting_frequency, state, submitted_at, decided_at, created_at,
@@ -118,7 +119,8 @@ def _sql(cursor, n: int, ctx: dict) -> None:
                         (500000 + (i::bigint * 7919) %% 8500000) / 100.0 AS amount,
                         now() - (%s - i) * interval '1 minute' AS created
                  FROM generate_series(0, %s - 1) AS i) AS a
-           JOIN bench_org o ON o.k = i %% %s JOIN bench_project p ON p.k = i %% %s""",
+           JOIN bench_org o ON o.k = i %% %s JOIN bench_project p ON p.k = i %% %s
+           ORDER BY i""",
         [list(COMMITTED), list(COMMITTED), partnership_id, programme_ids, STATES, n, n, n_orgs, n_projects],
     )
     cursor.execute(
