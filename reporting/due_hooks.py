@@ -52,8 +52,17 @@ def _bulk(sender, pks, **kwargs):
     if sender._meta.label == "grants.Award":
         from grants.models import Award
 
-        projects = Award.objects.filter(pk__in=pks, project__isnull=False).values_list("project_id", flat=True)
-        due_rows.refresh(awards=pks, projects=list(projects))
+        from .models.due import DueRow
+        from .selectors.schedules import REPORTING_AWARD_STATES
+
+        # Only an award that reports, or had rows, has rows to write again (an import of drafts has none);
+        # a funded project stops reporting itself, so every award's project is worked out again.
+        found = list(Award.objects.filter(pk__in=pks).values_list("pk", "state", "project_id"))
+        had = set(DueRow.objects.filter(award_id__in=pks).values_list("award_id", flat=True).distinct())
+        awards = [pk for pk, state, _ in found if state in REPORTING_AWARD_STATES or pk in had]
+        projects = [project for _, _, project in found if project]
+        if awards or projects:
+            due_rows.refresh(awards=awards, projects=projects)
 
 
 def register() -> None:

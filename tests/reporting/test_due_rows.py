@@ -279,3 +279,49 @@ def test_a_funder_and_a_co_funder_see_where_each_report_is_and_open_only_what_th
             assert to_do.context["page"].paginator.count == counts["with_partner"] > 0
             overdue = client.get("/updates/overdue/?show=awaiting_review")
             assert [p.state for p in overdue.context["periods"]] == ["submitted"]
+
+
+def test_an_import_writes_again_the_rows_of_the_awards_and_projects_it_touches(world, people):
+    """The import's bulk write: an active award's frequency changed by a file changes its rows, and its
+    project set by the file takes the project's own rows away (a funded project stops reporting itself);
+    new drafts, with a project or without, have none. The rows still agree with the due rule."""
+    import tablib
+
+    from grants.resources import AwardResource
+    from partnerships.importing import run_import
+
+    with clock.at(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)):
+        active = _award(world, reporting_frequency="termly", identifier="360G-WM-000001")
+        project = force_state(
+            f.ProjectFactory(partnership=world.partnership, lead_organisation=world.partner_org), "in_delivery"
+        )
+        before = DueRow.objects.filter(award=active).count()
+        assert DueRow.objects.filter(project=project).exists()
+        headers = ["Identifier", "Programme", "Recipient", "Project", "Title", "Amount requested",
+                   "Planned start", "Planned end", "Reporting frequency"]  # fmt: skip
+        dataset = tablib.Dataset(headers=headers)
+        for identifier, project_ref, frequency in (
+            (active.identifier, project.reference, "monthly"),
+            ("360G-WM-000002", project.reference, "termly"),
+            ("360G-WM-000003", "", "termly"),
+        ):
+            award = active if identifier == active.identifier else None
+            dataset.append(
+                [
+                    identifier,
+                    world.programme.name,
+                    world.partner_org.identifier,
+                    project_ref,
+                    award.title if award else "Tutoring",
+                    str(award.amount_requested if award else "1000.00"),
+                    str(award.planned_start if award else "2026-01-05"),
+                    str(award.planned_end if award else "2026-12-18"),
+                    frequency,
+                ]  # fmt: skip
+            )
+        outcome = run_import(AwardResource(user=world.manager), dataset, dry_run=False)
+        assert outcome.ok, outcome.problems
+        assert DueRow.objects.filter(award=active).count() > before  # monthly: more periods than termly
+        assert not DueRow.objects.filter(project=project).exists()
+        assert not DueRow.objects.filter(award__state=Award.State.DRAFT).exists()
+        _agrees(*people)
