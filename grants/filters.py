@@ -51,7 +51,7 @@ class AwardFilter(ExchangeFilterSet):
         ]
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(award_text(value, using=queryset.db))
+        return queryset.filter(award_text(value))
 
     def filter_in_partnership(self, queryset, name, value):
         return queryset.filter(Q(partnership=value) | Q(programme__partnership=value))

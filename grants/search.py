@@ -15,31 +15,19 @@ whose matches are all old read 800,000 rows for its first page at 1,000,000 awar
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
-from django.db.models import BooleanField, DateTimeField, ExpressionWrapper, F, Func, Q, QuerySet, Value
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from partnerships.models import Organisation
+from workflow.lookups import in_subquery
 
 from .models import Award
 
 
-class _EqualsAny(Func):
-    """`column = ANY(ARRAY(subquery))`: a condition PostgreSQL can put in a bitmap of the column's index."""
-
-    arg_joiner = " = ANY("
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-    conditional = True
-
-
-def award_text(value: str, *, using: str = "default") -> Q:
+def award_text(value: str) -> Q:
     """Awards whose title, identifier or recipient's name contains `value` (any case)."""
     recipients = Organisation.objects.filter(name__icontains=value).order_by().values("pk")
-    if connections[using].vendor == "postgresql":
-        by_recipient = Q(_EqualsAny(F("recipient_id"), ArraySubquery(recipients)))
-    else:
-        by_recipient = Q(recipient__in=recipients)
+    by_recipient = in_subquery("recipient_id", recipients)
     return Q(title__icontains=value) | Q(identifier__icontains=value) | by_recipient
 
 
