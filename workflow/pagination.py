@@ -66,14 +66,15 @@ class CappedPaginator(Paginator):
 
     @property
     def count(self) -> int:
-        """Exact up to the cap; `cap + 1` means "more than cap" (see `capped`). A search's rows are counted
+        """Exact up to the cap (the keys only: a per-row annotation such as an award's paid total is not
+        worked out for a thousand rows only to be counted); `cap + 1` means "more than cap" (see `capped`). A search's rows are counted
         without the list's order (the first cap + 1 the database finds, by a trigram index, say: the
         newest-first walk may read most of a table before a search's first match); other lists keep the
         bounded walk of their order's index."""
         if not hasattr(self, "_capped_count"):
             rows = self.object_list
             if hasattr(rows, "count") and hasattr(rows, "query"):
-                self._capped_count = (rows.order_by() if self.search else rows)[: self.cap + 1].count()
+                self._capped_count = _keys_only(rows.order_by() if self.search else rows)[: self.cap + 1].count()
             else:
                 self._capped_count = len(rows)
         return self._capped_count
@@ -217,3 +218,12 @@ class ProbedPagination(HistoryPagination):
     update or a payment through its award or project): counted to `HISTORY_COUNT_CAP` (1,000) as the
     history logs are, so the count costs the same at a million awards as at ten thousand; `next` still
     leads to every page."""
+
+
+def _keys_only(rows):
+    """`rows` selecting only their primary key, where that counts the same rows (not a union, a DISTINCT ON
+    or an already chosen list of columns); annotations used in a filter or ordering stay where used."""
+    query = rows.query
+    if query.combinator or query.distinct_fields or query.values_select:
+        return rows
+    return rows.values("pk")

@@ -110,3 +110,23 @@ def test_updates_and_payments_count_to_the_history_cap_as_their_rows_are_checked
         assert page["count"] == 2 and page["count_exact"] is False and page["next"], url
         assert len(client.get(url, {"page_size": 1, "page": 4}).json()["results"]) == 1, url
     assert client.get("/api/v1/awards/").json()["count_exact"] is True
+
+
+def test_the_count_reads_the_keys_only_and_still_counts_what_an_annotation_filters(users):
+    """An annotation worked out per row (an award's paid total in the API) is not computed for the rows
+    that are only counted; one used by a filter still decides which rows count."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+    from django.test.utils import CaptureQueriesContext
+
+    in_groups = Group.objects.filter(user=OuterRef("pk")).values("user").annotate(n=Count("pk")).values("n")
+    annotated = users.annotate(groups_n=Coalesce(Subquery(in_groups, output_field=IntegerField()), 0))
+    with CaptureQueriesContext(connection) as ctx:
+        assert CappedPaginator(annotated, 2, cap=100).count == 23
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert "auth_user_groups" not in sql, sql
+    assert CappedPaginator(annotated.filter(groups_n__gt=0), 2, cap=100).count == 0
+    assert CappedPaginator(annotated.filter(groups_n=0), 2, cap=100).count == 23
+    assert CappedPaginator(users.values("username").distinct(), 2, cap=100).count == 23
