@@ -66,11 +66,11 @@ class CappedPaginator(Paginator):
 
     @property
     def count(self) -> int:
-        """Exact up to the cap (the keys only: a per-row annotation such as an award's paid total is not
-        worked out for a thousand rows only to be counted); `cap + 1` means "more than cap" (see `capped`). A search's rows are counted
-        without the list's order (the first cap + 1 the database finds, by a trigram index, say: the
-        newest-first walk may read most of a table before a search's first match); other lists keep the
-        bounded walk of their order's index."""
+        """Exact up to the cap; `cap + 1` means "more than cap" (see `capped`). Only the keys are read (a
+        per-row annotation such as an award's paid total is not worked out for rows only counted). A
+        search's rows are counted without the list's order (the first cap + 1 the database finds, by a
+        trigram index, say: the newest-first walk may read most of a table before a search's first
+        match); other lists keep the bounded walk of their order's index."""
         if not hasattr(self, "_capped_count"):
             rows = self.object_list
             if hasattr(rows, "count") and hasattr(rows, "query"):
