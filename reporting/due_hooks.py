@@ -1,7 +1,7 @@
 """What keeps the due rows (reporting/due_rows.py) in step: every save or delete of the work, its schedule,
 an extra date, an extension or an update, whichever door it came through, and the imports' bulk writes."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from workflow.signals import restored, rows_written
@@ -57,10 +57,10 @@ def _bulk(sender, pks, **kwargs):
 
         # Only an award that reports, or had rows, has rows to write again (an import of drafts has none);
         # a funded project stops reporting itself, so every award's project is worked out again.
-        had = Exists(DueRow.objects.filter(award_id=OuterRef("pk")))
-        found = list(Award.objects.filter(pk__in=pks).annotate(had=had).values_list("pk", "state", "project_id", "had"))
-        awards = [pk for pk, state, _, had in found if state in REPORTING_AWARD_STATES or had]
-        projects = [project for _, _, project, _ in found if project]
+        found = list(Award.objects.filter(pk__in=pks).values_list("pk", "state", "project_id"))
+        had = set(DueRow.objects.filter(award_id__in=pks).values_list("award_id", flat=True).distinct())
+        awards = [pk for pk, state, _ in found if state in REPORTING_AWARD_STATES or pk in had]
+        projects = [project for _, _, project in found if project]
         if awards or projects:
             due_rows.refresh(awards=awards, projects=projects)
 

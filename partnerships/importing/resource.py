@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import connections
 from django.utils import timezone
 from import_export import resources
 from import_export.results import Error, Result, RowResult
@@ -307,12 +306,10 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
         created = self._created
         if self.repr_expression is not None and created:
             ids = [obj.pk for obj in created]
-            # One statement per field on PostgreSQL; SQLite takes at most 999 parameters a statement.
-            chunk = 900 if connections[self._meta.model.objects.db].vendor == "sqlite" else 100_000
             for field_name in self.money_fields:
-                for start in range(0, len(ids), chunk):
+                for start in range(0, len(ids), 900):
                     log_money_set_in_bulk(
-                        self._meta.model.objects.filter(pk__in=ids[start : start + chunk]),
+                        self._meta.model.objects.filter(pk__in=ids[start : start + 900]),
                         field=field_name,
                         object_repr=self.repr_expression,
                         actor=self.user,
