@@ -202,12 +202,13 @@ def rows(
     *, user, today: dt.date, urgency: str, managed_only: bool = False, programme=None, partnership=None
 ) -> QuerySet:
     """The due rows the person sees at `urgency` (one of URGENCIES), soonest due first (the overdue:
-    most days late first): what they manage, and unless `managed_only` what they write for or fund."""
+    most days late first), read with RELATED: what they manage, and unless `managed_only` what they write
+    for or fund."""
     r = roles.of(user)
     if managed_only and not r.is_manager:
         return DueRow.objects.none()
     qs = _scoped(DueRow.objects.filter(_urgency(r, urgency, today)), _visible(r, managed_only))
-    return qs.filter(_in(programme, partnership)).order_by(*DueRow.ORDER)
+    return qs.filter(_in(programme, partnership)).select_related(*RELATED).order_by(*DueRow.ORDER)
 
 
 def _shown(r, row) -> tuple[Any, str, str]:
@@ -257,16 +258,8 @@ def periods_of(found: Iterable[DueRow], *, user, today: dt.date) -> list[DuePeri
     return periods
 
 
-def with_related(qs: QuerySet) -> QuerySet:
-    """`rows()` read with what a period shows (RELATED): for a paginator, whose page past its count cap
-    is a list, not a queryset."""
-    return qs.select_related(*RELATED)
-
-
-def read(found: QuerySet | Iterable[DueRow], *, user, today: dt.date) -> list[DuePeriod]:
-    """The periods of a (sliced) queryset of `rows()`, in one query; or of rows already read with_related."""
-    if isinstance(found, QuerySet):
-        found = with_related(found)
+def read(found: Iterable[DueRow], *, user, today: dt.date) -> list[DuePeriod]:
+    """The periods of due rows read with RELATED (a slice or a page of `rows()`), in the query that reads them."""
     return periods_of(found, user=user, today=today)
 
 
@@ -305,7 +298,8 @@ def owed_rows(*, user, today: dt.date, which: str = "with_partner") -> QuerySet:
 
 
 def owed_periods(*, user, today: dt.date, which: str = "with_partner", limit: int) -> list[DuePeriod]:
-    return read(owed_rows(user=user, today=today, which=which)[:limit], user=user, today=today)
+    found = owed_rows(user=user, today=today, which=which).select_related(*RELATED)[:limit]
+    return read(found, user=user, today=today)
 
 
 def reminder_rows(*, today: dt.date, before: int, after: int) -> QuerySet:

@@ -44,7 +44,7 @@ def overdue(request):
         return downloads.download(request, periods, PERIOD_COLUMNS, name="updates-outstanding")
     counts = due_rows.counts(**which)
     show = request.GET.get("show") if request.GET.get("show") in TABS else "overdue"
-    found = due_rows.with_related(due_rows.rows(urgency=show, **which))
+    found = due_rows.rows(urgency=show, **which)
     page = paginate(request, found, per_page=PER_PAGE, count=counts[show])
     page.object_list = due_rows.read(page.object_list, user=user, today=today)
     context = {

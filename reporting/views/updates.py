@@ -49,7 +49,7 @@ def due(request):
             request, due_rows.read(rows, user=user, today=today), PERIOD_COLUMNS, name="updates-due"
         )
     show = request.GET.get("show") if request.GET.get("show") in DUE_TABS else "to_do"
-    found = due_rows.with_related(due_rows.rows(user=user, today=today, urgency=DUE_TABS[show]))
+    found = due_rows.rows(user=user, today=today, urgency=DUE_TABS[show])
     page = paginate(request, found, per_page=PER_PAGE)
     periods = due_rows.read(page.object_list, user=user, today=today)
     for period in periods:
