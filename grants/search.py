@@ -2,7 +2,8 @@
 
 The three tests (title, identifier, the recipient's name: `icontains`, which Django writes as
 `UPPER(column) LIKE UPPER('%…%')`) stay on the award's own row, so PostgreSQL can answer them together from
-the trigram indexes (grants 0013) as one bitmap: the recipient's name as `recipient_id = ANY(ARRAY(…))`, the
+the trigram indexes (grants 0013; the title's beside the award's state, grants 0017, so a search by state
+visits only that state's candidates) as one bitmap: the recipient's name as `recipient_id = ANY(ARRAY(…))`, the
 matching organisations found first through their own index (an `IN (subquery)` inside an OR cannot join
 that bitmap). SQLite keeps the plain subquery.
 
