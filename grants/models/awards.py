@@ -117,7 +117,17 @@ class Award(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="award_newest_first")]
+        # Newest first, and each order the API offers (`?ordering=`, the id last: StableOrderingFilter), so a
+        # page at 1,000,000 awards walks an index instead of sorting every award.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="award_newest_first"),
+            *(
+                models.Index(fields=[name, "id"], name=f"award_by_{name}")
+                for name in ("title", "amount_requested", "state")
+            ),
+            # The orders that can be blank (an amount awarded, a decision date…) are indexed blanks first on
+            # PostgreSQL, as the API sorts them: grants 0018 (SQLite cannot say NULLS FIRST in an index).
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount_requested__gte=0), name="award_requested_not_negative"),
             models.CheckConstraint(
@@ -307,7 +317,14 @@ class Payment(FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["due_on", "id"], name="payment_by_due_date")]
+        indexes = [
+            models.Index(fields=["due_on", "id"], name="payment_by_due_date"),
+            # The API's other orders (workflow.apis.filtering); the date paid, which can be blank: grants 0018.
+            *(
+                models.Index(fields=[name, "id"], name=f"payment_by_{name}")
+                for name in ("amount", "created_at", "state")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]

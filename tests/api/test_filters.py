@@ -103,3 +103,60 @@ def test_project_and_update_filters(api, world, sides):
 def test_search_with_nul_characters_is_400(api, world, sides):
     # PostgreSQL cannot take them; DRF's search refuses them first.
     assert api(world.manager).get("/api/v1/projects/", {"search": "Peer\x00"}).status_code == 400
+
+
+def every_page(client, query):
+    rows, page = [], 1
+    while True:
+        body = client.get("/api/v1/awards/", {**query, "page_size": 2, "page": page}).json()
+        rows += [(row["id"], row["amount_awarded"]) for row in body["results"]]
+        if not body["next"]:
+            return rows
+        page += 1
+
+
+def test_an_order_with_ties_and_blanks_is_the_same_page_after_page_on_every_database(api, world):
+    """Many awards share an amount: the id decides between them, in the direction asked for, so every award
+    shows on exactly one page; an award with no amount yet is the smallest (last when largest first), on
+    PostgreSQL as on SQLite."""
+    amounts = [Decimal("1000"), None, Decimal("1000"), Decimal("5000"), None, Decimal("1000"), Decimal("1000")]
+    made = []
+    for amount in amounts:
+        award = f.AwardFactory(programme=world.programme, recipient=world.partner_org)
+        Award.objects.filter(pk=award.pk).update(amount_awarded=amount)
+        made.append((award.pk, amount))
+    client = api(world.manager)
+
+    def key(row):
+        return (row[1] is not None, row[1] or 0, row[0])
+
+    largest_first = [pk for pk, _ in sorted(made, key=key, reverse=True)]
+    assert [pk for pk, _ in every_page(client, {"ordering": "-amount_awarded"})] == largest_first
+    assert [pk for pk, _ in every_page(client, {"ordering": "amount_awarded"})] == largest_first[::-1]
+    by_state = every_page(client, {"ordering": "state"})
+    assert [pk for pk, _ in by_state] == sorted(pk for pk, _ in made)  # one state: the id alone decides
+
+
+@pytest.mark.postgres
+def test_an_offered_order_walks_its_index_with_a_filter_at_any_size(api, world):
+    """`?state=active&ordering=-amount_awarded` sorted every award at 1,000,000 (938 ms, 96 ms by the
+    index): each order the API offers has an index, blanks first, that gives it in both directions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    force_state(f.AwardFactory(programme=world.programme, recipient=world.partner_org), Award.State.ACTIVE)
+    client = api(world.manager)
+    for ordering, index in [("-amount_awarded", "award_by_amount_awarded"), ("planned_end", "award_by_planned_end")]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(ids(client.get("/api/v1/awards/", {"state": "active", "ordering": ordering}))) == 1
+        (sql,) = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].startswith('SELECT "grants_award"."id"') and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # what the planner does once the table is big
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(line for (line,) in cursor.fetchall())
+        assert index in plan and "Sort Key" not in plan, plan

@@ -4,9 +4,11 @@ import datetime as dt
 
 from django import forms
 from django.db import models
+from django.db.models import F
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField, RangeField
 from django_filters.widgets import DateRangeWidget
+from rest_framework import filters as drf_filters
 
 
 class IdField(forms.IntegerField):
@@ -54,3 +56,46 @@ class ExchangeFilterSet(filters.FilterSet):
         models.OneToOneField: {"filter_class": IdFilter},
         models.PositiveBigIntegerField: {"filter_class": IdFilter},
     }
+
+
+class StableOrderingFilter(drf_filters.OrderingFilter):
+    """`?ordering=` the same way on every database, page after page.
+
+    - The id is the last key, in the direction of the last one asked for (`-amount_awarded` is
+      `-amount_awarded, -id`): many awards share an amount or a date, and without a unique last key the
+      database may return tied rows in a different order for each page, so a row shows on two pages and
+      another on none.
+    - A blank (an award not yet given an amount) sorts as the smallest value, as SQLite sorts it, on
+      PostgreSQL too (which would put blanks first when sorting largest first): largest first means the
+      largest amounts, then the blanks.
+
+    The models index each orderable field with the id after it, blanks first (`award_by_…`), so a page at
+    1,000,000 rows walks an index in either direction instead of sorting every row."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        if not ordering:
+            return ordering
+        keys = [str(term) for term in ordering]
+        if any(key.lstrip("-") in ("id", "pk") for key in keys):
+            return ordering
+        return [*ordering, "-id" if keys[-1].startswith("-") else "id"]
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        return queryset.order_by(*(_blank_smallest(queryset.model, term) for term in ordering))
+
+
+def _blank_smallest(model, term):
+    if not isinstance(term, str):
+        return term
+    name = term.lstrip("-")
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - an annotation or a path: ordered as asked
+        return term
+    if not getattr(field, "null", False):
+        return term
+    return F(name).desc(nulls_last=True) if term.startswith("-") else F(name).asc(nulls_first=True)

@@ -20,6 +20,7 @@ from ..text import NOTE
 from ..tokens import ExpiringTokenAuthentication
 from .access import RoleMayWrite, WriteRateThrottle
 from .errors import ERROR_RESPONSES
+from .filtering import StableOrderingFilter
 
 
 class TransitionInfoSerializer(serializers.Serializer):
@@ -71,7 +72,7 @@ class ExchangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token`.
     authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     pagination_class = Pagination
-    filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter, drf_filters.OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, drf_filters.SearchFilter, StableOrderingFilter]
     permission_classes = [RoleMayWrite]
     throttle_classes = [WriteRateThrottle]
     http_method_names = ["get", "post", "patch", "head", "options"]
