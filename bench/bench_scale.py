@@ -56,6 +56,8 @@ PAGES = [
 APIS = [
     ("manager", "/api/v1/awards/"),
     ("manager", "/api/v1/awards/?state=active"),
+    ("manager", "/api/v1/awards/?state=active&ordering=-amount_awarded"),  # an offered order (grants 0018)
+    ("manager", "/api/v1/payments/?ordering=-paid_on"),
     ("manager", "/api/v1/projects/"),
     ("manager", "/api/v1/programmes/"),
     ("manager", "/api/v1/payments/"),
