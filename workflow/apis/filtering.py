@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F
 from django_filters import rest_framework as filters
@@ -94,7 +95,7 @@ def _blank_smallest(model, term):
     name = term.lstrip("-")
     try:
         field = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 - an annotation or a path: ordered as asked
+    except FieldDoesNotExist:  # an annotation, a path or `pk`: ordered as asked
         return term
     if not getattr(field, "null", False):
         return term
