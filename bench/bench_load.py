@@ -85,13 +85,11 @@ def prepare(n_awards: int) -> tuple[str, Path]:
 
 
 def _kept_database(n_awards: int) -> str | None:
-    import psycopg
+    """The database `bench scale` kept for this size, named as it names them."""
+    from bench import bench_scale
 
-    label = f"{n_awards // 1_000_000}m" if n_awards >= 1_000_000 else f"{n_awards // 1000}k"
-    name = f"{os.environ.get('SCALE_DB_PREFIX', 'bench_perf')}_{label}"
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    return name if found else None
+    name = f"{bench_scale.PREFIX}_{bench_scale._label(n_awards)}"
+    return name if bench_scale._exists(name) else None
 
 
 def fixture_here() -> dict:
