@@ -4,6 +4,7 @@ an assessor it is not theirs to see cannot open it; nobody conflicted can score.
 manager and assessor, asked the same way, do see the scores — so each assertion can fail."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -24,6 +25,13 @@ Role = OrganisationMembership.Role
 SCORE_SECRET = "Sc0re-SECRET"
 FILE_SECRET = "F1le-SECRET"
 BID_SECRET = "Qx9-BID-SECRET"
+# The two weighted scores as a page shows them: not the seconds of a timestamp ("16:10:57.001234"),
+# which made the API's history look like a leak about one run in a hundred.
+SCORE_FIGURES = re.compile(r"(?<![\d:.])(?:72|57)\.00(?!\d)")
+
+
+def _shows_scores(text: str) -> bool:
+    return SCORE_SECRET in text or SCORE_FIGURES.search(text) is not None
 
 
 def _score(assignment, actor, values, note):
@@ -165,7 +173,7 @@ def test_a_conflicted_person_reads_no_score_through_any_door(client, bid, person
         text = _text(response)
         if response.status_code >= 500:
             errors.append(f"{door} {url}: {response.status_code}")
-        if SCORE_SECRET in text or "72.00" in text or "57.00" in text:
+        if _shows_scores(text):
             leaks.append(f"{door} {url}: {response.status_code} shows scores")
         if person_name in NO_WAY_IN and (BID_SECRET in text or FILE_SECRET in text or "letter.txt" in text):
             leaks.append(f"{door} {url}: {response.status_code} shows the bid or its file")
@@ -226,7 +234,7 @@ def test_the_unconflicted_manager_reads_the_scores_at_every_door(client, world, 
     response = client.get(url.format(**ids))
     assert response.status_code == 200, door
     text = _text(response)
-    assert SCORE_SECRET in text or "72.00" in text or "57.00" in text, door
+    assert _shows_scores(text), door
 
 
 def test_an_assessor_reads_their_own_scores_and_no_one_elses(client, bid):
