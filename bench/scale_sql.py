@@ -66,7 +66,11 @@ def _column_defaults(cursor):
             if not (field.has_default() or field.empty_strings_allowed):
                 continue
             value = field.get_db_prep_save(field.get_default(), connection)
-            cursor.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value])
+            # A statement like this one takes no parameters from the server: the value is written in.
+            default = connection.ops.compose_sql(
+                f'ALTER TABLE "{table}" ALTER COLUMN "{field.column}" SET DEFAULT %s', [value]
+            )
+            cursor.execute(default)
             added.append((table, field.column))
     try:
         yield

@@ -6,12 +6,26 @@ that stays open (a load spike then hits every size alike instead of skewing one)
 import os
 
 from config.settings import *  # noqa: F403
-from config.settings import ALLOWED_HOSTS, DATABASES
+from config.settings import ALLOWED_HOSTS
+from config.settings import DATABASES as APP_DATABASES
 
 _names = os.environ["SCALE_DATABASES"].split(",")
+
+
+def _database(name: str) -> dict:
+    """A kept database by name; "<name>:unprepared" is the same one read without server-side prepared
+    statements (bench_prepared measures the two in turn)."""
+    db, _, mode = name.partition(":")
+    options = dict(APP_DATABASES["default"].get("OPTIONS", {}))
+    if mode == "unprepared":
+        options.pop("server_side_binding", None)
+        options.pop("prepare_threshold", None)
+    return {**APP_DATABASES["default"], "NAME": db, "CONN_MAX_AGE": None, "OPTIONS": options}
+
+
 DATABASES = {
-    alias: {**DATABASES["default"], "NAME": name, "CONN_MAX_AGE": None}
-    for alias, name in zip(["default", *_names[1:]], _names, strict=True)
+    alias: _database(name)
+    for alias, name in zip(["default", *[n.replace(":", "_") for n in _names[1:]]], _names, strict=True)
 }
 DATABASE_ROUTERS = ["bench.settings.MeasuredSize"]
 ROOT_URLCONF = "bench.urls"
