@@ -163,8 +163,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # Parameters bound by the server, and a statement run five times on a connection prepared there, so
     # PostgreSQL plans it once: planning the dashboards' many-join queries cost more than running them
-    # (7 ms to plan, 0.7 ms to run the inbox's due rows at 10,000 awards); every page and API list was
-    # 0.74-0.98x its time without (bench/bench_prepared.py). DATABASE_PREPARED_STATEMENTS=0 turns it off,
+    # (7 ms to plan, 0.7 ms to run the inbox's due rows at 10,000 awards); the pages and API lists
+    # together took 0.86-0.91x their time without (`python -m bench prepared`; the inbox and dashboards
+    # 0.80-0.86x, a few URLs within the noise either way). DATABASE_PREPARED_STATEMENTS=0 turns it off,
     # for a transaction-pooling PgBouncer older than 1.21 (or without max_prepared_statements).
     if os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
         DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
