@@ -98,8 +98,9 @@ def _periods_section(periods: list[DuePeriod], count: int, key: str, heading: st
     )
 
 
-def _manager_sections(user, r, today: dt.date) -> list[InboxSection]:
-    counts = due_rows.managed_counts(user=user, today=today)
+def _manager_sections(user, r, today: dt.date, counts: dict[str, int] | None = None) -> list[InboxSection]:
+    if counts is None:
+        counts = due_rows.managed_counts(user=user, today=today)
     to_review = due_rows.managed_periods(user=user, today=today, urgency="awaiting_review", limit=LIMIT)
     overdue = due_rows.managed_periods(user=user, today=today, urgency="overdue", limit=LIMIT)
     payments = payment_list(user=user)
@@ -287,13 +288,15 @@ def _funder_sections(user, r, today: dt.date) -> list[InboxSection]:
     ]
 
 
-def inbox_for(*, user, today: dt.date | None = None) -> Inbox:
-    """The person's inbox: a section for each kind of thing waiting, for each role they hold."""
+def inbox_for(*, user, today: dt.date | None = None, managed_counts: dict[str, int] | None = None) -> Inbox:
+    """The person's inbox: a section for each kind of thing waiting, for each role they hold.
+    `managed_counts`: the due figures of the work they manage on `today` (reporting.selectors.due_rows
+    .managed_counts), when the caller has them already (the dashboard shows them too)."""
     today = today or payment_due.today()
     r = roles.of(user)
     inbox = Inbox(today=today)
     if r.is_manager:
-        inbox.sections += _manager_sections(user, r, today)
+        inbox.sections += _manager_sections(user, r, today, managed_counts)
     if r.is_partner:
         inbox.sections += _partner_sections(user, r, today)
     if r.is_funder:

@@ -29,7 +29,10 @@ def inbox(request):
 def home(request):
     """The dashboard, with what is waiting for the person first."""
     context = dashboard_context(request)
-    context["inbox"] = selectors.inbox_for(user=request.user, today=context["today"])
+    manager = context.get("manager")
+    context["inbox"] = selectors.inbox_for(
+        user=request.user, today=context["today"], managed_counts=manager["updates"] if manager else None
+    )
     return render(request, "dashboard/home.html", context)
 
 

@@ -74,6 +74,18 @@ def test_dashboard_shows_the_inbox_first(client, world, due_world):
     assert 'href="/inbox/#reports_overdue">Progress updates overdue from partners</a>: <strong>2</strong>' in page
 
 
+def test_the_dashboard_reads_the_managed_due_figures_once_for_its_figures_and_its_inbox(client, world, due_world):
+    client.force_login(world.manager)
+    with due_world.at():
+        client.get("/")  # the first request of a session writes to it
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/")
+    assert sum("reporting_duetally" in q["sql"] for q in captured) == 1
+    figures, inbox = response.context["manager"]["updates"], response.context["inbox"]
+    assert figures["overdue"] == inbox.section("reports_overdue").count == 2
+    assert figures["awaiting_review"] == inbox.section("updates_to_review").count
+
+
 def test_someone_without_an_organisation_has_an_empty_inbox(client, db):
     client.force_login(f.UserFactory())
     response = client.get("/inbox/")
