@@ -1,11 +1,20 @@
-"""`column = ANY(ARRAY(subquery))` on PostgreSQL: a condition it can answer from the column's index (a bitmap
-per condition, OR-ed), where `column IN (subquery)` inside an OR becomes a hashed subplan tested against
-every row of the table, which reads every page of it, dead ones too (a tally table rewritten by triggers a
-million times holds a few live rows in 100 MB). Other databases keep the plain subquery."""
+"""Conditions on a subquery written so PostgreSQL reads what a page needs, not every row the subquery can
+give. Other databases keep the plain form.
+
+- `in_subquery`: `column = ANY(ARRAY(subquery))`, a condition it can answer from the column's index (a
+  bitmap per condition, OR-ed), where `column IN (subquery)` inside an OR becomes a hashed subplan tested
+  against every row of the table, which reads every page of it, dead ones too (a tally table rewritten by
+  triggers a million times holds a few live rows in 100 MB).
+- `ProbedExists`: a correlated EXISTS that stays one probe per row read. Inside an OR, PostgreSQL may
+  turn an EXISTS into a hashed `IN` of every row its subquery can give, built before the first row is
+  returned, and does so whenever that hash fits in `work_mem`: the state-change history at 100,000
+  awards hashed all 100,000 visible award ids (60-80 ms) to show fifty rows, where probing took 5-9 ms
+  (a million ids do not fit, so that size already probed). `OFFSET 0` in the subquery is the planner's
+  documented fence: a subquery with an OFFSET is never simplified into that hashed form."""
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, router
-from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, Q, QuerySet
 
 
 class EqualsAny(Func):
@@ -22,3 +31,13 @@ def in_subquery(field: str, subquery: QuerySet) -> Q:
     if connections[router.db_for_read(subquery.model)].vendor == "postgresql":
         return Q(EqualsAny(F(field), ArraySubquery(subquery.order_by())))
     return Q(**{f"{field}__in": subquery})
+
+
+class ProbedExists(Exists):
+    """EXISTS(subquery) that PostgreSQL evaluates row by row (see the module's note)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        if not (sql.endswith(")") and "EXISTS(" in sql):
+            return sql, params  # a subquery that can match nothing is written as a constant, not a subquery
+        return f"{sql[:-1]} OFFSET 0)", params  # EXISTS(SELECT … LIMIT 1) -> EXISTS(SELECT … LIMIT 1 OFFSET 0)

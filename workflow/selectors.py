@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
 from accounts import roles
 
+from .lookups import ProbedExists
 from .models import MoneyChange, TransitionLog
 
 _VISIBLE: dict[str, Callable[..., QuerySet]] = {}
@@ -42,7 +43,8 @@ def _history_scope(user) -> Q | None:
     q = Q(pk__in=[])
     for label, selector in _VISIBLE.items():
         ct = ContentType.objects.get_for_model(apps.get_model(label))
-        q |= Q(Exists(selector(user=user).filter(pk=OuterRef("object_id"))), content_type=ct)
+        # The type first, so a row's subject is looked for only among the models of its own type.
+        q |= Q(content_type=ct) & Q(ProbedExists(selector(user=user).filter(pk=OuterRef("object_id"))))
     return q
 
 
