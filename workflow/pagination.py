@@ -67,14 +67,16 @@ class CappedPaginator(Paginator):
     @property
     def count(self) -> int:
         """Exact up to the cap; `cap + 1` means "more than cap" (see `capped`). Only the keys are read (a
-        per-row annotation such as an award's paid total is not worked out for rows only counted). A
-        search's rows are counted without the list's order (the first cap + 1 the database finds, by a
-        trigram index, say: the newest-first walk may read most of a table before a search's first
-        match); other lists keep the bounded walk of their order's index."""
+        per-row annotation such as an award's paid total is not worked out for rows only counted), and
+        without the list's order: any cap + 1 rows count the same, so the database takes the first it
+        finds (by a trigram index for a search, where the newest-first walk may read most of a table
+        before a search's first match; by the filter's index for an order no index serves with that
+        filter, where the ordered count sorted every match: the active awards by amount at 100,000
+        awards sorted 30,000 rows, 50 ms, to count 10,001)."""
         if not hasattr(self, "_capped_count"):
             rows = self.object_list
             if hasattr(rows, "count") and hasattr(rows, "query"):
-                self._capped_count = _keys_only(rows.order_by() if self.search else rows)[: self.cap + 1].count()
+                self._capped_count = _keys_only(rows.order_by())[: self.cap + 1].count()
             else:
                 self._capped_count = len(rows)
         return self._capped_count
