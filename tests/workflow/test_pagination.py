@@ -130,3 +130,17 @@ def test_the_count_reads_the_keys_only_and_still_counts_what_an_annotation_filte
     assert CappedPaginator(annotated.filter(groups_n__gt=0), 2, cap=100).count == 0
     assert CappedPaginator(annotated.filter(groups_n=0), 2, cap=100).count == 23
     assert CappedPaginator(users.values("username").distinct(), 2, cap=100).count == 23
+
+
+def test_the_capped_count_asks_for_no_order(users):
+    """Any cap + 1 rows count the same, so the count leaves the list's order out: the database may take
+    the first rows it finds instead of sorting every match (a list ordered by a field no index serves)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    paginator = CappedPaginator(users.order_by("-last_login", "username"), 2, cap=5)
+    with CaptureQueriesContext(connection) as captured:
+        assert paginator.count == 6 and paginator.capped
+    (count,) = [q["sql"] for q in captured]
+    assert "COUNT(" in count and "ORDER BY" not in count
+    assert [u.username for u in paginator.page(1)] == ["person-00", "person-01"]  # the page keeps the order
