@@ -1,10 +1,11 @@
-"""Prepared statements on PostgreSQL (config/settings.py): every page and API list of bench_scale at
-10,000 awards read with the settings' server-side binding and prepared statements, beside the same
-request on the same database without them (`DATABASE_PREPARED_STATEMENTS=0`), the two taking turns
-request by request in one process. The reference is the unprepared time; aim: no URL slower.
+"""Prepared statements on PostgreSQL (`DATABASE_PREPARED_STATEMENTS=1`, config/settings.py): every page and
+API list of bench_scale read with server-side binding and prepared statements, beside the same request on
+the same database without them (the default), the two taking turns request by request in one process.
+The reference is the unprepared time; aim: no URL slower.
 
     python -m bench prepared                      # builds the 10,000-award database (about 15 s)
     SCALE_REUSE=1 python -m bench prepared        # measures the one `bench scale` kept (SCALE_KEEP=1)
+    PREPARED_SIZE=1000000 SCALE_REUSE=1 …         # another size
 """
 
 import os
@@ -18,6 +19,7 @@ def main():
     db = scale._build(size)
     try:
         start = time.perf_counter()
+        os.environ["DATABASE_PREPARED_STATEMENTS"] = "1"  # the measuring child's `default`; the other alias not
         prepared, unprepared = scale._measure([db, f"{db}:unprepared"])
         print(f"  measured in {time.perf_counter() - start:.0f} s at {size:,} awards", flush=True)
     finally:

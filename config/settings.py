@@ -161,13 +161,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compiling the visibility checks took 6 s of a 0.6 s query (bench/bench_scale.py, transitions at
     # 1,000,000 awards). Every query here reads a page or a bounded set; none gains from JIT.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
-    # Parameters bound by the server, and a statement run five times on a connection prepared there, so
-    # PostgreSQL plans it once: planning the dashboards' many-join queries cost more than running them
-    # (7 ms to plan, 0.7 ms to run the inbox's due rows at 10,000 awards); the pages and API lists
-    # together took 0.86-0.91x their time without (`python -m bench prepared`; the inbox and dashboards
-    # 0.80-0.86x, a few URLs within the noise either way). DATABASE_PREPARED_STATEMENTS=0 turns it off,
-    # for a transaction-pooling PgBouncer older than 1.21 (or without max_prepared_statements).
-    if os.environ.get("DATABASE_PREPARED_STATEMENTS", "1") != "0":
+    # DATABASE_PREPARED_STATEMENTS=1: parameters bound by the server, and a statement run five times on a
+    # connection prepared there, so PostgreSQL plans it once. Off by default: planning the dashboards'
+    # many-join queries costs more than running them at 10,000 awards (the pages and API lists together
+    # 0.86-0.91x their time with it; 0.93x at 100,000), but at 1,000,000 the generic plan PostgreSQL
+    # then settles on cannot see how rare a value is (few payments are approved): the inbox's payments to
+    # release took 68 ms against 3, the inbox 1.5x its time without (`python -m bench prepared`).
+    if os.environ.get("DATABASE_PREPARED_STATEMENTS", "0") == "1":
         DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
