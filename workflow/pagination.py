@@ -2,7 +2,8 @@
 
 A plain Django paginator counts every matching row (`COUNT(*)` over the whole filtered list: 1.6 ms at
 10,000 awards, 33 ms at 100,000, most of a second at 1,000,000). This one counts at most
-`PAGINATION_COUNT_CAP` rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`, a bounded walk of an index):
+`PAGINATION_COUNT_CAP` rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`, without the list's order, so the
+database stops at the first cap + 1 rows it finds):
 below the cap the count is exact, as before; above it the list says "more than 10,000" and the pages
 after the cap stay reachable by number and by Next (each page reads one row more than it shows to know
 whether another follows). Page links are the GOV.UK pattern with ellipses, built from a handful of
