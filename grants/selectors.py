@@ -4,11 +4,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, cast
 
-from django.db.models import Count, DecimalField, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from accounts import roles
-from partnerships.models import PartnershipMember
+from partnerships.models import LocalAuthority, PartnershipMember
 from partnerships.selectors import NOTHING, _p, scoped
 
 from .models import ZERO, Award, AwardShare, AwardTally, FundingProgramme, Payment
@@ -66,18 +79,25 @@ def programme_list(*, user) -> QuerySet:
 
 
 def award_list(*, user, include_archived: bool = False) -> QuerySet:
-    """Awards the person may see; archived ones only when asked for (they are kept, never deleted)."""
+    """Awards the person may see; archived ones only when asked for (they are kept, never deleted).
+
+    Each row comes with its programme and funder, recipient, project and partnership, the names every
+    list shows. The recipient's place is left to `with_places`: PostgreSQL plans a join's order by trying
+    the orders of its tables, and two tables more (the local authority and its sub-region, with the
+    programme's manager that nothing reads from an award) took its planning of a page of awards from
+    1.8 ms to 5.8 ms, more than reading the page."""
     qs = scoped(
-        Award.objects.select_related(
-            "programme__funder",
-            "programme__managed_by",
-            "recipient__local_authority__sub_region",
-            "project",
-            "partnership",
-        ),
+        Award.objects.select_related("programme__funder", "recipient", "project", "partnership"),
         award_scope(user),
     )
     return qs if include_archived else qs.filter(archived_at__isnull=True)
+
+
+def with_places(awards: QuerySet) -> QuerySet:
+    """`awards` with each recipient's local authority and its sub-region, read in one more query for the
+    whole list (the API and downloads show them)."""
+    places = LocalAuthority.objects.select_related("sub_region")
+    return awards.prefetch_related(Prefetch("recipient__local_authority", queryset=places))
 
 
 def payment_list(*, user) -> QuerySet:

@@ -192,7 +192,8 @@ class AwardViewSet(ArchivableMixin, EditableMixin, mixins.CreateModelMixin, mixi
 
     def selected(self):
         payments = Payment.objects.filter(award=OuterRef("pk"))
-        return selectors.award_list(user=self.request.user, include_archived=self.include_archived()).annotate(
+        awards = selectors.award_list(user=self.request.user, include_archived=self.include_archived())
+        return selectors.with_places(awards).annotate(
             paid_total=_total(payments.filter(state=Payment.State.PAID), "award", "amount"),
             scheduled_total=_total(payments.exclude(state=Payment.State.CANCELLED), "award", "amount"),
             co_funded=share_selectors.is_co_funded(),

@@ -74,8 +74,10 @@ def published_awards(*, user=None):
     qs = (
         selectors.award_list(user=user, include_archived=True)
         if user is not None
-        else Award.objects.select_related("programme__funder", "recipient__local_authority", "project", "partnership")
+        else Award.objects.select_related("programme__funder", "project", "partnership")
     )
+    # Each grant's beneficiary location is its recipient's local authority.
+    qs = qs.select_related("recipient__local_authority")
     qs = qs.filter(state__in=Award.COMMITTED_STATES).order_by("identifier")
     if user is not None:
         return with_visible_shares(qs, user=user)

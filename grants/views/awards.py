@@ -51,7 +51,9 @@ def award_list(request):
     )
     qs = filterset.qs
     if downloads.requested(request):
-        return downloads.download(request, with_visible_shares(qs, user=request.user), AWARD_COLUMNS, name="awards")
+        return downloads.download(
+            request, with_visible_shares(selectors.with_places(qs), user=request.user), AWARD_COLUMNS, name="awards"
+        )
     r = roles.of(request.user)
     return render(
         request,

@@ -31,7 +31,9 @@ def _projects(user):
 
 
 def _awards(user):
-    return award_list(user=user, include_archived=True).select_related("project__partnership", "programme__partnership")
+    return award_list(user=user, include_archived=True).select_related(
+        "project__partnership", "programme__partnership", "recipient__local_authority__sub_region"
+    )
 
 
 def _one(qs, **lookup):

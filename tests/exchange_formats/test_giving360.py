@@ -147,6 +147,33 @@ def test_exports_are_scoped_to_what_the_person_may_see(published):
     assert partner_sees == set()
 
 
+def test_an_export_reads_each_grants_location_without_a_query_per_grant(world, published, sandwell, tmp_path):
+    """The beneficiary location (the recipient's local authority) comes with the awards, for a person's
+    export as for the whole register's: one award more costs no query more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    manager = _user("manager")
+
+    def queries() -> list[int]:
+        counts = []
+        for user in (manager, None):
+            with CaptureQueriesContext(connection) as ctx:
+                giving360.export(tmp_path / "grants.json", user=user)
+            counts.append(len(ctx.captured_queries))
+        return counts
+
+    queries()  # the person's roles are read once
+    before = queries()
+    for n in range(3):
+        school = f.OrganisationFactory(name=f"School {n}", kind="school", local_authority=sandwell)
+        approved(f.AwardFactory(programme=world.programme, recipient=school, amount_requested=Decimal("100.00")))
+    assert queries() == before
+    grants = json.loads((tmp_path / "grants.json").read_text())["grants"]
+    schools = [g for g in grants if g["recipientOrganization"][0]["name"].startswith("School")]
+    assert len(schools) == 3 and {g["beneficiaryLocation"][0]["geoCode"] for g in schools} == {"E08000028"}
+
+
 FLAT_HEADERS = [
     "Identifier",
     "Title",

@@ -72,7 +72,9 @@ def urls_for(role: str, objs: dict, world) -> list[str]:
         "/projects/?q=review&state=in_delivery",
         "/awards/",
         "/awards/?state=active&q=award",
+        "/awards/?download=csv",  # each recipient's local authority (grants.selectors.with_places)
         "/payments/",
+        "/payments/?download=csv",
         "/payments/?when=next30",
         "/reach/",
         f"/projects/{project}/",
