@@ -144,3 +144,23 @@ def test_the_capped_count_asks_for_no_order(users):
     (count,) = [q["sql"] for q in captured]
     assert "COUNT(" in count and "ORDER BY" not in count
     assert [u.username for u in paginator.page(1)] == ["person-00", "person-01"]  # the page keeps the order
+
+
+@pytest.mark.parametrize("cap", [5, 100])  # a capped list and one counted to the end
+def test_a_search_sorts_keys_and_reads_its_rows_by_key_in_the_same_order(users, cap):
+    """A search's page is found by its keys (the only column its sort carries), then read by key and
+    given back in the keys' order: the same rows as reading the page whole, one query more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ordered = users.order_by("-last_login", "-username")
+    whole = [u.username for u in CappedPaginator(ordered, 2, cap=cap).page(2)]
+    paginator = CappedPaginator(ordered, 2, cap=cap, search=True)
+    paginator.count  # noqa: B018 (counted first, as a page does)
+    with CaptureQueriesContext(connection) as captured:
+        page = [u.username for u in paginator.page(2)]
+    assert page == whole and len(page) == 2
+    keys, rows = [q["sql"] for q in captured]
+    assert "ORDER BY" in keys and "username" not in keys.split(" FROM ")[0]  # the sort carries the key alone
+    assert "ORDER BY" not in rows and "LIMIT" not in rows  # the page's rows, read by key
+    assert list(CappedPaginator(ordered.filter(username="nobody"), 2, cap=cap, search=True).page(1)) == []
