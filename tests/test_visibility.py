@@ -124,10 +124,16 @@ def test_list_selectors_use_a_constant_number_of_queries(world, objects, django_
     roles.of(user)
     with django_assert_num_queries(1):
         rows = [
-            (a.programme.funder.name, a.recipient.local_authority.sub_region.name)
-            for a in grant_selectors.award_list(user=user)
+            (a.programme.funder.name, a.recipient.name, a.project_id) for a in grant_selectors.award_list(user=user)
         ]
     assert len(rows) == 22
+    # Each recipient's place (the API and downloads show it): one query more for the whole list.
+    with django_assert_num_queries(2):
+        places = [
+            a.recipient.local_authority.sub_region.name
+            for a in grant_selectors.with_places(grant_selectors.award_list(user=user))
+        ]
+    assert len(places) == 22
 
 
 def test_partner_sees_the_programmes_of_its_own_partnerships_to_apply_to(world):
