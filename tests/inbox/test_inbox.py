@@ -142,7 +142,8 @@ def test_inbox_query_count_does_not_grow_with_the_data(client, world, role):
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 16
+    # (each list of due periods reads its updates in a query of their own: cheaper than planning the join)
+    assert counts[0] <= 18
 
 
 def test_a_section_counts_to_its_cap_and_says_there_are_more(client, world, due_world, monkeypatch):
