@@ -5,11 +5,12 @@ logs, the scoped list of the rows a person may see (`visible_to`, in its AppConf
 registry lets a lower layer read a higher one's rows without importing it: partnerships' pages list
 a partnership's programmes through `visible("grants.FundingProgramme", user=…)`."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, QuerySet
+from django.db.models import ForeignKey, Model, OuterRef, Q, QuerySet
 
 from accounts import roles
 
@@ -17,6 +18,27 @@ from .lookups import ProbedExists
 from .models import MoneyChange, TransitionLog
 
 _VISIBLE: dict[str, Callable[..., QuerySet]] = {}
+
+
+def read_together(rows: Iterable[Model], *fields: str) -> list:
+    """`rows` (of one model) with the objects their foreign keys `fields` point at — all of one model,
+    an update's author and reviewer say — read in one query for the whole list. Cheaper than joining
+    them into the list's own query once it joins many tables (PostgreSQL plans a join by trying its
+    orders: two people more took a page of updates from 2.8 ms of planning to 9.8), and one query
+    where `prefetch_related` asks one per field."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    keys_of = [cast("ForeignKey", rows[0]._meta.get_field(name)) for name in fields]
+    links = [(field.name, field.attname) for field in keys_of]
+    model = cast("type[Model]", keys_of[0].related_model)
+    keys = {getattr(row, attname) for row in rows for _, attname in links} - {None}
+    found = model._default_manager.in_bulk(keys) if keys else {}
+    for row in rows:
+        for name, attname in links:
+            if getattr(row, attname) in found:
+                setattr(row, name, found[getattr(row, attname)])
+    return rows
 
 
 def visible_to(model_label: str, selector: Callable[..., QuerySet]) -> None:

@@ -23,6 +23,7 @@ from workflow.apis import (
 from workflow.dates import GrantDateSerializerField
 from workflow.pagination import ProbedPagination
 from workflow.request_limits import body_limit
+from workflow.selectors import read_together
 from workflow.text import NARRATIVE, NOTE
 
 from .. import selectors, services
@@ -248,7 +249,7 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
         return (
             selectors.update_list(user=self.request.user)
             # What the permission checks behind available_transitions read, without a query per row.
-            .select_related("project__partnership", "reviewed_by")
+            .select_related("project__partnership")
             .prefetch_related(
                 Prefetch("results", IndicatorResult.objects.select_related("indicator")),
                 Prefetch("reach", ReachByLocalAuthority.objects.select_related("local_authority")),
@@ -256,6 +257,10 @@ class ProgressUpdateViewSet(EditableMixin, mixins.CreateModelMixin, mixins.Updat
                 Prefetch("spend_lines", SpendLine.objects.select_related("category")),
             )
         )
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return None if page is None else read_together(page, "author", "reviewed_by")
 
     def create_with_service(self, data, user):
         return services.update_start(

@@ -27,6 +27,7 @@ from grants.models import Award, AwardShare, FundingProgramme
 from partnerships.models import Partnership
 from partnerships.selectors import NOTHING
 from workflow.lookups import in_subquery
+from workflow.selectors import read_together
 
 from ..models import DueRow, DueTally, ProgressUpdate, Turn
 from ..periods import DuePeriod, due_soon_days
@@ -267,13 +268,7 @@ def read(found: Iterable[DueRow], *, user, today: dt.date) -> list[DuePeriod]:
 
 def with_updates(found: Iterable[DueRow]) -> list[DueRow]:
     """`found`, each row with its update and the update a manager sees, both read in one query."""
-    found = list(found)
-    keys = {key for row in found for key in (row.update_id, row.seen_update_id) if key is not None}
-    updates = ProgressUpdate.objects.in_bulk(keys) if keys else {}
-    for row in found:
-        row.update = updates.get(row.update_id)
-        row.seen_update = updates.get(row.seen_update_id)
-    return found
+    return read_together(found, *UPDATES)
 
 
 def merged(*, user, today: dt.date, urgencies: Iterable[str], limit: int, **which: Any) -> list[DuePeriod]:

@@ -11,9 +11,8 @@ from .scopes import update_scope
 
 def update_list(*, user) -> QuerySet:
     return scoped(
-        ProgressUpdate.objects.select_related(
-            "award__programme", "award__recipient", "project__lead_organisation", "author"
-        ),
+        # (its author and reviewer, where shown, come with `workflow.selectors.read_together`)
+        ProgressUpdate.objects.select_related("award__programme", "award__recipient", "project__lead_organisation"),
         update_scope(user),
     )
 

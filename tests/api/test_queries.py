@@ -30,6 +30,8 @@ ENDPOINTS = [
     "money-changes",
 ]
 MAX_QUERIES = 8  # auth token, roles, count, page, prefetches
+# An update's indicator results, reach, evidence and spend lines, and its author and reviewer together.
+MAX_QUERIES_FOR = {"updates": 9}
 
 
 def grow(world, n):
@@ -52,6 +54,7 @@ def grow(world, n):
         f.PaymentFactory(award=award, amount=Decimal("200.00"))
         indicator = f.IndicatorFactory(award=award)
         update = force_state(f.ProgressUpdateFactory(award=award, author=world.partner), ProgressUpdate.State.ACCEPTED)
+        ProgressUpdate.objects.filter(pk=update.pk).update(reviewed_by=world.manager)
         f.IndicatorResultFactory(update=update, indicator=indicator)
         f.IndicatorResultFactory(update=update, indicator=f.IndicatorFactory(award=award, name="Settings"))
         f.ProgressUpdateFactory(project=project, award=None, author=world.partner)
@@ -92,7 +95,7 @@ def test_list_queries_do_not_grow_with_rows(api, world, who, django_assert_max_n
     small = {endpoint: count(client, endpoint) for endpoint in ENDPOINTS}
     grow(world, 27)
     for endpoint in ENDPOINTS:
-        with django_assert_max_num_queries(MAX_QUERIES):
+        with django_assert_max_num_queries(MAX_QUERIES_FOR.get(endpoint, MAX_QUERIES)):
             queries, rows = count(client, endpoint)
         assert queries == small[endpoint][0], endpoint
         if endpoint not in ("organisations", "local-authorities"):
