@@ -32,6 +32,8 @@ def read_together(rows: Iterable[Model], *fields: str) -> list:
     keys_of = [cast("ForeignKey", rows[0]._meta.get_field(name)) for name in fields]
     links = [(field.name, field.attname) for field in keys_of]
     model = cast("type[Model]", keys_of[0].related_model)
+    if any(field.related_model is not model for field in keys_of):
+        raise TypeError(f"read_together reads keys to one model: {', '.join(fields)} point at several.")
     keys = {getattr(row, attname) for row in rows for _, attname in links} - {None}
     found = model._default_manager.in_bulk(keys) if keys else {}
     for row in rows:
