@@ -263,12 +263,7 @@ def periods_of(found: Iterable[DueRow], *, user, today: dt.date) -> list[DuePeri
 
 def read(found: Iterable[DueRow], *, user, today: dt.date) -> list[DuePeriod]:
     """The periods of due rows read with RELATED (a slice or a page of `rows()`), with their updates."""
-    return periods_of(with_updates(found), user=user, today=today)
-
-
-def with_updates(found: Iterable[DueRow]) -> list[DueRow]:
-    """`found`, each row with its update and the update a manager sees, both read in one query."""
-    return read_together(found, *UPDATES)
+    return periods_of(read_together(found, *UPDATES), user=user, today=today)
 
 
 def merged(*, user, today: dt.date, urgencies: Iterable[str], limit: int, **which: Any) -> list[DuePeriod]:
