@@ -38,7 +38,9 @@ def rows_needed(params, per_page: int = 25) -> int:
         number = max(1, int(params.get("page", 1)))
     except (TypeError, ValueError):
         number = 1
-    return number * per_page + 1
+    # A page number typed past any list (…?page=9223372036854775807) would not fit PostgreSQL's LIMIT; far
+    # past the newest awards the search sorts its matches anyway, so the rows needed are capped.
+    return min(number * per_page + 1, 10**9)  # (the paginator sends such a page to the last one)
 
 
 def recent_window() -> int:

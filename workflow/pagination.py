@@ -22,6 +22,8 @@ ELLIPSIS = Paginator.ELLIPSIS
 
 # A page starting this many rows in is read by its keys first (CappedPaginator._rows).
 KEYS_FIRST_FROM = 250
+# More rows than any list holds: a page past them is past the end.
+MOST_ROWS = 10**12
 
 
 def count_cap() -> int:
@@ -103,6 +105,9 @@ class CappedPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer") from error
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number * self.per_page > MOST_ROWS:
+            # Past any list, and past what a database's OFFSET can hold (PostgreSQL's is a bigint).
+            raise EmptyPage("That page contains no results")
         return number
 
     def page(self, number):
@@ -133,7 +138,7 @@ class CappedPaginator(Paginator):
         keys = [row["pk"] for row in keys_only[bottom:top]]
         if not keys:
             return []
-        by_key = {row.pk: row for row in rows.filter(pk__in=keys).order_by()}
+        by_key = rows.order_by().in_bulk(keys)
         return [by_key[key] for key in keys if key in by_key]
 
     def get_page(self, number):

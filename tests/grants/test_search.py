@@ -80,6 +80,20 @@ def test_a_search_counts_to_the_search_cap(client, world, awards, settings):
     assert api_ids(world, {})[1]["count"] == 12
 
 
+@pytest.mark.parametrize("page", ["9223372036854775807", "1" + "0" * 30])
+def test_a_search_for_a_page_past_any_list_answers_with_the_last_page(client, world, awards, settings, page):
+    """A page number too big for a database's LIMIT (typed, or a crawler's) is a page past the end: the
+    last page, on the page and the API, not an error (PostgreSQL refused it with "bigint out of range")."""
+    settings.SEARCH_COUNT_CAP = 2
+    client.force_login(world.manager)
+    response = client.get("/awards/", {"q": "needle", "page": page})
+    assert response.status_code == 200
+    assert response.context["page"].object_list
+    token = Token.objects.create(user=world.manager)
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/v1/awards/", {"q": "needle", "page": page}).status_code in (200, 404)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the sorted order is PostgreSQL's")
 def test_old_matches_are_sorted_not_walked_to(world, awards, settings):
     searched = Award.objects.filter(search.award_text("needle")).order_by("-created_at", "-id")
