@@ -48,7 +48,7 @@ def _deleted(sender, instance, origin=None, **kwargs):
     due_rows.refresh(**WATCHED[sender._meta.label](instance))
 
 
-def _bulk(sender, pks, **kwargs):
+def _bulk(sender, pks, created=(), **kwargs):
     if sender._meta.label == "grants.Award":
         from grants.models import Award
 
@@ -56,9 +56,15 @@ def _bulk(sender, pks, **kwargs):
         from .selectors.schedules import REPORTING_AWARD_STATES
 
         # Only an award that reports, or had rows, has rows to write again (an import of drafts has none);
-        # a funded project stops reporting itself, so every award's project is worked out again.
-        found = list(Award.objects.filter(pk__in=pks).values_list("pk", "state", "project_id"))
-        had = set(DueRow.objects.filter(award_id__in=pks).values_list("award_id", flat=True).distinct())
+        # a funded project stops reporting itself, so every award's project is worked out again. An award
+        # just created had no rows and is as written: only the others are read back.
+        new = {award.pk: (award.state, award.project_id) for award in created}
+        others = [pk for pk in pks if pk not in new]
+        found = [(pk, state, project) for pk, (state, project) in new.items()]
+        had = set()
+        if others:
+            found += Award.objects.filter(pk__in=others).values_list("pk", "state", "project_id")
+            had = set(DueRow.objects.filter(award_id__in=others).values_list("award_id", flat=True).distinct())
         awards = [pk for pk, state, _ in found if state in REPORTING_AWARD_STATES or pk in had]
         projects = [project for _, _, project in found if project]
         if awards or projects:

@@ -86,7 +86,7 @@ class ImportWriter:
         for award in awards:
             award.pk = saved[award.identifier].pk
         self.write_logs(awards)
-        rows_written.send(sender=Award, pks=[a.pk for a in awards])
+        rows_written.send(sender=Award, pks=[a.pk for a in awards], created=awards)
         outcome.created = len(awards)
         outcome.states = Counter(a.state for a in awards)
 

@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import connections, router
 from django.utils import timezone
 from import_export import resources
 from import_export.results import Error, Result, RowResult
 
 from accounts import roles
+from workflow.lookups import in_values
 from workflow.services import log_money_changes, log_money_set_in_bulk
 from workflow.signals import rows_written
 
@@ -127,8 +129,15 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
     def instance_label(self, instance) -> str:
         return cell_text(getattr(instance, self.key_attribute, ""))
 
+    def keys_per_statement(self, count: int) -> int:
+        """How many keys one `IN (…)` statement may carry: all of them where the database has no parameter
+        limit (PostgreSQL), else its limit less a margin for the statement's other parameters (SQLite 999)."""
+        limit = connections[router.db_for_write(self._meta.model)].features.max_query_params
+        return max(1, count) if limit is None else limit - 100
+
     def existing_queryset(self, keys: list[str]):
-        return self._meta.model.objects.filter(**{f"{self.key_attribute}__in": keys})
+        model = self._meta.model
+        return model.objects.filter(in_values(model, self.key_attribute, keys))
 
     def on_create(self, instance, row) -> None:
         """Set who created it (created_by, proposed_by) and what an import never supplies."""
@@ -172,12 +181,14 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
         self._file_refused = False
 
     def load_existing(self, dataset) -> dict:
-        """Every record the file names, in one query per 2,000 keys, keyed as rows are."""
+        """Every record the file names, in as few queries as the database's parameter limit allows (one on
+        PostgreSQL, one per 899 keys on SQLite), keyed as rows are."""
         index = dataset.headers.index(self.key_column)
         raw = sorted({cell_text(r[index]) for r in dataset if cell_text(r[index])})
         found = {}
-        for start in range(0, len(raw), 2000):
-            for obj in self.existing_queryset(raw[start : start + 2000]):
+        chunk = self.keys_per_statement(len(raw))
+        for start in range(0, len(raw), chunk):
+            for obj in self.existing_queryset(raw[start : start + chunk]):
                 found[lookup_key(getattr(obj, self.key_attribute))] = obj
         return found
 
@@ -294,7 +305,8 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
         self.after_write()
         self.log_money()
         written = [o.pk for o in (*self._created, *self._updated) if o.pk is not None]
-        rows_written.send(sender=self._meta.model, pks=written)
+        created = [o for o in self._created if o.pk is not None]
+        rows_written.send(sender=self._meta.model, pks=written, created=created)
         result.exchange_notes = self.notes()  # the admin's preview says what the command line says
 
     repr_expression = None  # an expression equal to str(record), so the database can write the money log
@@ -305,11 +317,12 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
         changes = []
         created = self._created
         if self.repr_expression is not None and created:
-            ids = [obj.pk for obj in created]
+            model, ids = self._meta.model, [obj.pk for obj in created]
+            chunk = self.keys_per_statement(len(ids))
             for field_name in self.money_fields:
-                for start in range(0, len(ids), 900):
+                for start in range(0, len(ids), chunk):
                     log_money_set_in_bulk(
-                        self._meta.model.objects.filter(pk__in=ids[start : start + 900]),
+                        model.objects.filter(in_values(model, model._meta.pk.name, ids[start : start + chunk])),
                         field=field_name,
                         object_repr=self.repr_expression,
                         actor=self.user,

@@ -1,0 +1,38 @@
+"""workflow.lookups.in_values: `field IN (values)` that PostgreSQL receives as one array parameter."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from grants.models import Award
+from tests import factories as f
+from workflow.lookups import in_values
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_rows_whose_key_or_text_is_one_of_the_values():
+    awards = [f.AwardFactory(identifier=f"360G-lookup-{n}") for n in range(3)]
+    by_pk = Award.objects.filter(in_values(Award, "id", [awards[0].pk, awards[2].pk, 0]))
+    assert sorted(by_pk.values_list("pk", flat=True)) == sorted([awards[0].pk, awards[2].pk])
+    by_text = Award.objects.filter(in_values(Award, "identifier", ["360G-lookup-1", "360g-lookup-2", "it's"]))
+    assert list(by_text.values_list("identifier", flat=True)) == ["360G-lookup-1"]
+    assert not Award.objects.filter(in_values(Award, "identifier", [])).exists()
+
+
+def test_a_relation_takes_objects_or_keys():
+    award = f.AwardFactory()
+    f.AwardFactory()
+    assert list(Award.objects.filter(in_values(Award, "programme", [award.programme]))) == [award]
+    assert list(Award.objects.filter(in_values(Award, "programme", [award.programme_id]))) == [award]
+
+
+@pytest.mark.postgres
+def test_postgresql_gets_ten_thousand_values_as_one_parameter():
+    award = f.AwardFactory()
+    values = [award.pk, *range(-10_000, -1)]
+    with CaptureQueriesContext(connection) as reading:
+        assert list(Award.objects.filter(in_values(Award, "id", values))) == [award]
+    (sql,) = [q["sql"] for q in reading.captured_queries]
+    assert "= ANY(" in sql.upper().replace("ANY (", "ANY(")
+    assert " IN (" not in sql
