@@ -4,6 +4,7 @@ an extra date, an extension or an update, whichever door it came through, and th
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from workflow.lookups import in_values, key_chunks
 from workflow.signals import restored, rows_written
 
 from . import due_rows
@@ -62,9 +63,12 @@ def _bulk(sender, pks, created=(), **kwargs):
         others = [pk for pk in pks if pk not in new]
         found = [(pk, state, project) for pk, (state, project) in new.items()]
         had = set()
-        if others:
-            found += Award.objects.filter(pk__in=others).values_list("pk", "state", "project_id")
-            had = set(DueRow.objects.filter(award_id__in=others).values_list("award_id", flat=True).distinct())
+        for chunk in key_chunks(Award, others):
+            found += (
+                Award.objects.filter(in_values(Award, "id", chunk)).order_by().values_list("pk", "state", "project_id")
+            )
+            with_rows = DueRow.objects.filter(in_values(DueRow, "award_id", chunk)).order_by()
+            had.update(with_rows.values_list("award_id", flat=True).distinct())
         awards = [pk for pk, state, _ in found if state in REPORTING_AWARD_STATES or pk in had]
         projects = [project for _, _, project in found if project]
         if awards or projects:

@@ -7,7 +7,8 @@ give. Other databases keep the plain form.
   triggers a million times holds a few live rows in 100 MB).
 - `in_values`: `column = ANY(%s)` with the values as one array parameter, where `column IN (%s, %s, …)`
   sends one parameter a value, which the driver parses placeholder by placeholder (10,000 ids: about
-  50 ms before the database sees the statement) and SQLite limits to 999 a statement.
+  50 ms before the database sees the statement) and SQLite caps by how the library was built (32,766
+  upstream, 250,000 in Debian's; Django assumes 999); `key_chunks` slices values by Django's figure.
 - `ProbedExists`: a correlated EXISTS that stays one probe per row read. Inside an OR, PostgreSQL may
   turn an EXISTS into a hashed `IN` of every row its subquery can give, built before the first row is
   returned, and does so whenever that hash fits in `work_mem`: the state-change history at 100,000
@@ -15,7 +16,7 @@ give. Other databases keep the plain form.
   (a million ids do not fit, so that size already probed). `OFFSET 0` in the subquery is the planner's
   documented fence: a subquery with an OFFSET is never simplified into that hashed form."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -41,12 +42,25 @@ def in_subquery(field: str, subquery: QuerySet) -> Q:
 
 def in_values(model: type[Model], field: str, values: Collection) -> Q:
     """Rows of `model` whose `field` is one of `values`: on PostgreSQL one array parameter however many
-    values (callers chunk `values` by `max_query_params` for other databases: SQLite's is 999). A relation
-    keeps `__in`, whose values may be objects or the related model's keys."""
+    values (elsewhere `__in`: chunk `values` with `key_chunks`). A foreign key named by its column
+    (`award_id`) takes the related keys; named as the relation (`award`) it keeps `__in`, whose values may be
+    objects."""
     target = model._meta.get_field(field)
-    if connections[router.db_for_read(model)].vendor == "postgresql" and not target.is_relation:
-        return Q(EqualsAny(F(field), Value(list(values), output_field=ArrayField(target))))
+    plain = not target.is_relation or field == target.attname
+    if connections[router.db_for_read(model)].vendor == "postgresql" and plain:
+        column = target.target_field if target.is_relation else target
+        return Q(EqualsAny(F(field), Value(list(values), output_field=ArrayField(column))))
     return Q(**{f"{field}__in": values})
+
+
+def key_chunks(model: type[Model], values: Sequence) -> Iterator[Sequence]:
+    """`values` in slices one statement can carry: all at once where the database has no parameter limit
+    (PostgreSQL, with `in_values`), else its limit less a margin for the statement's other parameters
+    (SQLite: Django's 999, so 899; an `IN` past the library's own cap, 32,766 upstream, is refused)."""
+    limit = connections[router.db_for_read(model)].features.max_query_params
+    size = max(1, len(values) if limit is None else limit - 100)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 class ProbedExists(Exists):

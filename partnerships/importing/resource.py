@@ -6,13 +6,12 @@ from collections.abc import Callable
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db import connections, router
 from django.utils import timezone
 from import_export import resources
 from import_export.results import Error, Result, RowResult
 
 from accounts import roles
-from workflow.lookups import in_values
+from workflow.lookups import in_values, key_chunks
 from workflow.services import log_money_changes, log_money_set_in_bulk
 from workflow.signals import rows_written
 
@@ -129,12 +128,6 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
     def instance_label(self, instance) -> str:
         return cell_text(getattr(instance, self.key_attribute, ""))
 
-    def keys_per_statement(self, count: int) -> int:
-        """How many keys one `IN (…)` statement may carry: all of them where the database has no parameter
-        limit (PostgreSQL), else its limit less a margin for the statement's other parameters (SQLite 999)."""
-        limit = connections[router.db_for_write(self._meta.model)].features.max_query_params
-        return max(1, count) if limit is None else limit - 100
-
     def existing_queryset(self, keys: list[str]):
         model = self._meta.model
         return model.objects.filter(in_values(model, self.key_attribute, keys))
@@ -186,9 +179,8 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
         index = dataset.headers.index(self.key_column)
         raw = sorted({cell_text(r[index]) for r in dataset if cell_text(r[index])})
         found = {}
-        chunk = self.keys_per_statement(len(raw))
-        for start in range(0, len(raw), chunk):
-            for obj in self.existing_queryset(raw[start : start + chunk]):
+        for keys in key_chunks(self._meta.model, raw):
+            for obj in self.existing_queryset(keys):
                 found[lookup_key(getattr(obj, self.key_attribute))] = obj
         return found
 
@@ -318,11 +310,10 @@ class ExchangeResource(ColumnsMixin, resources.ModelResource):
         created = self._created
         if self.repr_expression is not None and created:
             model, ids = self._meta.model, [obj.pk for obj in created]
-            chunk = self.keys_per_statement(len(ids))
             for field_name in self.money_fields:
-                for start in range(0, len(ids), chunk):
+                for chunk in key_chunks(model, ids):
                     log_money_set_in_bulk(
-                        model.objects.filter(in_values(model, model._meta.pk.name, ids[start : start + chunk])),
+                        model.objects.filter(in_values(model, model._meta.pk.name, chunk)),
                         field=field_name,
                         object_repr=self.repr_expression,
                         actor=self.user,

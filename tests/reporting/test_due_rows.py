@@ -361,3 +361,24 @@ def test_an_import_of_new_drafts_reads_none_of_them_back_for_their_rows(world):
     assert Award.objects.filter(identifier__startswith="360G-WM-000").count() == 34
     assert not [sql for sql in few + many if "reporting_duerow" in sql]
     assert len(few) == len(many)
+
+
+def test_a_bulk_write_larger_than_one_statement_refreshes_every_award(world, people, monkeypatch):
+    """The bulk hook reads the awards a file wrote in slices of the database's parameter limit (a SQLite
+    built as upstream refuses an `IN` of more than 32,766): made 2 a slice here, every slice's awards get their rows."""
+    from workflow.signals import rows_written
+
+    with clock.at(dt.datetime(2026, 6, 15, 12, tzinfo=dt.UTC)):
+        awards = [_award(world, reporting_frequency="termly") for _ in range(3)]
+        before = DueRow.objects.filter(award__in=awards).count()
+        Award.objects.filter(pk__in=[a.pk for a in awards]).update(reporting_frequency="monthly")  # no signal
+        assert DueRow.objects.filter(award__in=awards).count() == before  # stale until the hook runs
+        monkeypatch.setattr(connection.features, "max_query_params", 102)
+        with CaptureQueriesContext(connection) as writing:
+            rows_written.send(sender=Award, pks=[a.pk for a in awards])
+        reads = [q["sql"] for q in writing.captured_queries if '"grants_award"."state" AS "state"' in q["sql"]]
+        assert len(reads) == 2  # 2 + 1
+        for award in awards:
+            assert DueRow.objects.filter(award=award).count() > before / len(awards), award
+        monkeypatch.undo()
+        _agrees(*people)

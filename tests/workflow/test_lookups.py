@@ -1,4 +1,5 @@
-"""workflow.lookups.in_values: `field IN (values)` that PostgreSQL receives as one array parameter."""
+"""workflow.lookups.in_values (`field IN (values)` that PostgreSQL receives as one array parameter) and
+key_chunks (values in slices one statement can carry)."""
 
 import pytest
 from django.db import connection
@@ -6,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from grants.models import Award
 from tests import factories as f
-from workflow.lookups import in_values
+from workflow.lookups import in_values, key_chunks
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +21,23 @@ def test_the_rows_whose_key_or_text_is_one_of_the_values():
     assert not Award.objects.filter(in_values(Award, "identifier", [])).exists()
 
 
-def test_a_relation_takes_objects_or_keys():
+def test_a_relation_takes_objects_or_keys_and_its_column_takes_keys():
     award = f.AwardFactory()
     f.AwardFactory()
     assert list(Award.objects.filter(in_values(Award, "programme", [award.programme]))) == [award]
     assert list(Award.objects.filter(in_values(Award, "programme", [award.programme_id]))) == [award]
+    assert list(Award.objects.filter(in_values(Award, "programme_id", [award.programme_id, -1]))) == [award]
+
+
+def test_values_in_slices_of_the_databases_parameter_limit(monkeypatch):
+    values = list(range(2_000))
+    limit = connection.features.max_query_params
+    chunks = list(key_chunks(Award, values))
+    assert [v for chunk in chunks for v in chunk] == values
+    assert len(chunks) == (1 if limit is None else -(-2_000 // (limit - 100)))  # SQLite: 899 + 899 + 202
+    monkeypatch.setattr(connection.features, "max_query_params", 103)
+    assert [len(c) for c in key_chunks(Award, values[:7])] == [3, 3, 1]
+    assert list(key_chunks(Award, [])) == []
 
 
 @pytest.mark.postgres
@@ -33,6 +46,7 @@ def test_postgresql_gets_ten_thousand_values_as_one_parameter():
     values = [award.pk, *range(-10_000, -1)]
     with CaptureQueriesContext(connection) as reading:
         assert list(Award.objects.filter(in_values(Award, "id", values))) == [award]
-    (sql,) = [q["sql"] for q in reading.captured_queries]
-    assert "= ANY(" in sql.upper().replace("ANY (", "ANY(")
-    assert " IN (" not in sql
+        assert list(Award.objects.filter(in_values(Award, "programme_id", [award.programme_id, *values]))) == [award]
+    for sql in [q["sql"] for q in reading.captured_queries]:
+        assert "= ANY(" in sql.upper().replace("ANY (", "ANY(")
+        assert " IN (" not in sql
