@@ -10,7 +10,9 @@ that bitmap). SQLite keeps the plain subquery.
 Newest first is kept, and exact: `newest_first` walks the newest-first index when the page's rows are among
 the newest `SEARCH_RECENT_WINDOW` awards (one bounded probe tells), and otherwise sorts the matches the
 trigram indexes found, instead of walking back through every award newer than the first match (a search
-whose matches are all old read 800,000 rows for its first page at 1,000,000 awards).
+whose matches are all old read 800,000 rows for its first page at 1,000,000 awards). That sort reads every
+match whatever the page, so the paginator counts by reading the first 1,001 keys in order and pages from
+them (workflow.pagination.count_in_order): one query for the count and the keys.
 """
 
 import datetime as dt
@@ -21,6 +23,7 @@ from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, V
 
 from partnerships.models import Organisation
 from workflow.lookups import in_subquery
+from workflow.pagination import count_in_order
 
 from .models import Award
 
@@ -63,4 +66,4 @@ def newest_first(queryset: QuerySet, *, rows_needed: int) -> QuerySet:
     if queryset.filter(created_at__gte=edge)[:rows_needed].count() >= rows_needed:
         return queryset
     sorted_by = ExpressionWrapper(F("created_at") + Value(dt.timedelta(0)), output_field=DateTimeField())
-    return queryset.order_by(sorted_by.desc(), F("id").desc())
+    return count_in_order(queryset.order_by(sorted_by.desc(), F("id").desc()))

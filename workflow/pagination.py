@@ -82,7 +82,14 @@ class CappedPaginator(Paginator):
         awards sorted 30,000 rows, 50 ms, to count 10,001)."""
         if not hasattr(self, "_capped_count"):
             rows = self.object_list
-            if hasattr(rows, "count") and hasattr(rows, "query"):
+            if hasattr(rows, "query") and counted_in_order(rows) and _keys_only(rows) is not rows:
+                # The order sorts every match anyway: the first cap + 1 keys in it (and a page's worth at
+                # least) cost what counting them does, and are the keys of the pages within them (_rows).
+                read = max(self.cap, self.per_page) + 1
+                self._first_keys = [row["pk"] for row in _keys_only(rows)[:read]]
+                self._every_key = len(self._first_keys) < read
+                self._capped_count = min(len(self._first_keys), self.cap + 1)
+            elif hasattr(rows, "count") and hasattr(rows, "query"):
                 self._capped_count = _keys_only(rows.order_by())[: self.cap + 1].count()
             else:
                 self._capped_count = len(rows)
@@ -135,7 +142,11 @@ class CappedPaginator(Paginator):
         keys_only = _keys_only(rows) if by_keys and hasattr(rows, "query") else rows
         if keys_only is rows:
             return rows[bottom:top]
-        keys = [row["pk"] for row in keys_only[bottom:top]]
+        first = getattr(self, "_first_keys", None)
+        if first is not None and (top <= len(first) or self._every_key):
+            keys = first[bottom:top]
+        else:
+            keys = [row["pk"] for row in keys_only[bottom:top]]
         if not keys:
             return []
         by_key = rows.order_by().in_bulk(keys)
@@ -248,6 +259,20 @@ class ProbedPagination(HistoryPagination):
     update or a payment through its award or project): counted to `HISTORY_COUNT_CAP` (1,000) as the
     history logs are, so the count costs the same at a million awards as at ten thousand; `next` still
     leads to every page."""
+
+
+def count_in_order(rows):
+    """`rows` whose order no index gives, so that the database reads and sorts every match for any page
+    (a search's matches sorted by grants.search.newest_first): their paginator counts by reading the
+    first cap + 1 keys in that order, and takes the pages within them from those keys — one query for the
+    count and the page's keys. (A mark on the query, which its clones keep; `order_by` again clears it.)"""
+    rows = rows.all()
+    rows.query.exchange_counted_in_order = tuple(rows.query.order_by)
+    return rows
+
+
+def counted_in_order(rows) -> bool:
+    return getattr(rows.query, "exchange_counted_in_order", None) == tuple(rows.query.order_by)
 
 
 def _keys_only(rows):

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -103,6 +104,30 @@ def test_old_matches_are_sorted_not_walked_to(world, awards, settings):
     sorted_ = search.newest_first(searched, rows_needed=1)
     assert sorted_ is not searched and "+" in str(sorted_.query).split("ORDER BY")[1]
     assert list(sorted_.values_list("pk", flat=True)) == list(searched.values_list("pk", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("cap", [1_000, 3])
+def test_sorted_matches_are_counted_and_paged_from_one_read_of_their_keys(client, world, awards, settings, cap):
+    """Sorted, a search reads every match whatever the page: its count is the first cap + 1 keys in order,
+    and the pages within them are those keys (one query for the count and the keys, not two)."""
+    settings.SEARCH_RECENT_WINDOW = 2  # the newest two awards do not match: sorted
+    settings.SEARCH_COUNT_CAP = cap
+    client.force_login(world.manager)
+    matches = expected(awards, [0, 1, 2, 3, 6, 9])
+    with CaptureQueriesContext(connection) as asked:
+        response = client.get("/awards/", {"q": "needle"})
+    assert [award.pk for award in response.context["page"].object_list] == matches
+    assert response.context["page"].paginator.count_label == ("6" if cap > 6 else "more than 3")
+    searched = [
+        q["sql"] for q in asked.captured_queries if "%needle%" in q["sql"].lower() and "grants_award" in q["sql"]
+    ]
+    # The probe of the newest awards, the keys in order (the count), the page's rows by key: no count apart.
+    assert len(searched) == 3, [q[:150] for q in searched]
+    for size, number in ((2, 1), (2, 2), (2, 3), (4, 2)):
+        ids, body = api_ids(world, {"q": "needle", "page_size": size, "page": number})
+        assert ids == matches[(number - 1) * size : number * size], (size, number)
+        assert (body["count"], body["count_exact"]) == ((6, True) if cap > 6 else (3, False))
 
 
 @pytest.mark.postgres
