@@ -12,6 +12,7 @@ from django.db.models.functions import TruncMonth
 
 from accounts import roles
 from partnerships.selectors import scoped
+from workflow.lookups import in_subquery
 
 from ..models import Award, Payment
 from ..selectors import MONEY_FIELD, award_list, award_scope, programme_list
@@ -204,17 +205,23 @@ SUBJECTS = ("award", "project", "partnership", "programme", "funder")
 
 
 def awards_for(*, user, kind: str, pk: int) -> QuerySet:
-    """The awards a budget-against-actual report covers, within what the person may see."""
+    """The awards a budget-against-actual report covers, within what the person may see. A programme's and
+    a funder's are those it leads and those it co-funds, as a funder's portfolio report counts them; each
+    counts whole (budget lines and spend belong to the award, not to a share)."""
     qs = award_list(user=user, include_archived=True)
     lookups = {
-        "award": Q(pk=pk),
-        "project": Q(project_id=pk),
+        "award": lambda: Q(pk=pk),
+        "project": lambda: Q(project_id=pk),
         # An award is in a partnership by its own link or by its programme's, as the reports count it.
-        "partnership": Q(partnership_id=pk) | Q(programme__partnership_id=pk),
-        "programme": Q(programme_id=pk),
-        "funder": Q(programme__funder_id=pk),
+        "partnership": lambda: Q(partnership_id=pk) | Q(programme__partnership_id=pk),
+        "programme": lambda: Q(programme_id=pk) | _co_funded(programme_id=pk),
+        "funder": lambda: Q(programme__funder_id=pk) | _co_funded(programme__funder_id=pk),
     }
-    return qs.filter(lookups[kind])
+    return qs.filter(lookups[kind]())
+
+
+def _co_funded(**programme) -> Q:
+    return in_subquery("id", AwardShare.objects.filter(**programme).values("award_id"))
 
 
 @dataclass

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -163,3 +164,30 @@ def test_award_lists_cost_the_same_with_co_funded_awards(api, client, world, dja
     with django_assert_num_queries(len(one.captured_queries)):
         assert len(api(world.funder_b).get("/api/v1/awards/").json()["results"]) == 4
         client.get("/awards/")
+
+
+def test_a_co_funders_budget_against_actual_counts_the_award_it_co_funds_as_its_portfolio_does(
+    client, api, world, shared
+):
+    """The funder's and its programme's budget against actual, on the page and the API, hold the award its
+    programme co-funds (whole: the lines are the award's), as the funder's portfolio report does; a funder
+    with no money in it still has nothing."""
+    award = shared["award"]  # £10,000 awarded, no budget lines: all of it "Not budgeted by line"
+    client.force_login(world.funder_b)
+    for kind, pk in (("funder", world.funder_org_b.pk), ("programme", shared["co"].pk)):
+        page = client.get(reverse("grants:budget_against_actual", args=[kind, pk]))
+        assert page.status_code == 200, kind
+        text = " ".join(page.content.decode().split())
+        assert "Approved budgets of 1 approved award by line" in text, kind
+        assert "co-funds with others are counted whole" in text
+        body = api(world.funder_b).get(f"/api/v1/budget-lines/against-actual/?{kind}={pk}").json()
+        assert body["approved"] == "10000.00", (kind, body)
+    portfolio = reports.portfolio_report(user=world.funder_b, identifier=world.funder_org_b.identifier)
+    assert [a["label"] for a in portfolio.data["awards"]] == [award.identifier]
+    # The lead funder's figures are unchanged, and a stranger funder still sees nothing of it.
+    lead = api(world.funder).get(f"/api/v1/budget-lines/against-actual/?funder={world.funder_org.pk}").json()
+    assert lead["approved"] == "10000.00"
+    assert (
+        api(shared["stranger"]).get(f"/api/v1/budget-lines/against-actual/?funder={world.funder_org_b.pk}").status_code
+        == 404
+    )
