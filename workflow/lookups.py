@@ -21,7 +21,7 @@ from collections.abc import Collection, Iterator, Sequence
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, router
-from django.db.models import BooleanField, Exists, F, Func, Model, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Exists, F, Func, Model, Q, QuerySet, TextField, Value
 
 
 class EqualsAny(Func):
@@ -49,7 +49,10 @@ def in_values(model: type[Model], field: str, values: Collection) -> Q:
     plain = not target.is_relation or field == target.attname
     if connections[router.db_for_read(model)].vendor == "postgresql" and plain:
         column = target.target_field if target.is_relation else target
-        return Q(EqualsAny(F(field), Value(list(values), output_field=ArrayField(column))))
+        # As text, not varchar(n): a cast to varchar(n) cuts a longer value to n characters, which would
+        # then match the record holding those n (an import's over-long key matching an existing award).
+        base = TextField() if isinstance(column, CharField) else column
+        return Q(EqualsAny(F(field), Value(list(values), output_field=ArrayField(base))))
     return Q(**{f"{field}__in": values})
 
 

@@ -21,6 +21,15 @@ def test_the_rows_whose_key_or_text_is_one_of_the_values():
     assert not Award.objects.filter(in_values(Award, "identifier", [])).exists()
 
 
+def test_a_value_longer_than_the_column_matches_nothing():
+    """A key longer than the column (an import's over-long identifier) is not cut to the column's length:
+    it matches no record, not the one holding its first 100 characters."""
+    full = "360G-" + "x" * 95  # the identifier's whole 100 characters
+    f.AwardFactory(identifier=full)
+    assert not Award.objects.filter(in_values(Award, "identifier", [full + "-2", "£1,000", "it's ’"])).exists()
+    assert Award.objects.filter(in_values(Award, "identifier", [full])).count() == 1
+
+
 def test_a_relation_takes_objects_or_keys_and_its_column_takes_keys():
     award = f.AwardFactory()
     f.AwardFactory()
