@@ -12,12 +12,11 @@ from django.db.models.functions import TruncMonth
 
 from accounts import roles
 from partnerships.selectors import scoped
-from workflow.lookups import in_subquery
 
 from ..models import Award, Payment
 from ..selectors import MONEY_FIELD, award_list, award_scope, programme_list
 from .cofunding.models import AwardShare
-from .cofunding.selectors import paid_split
+from .cofunding.selectors import co_funded, paid_split
 from .models import ZERO, BudgetCategory, BudgetLine, MatchFunding, PaymentRun, SpendLine, Variation
 from .years import KINDS, year_label, year_of
 
@@ -210,18 +209,14 @@ def awards_for(*, user, kind: str, pk: int) -> QuerySet:
     counts whole (budget lines and spend belong to the award, not to a share)."""
     qs = award_list(user=user, include_archived=True)
     lookups = {
-        "award": lambda: Q(pk=pk),
-        "project": lambda: Q(project_id=pk),
+        "award": Q(pk=pk),
+        "project": Q(project_id=pk),
         # An award is in a partnership by its own link or by its programme's, as the reports count it.
-        "partnership": lambda: Q(partnership_id=pk) | Q(programme__partnership_id=pk),
-        "programme": lambda: Q(programme_id=pk) | _co_funded(programme_id=pk),
-        "funder": lambda: Q(programme__funder_id=pk) | _co_funded(programme__funder_id=pk),
+        "partnership": Q(partnership_id=pk) | Q(programme__partnership_id=pk),
+        "programme": Q(programme_id=pk) | co_funded(programme_id=pk),
+        "funder": Q(programme__funder_id=pk) | co_funded(programme__funder_id=pk),
     }
-    return qs.filter(lookups[kind]())
-
-
-def _co_funded(**programme) -> Q:
-    return in_subquery("id", AwardShare.objects.filter(**programme).values("award_id"))
+    return qs.filter(lookups[kind])
 
 
 @dataclass

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts import roles
-from grants.models import Award, AwardShare
-from grants.money.cofunding.selectors import funder_share
+from grants.models import Award
+from grants.money.cofunding.selectors import co_funded, funder_share
 from grants.selectors import award_list
 from partnerships.models import Organisation
 from partnerships.selectors import partnership_list, project_list
@@ -134,7 +134,7 @@ def portfolio_report(*, user, pk=None, identifier: str | None = None, period: Pe
     # Its programmes' awards and the awards they co-fund (grants/money/cofunding/).
     # Only awards: live and finished ones (approved to closed); applications, drafts, declined and withdrawn
     # requests are not money the funder has given.
-    qs = _awards(user).filter(Q(programme__funder=funder) | Q(pk__in=co_funded_by(funder)))
+    qs = _awards(user).filter(Q(programme__funder=funder) | co_funded(programme__funder=funder))
     qs = qs.filter(state__in=Award.COMMITTED_STATES)
     if not (r.is_admin or funder.pk in r.funder_orgs):
         qs = qs.filter(programme__managed_by_id__in=r.manager_orgs)
@@ -179,11 +179,6 @@ def _report(kind: str, data: dict, name: str) -> Report:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).strip("-")
-
-
-def co_funded_by(funder):
-    """The awards a funder's programmes co-fund (a subquery)."""
-    return AwardShare.objects.filter(programme__funder=funder).values("award_id")
 
 
 def system_reader():

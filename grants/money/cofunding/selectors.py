@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from accounts import roles
 from partnerships.selectors import NOTHING, _p, scoped
+from workflow.lookups import in_subquery
 
 from ...models import Award, FundingProgramme, Payment
 from ...selectors import award_scope
@@ -124,6 +125,12 @@ def share_rows(*, user, award_ids) -> list[dict]:
         }
         for s in rows
     ]
+
+
+def co_funded(**programme) -> Q:
+    """Awards co-funded by the programmes matching `programme` (`programme_id=…`, `programme__funder=…`), as
+    a condition PostgreSQL answers by index inside an OR (workflow.lookups.in_subquery)."""
+    return in_subquery("id", AwardShare.objects.filter(**programme).values("award_id"))
 
 
 def funder_share(*, funder_id: int, awards: list[Award], shares: list[dict]) -> Decimal:
