@@ -1,5 +1,5 @@
-"""Conditions on a subquery written so PostgreSQL reads what a page needs, not every row the subquery can
-give. Other databases keep the plain form.
+"""Conditions on a subquery or a list of values written so PostgreSQL reads what a page needs, not every
+row the subquery can give, and receives many values as one parameter. Other databases keep the plain form.
 
 - `in_subquery`: `column = ANY(ARRAY(subquery))`, a condition it can answer from the column's index (a
   bitmap per condition, OR-ed), where `column IN (subquery)` inside an OR becomes a hashed subplan tested

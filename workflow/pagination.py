@@ -82,11 +82,12 @@ class CappedPaginator(Paginator):
         awards sorted 30,000 rows, 50 ms, to count 10,001)."""
         if not hasattr(self, "_capped_count"):
             rows = self.object_list
-            if hasattr(rows, "query") and counted_in_order(rows) and _keys_only(rows) is not rows:
+            keys = _keys_only(rows) if hasattr(rows, "query") and counted_in_order(rows) else rows
+            if keys is not rows:
                 # The order sorts every match anyway: the first cap + 1 keys in it (and a page's worth at
                 # least) cost what counting them does, and are the keys of the pages within them (_rows).
                 read = max(self.cap, self.per_page) + 1
-                self._first_keys = [row["pk"] for row in _keys_only(rows)[:read]]
+                self._first_keys = [row["pk"] for row in keys[:read]]
                 self._every_key = len(self._first_keys) < read
                 self._capped_count = min(len(self._first_keys), self.cap + 1)
             elif hasattr(rows, "count") and hasattr(rows, "query"):
